@@ -1,0 +1,38 @@
+# One entry point for contributors and CI. Every target installs what it needs into .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Material 9.8 prints an end-of-life notice on every build; it is noise for contributors.
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build check test lint clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+serve: $(STAMP)  ## Serve the site at http://127.0.0.1:8000, rebuilding on edits to cases/, framework/ and docs/
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+build: $(STAMP)  ## Build the site into site/, failing on any problem or warning
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(BIN)/mkdocs build --strict
+
+check: $(STAMP)  ## Check the case files (all, or FILES="cases/a.md cases/b.md")
+	$(BIN)/python scripts/check.py $(FILES)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: $(STAMP) lint  ## Every test, including a real `mkdocs build --strict`
+	$(BIN)/python scripts/check.py
+	$(BIN)/pytest
+	$(BIN)/mkdocs build --strict --site-dir $$(mktemp -d)
+
+clean:
+	rm -rf $(VENV) site

@@ -1,0 +1,171 @@
+"""The atlas's data model: frozen dataclasses that every other module passes around."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+KINDS = ("practice", "finding", "network")
+POSITIONS = ("standardisation", "alignment", "autonomy")
+APPROACHES = ("roll-out", "co-design", "organic")
+EVIDENCE = ("own-account", "survey", "peer-review", "inspection", "research", "evaluation")
+PHASES = ("primary", "secondary", "all-through", "special", "alternative-provision", "post-16")
+REGIONS = (
+    "north-east",
+    "north-west",
+    "yorkshire-and-the-humber",
+    "east-midlands",
+    "west-midlands",
+    "east-of-england",
+    "london",
+    "south-east",
+    "south-west",
+)
+STAGES = ("start", "additional")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one file, located by line (1-based) and named by field."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}: {prefix}{self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Label:
+    """A named value with a definition: a spectrum position, an approach, a kind or a rating."""
+
+    id: str
+    name: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A guiding question of an element, with what weak (red) and strong (green) look like."""
+
+    element: str
+    ref: str
+    stage: str
+    text: str
+    red: str
+    green: str
+
+    @property
+    def id(self) -> str:
+        """The question's reference, such as ``1C.ii``."""
+        return f"{self.element}.{self.ref}"
+
+    @property
+    def anchor(self) -> str:
+        """The permanent anchor on its element page, such as ``1c-ii``."""
+        return f"{self.element.lower()}-{self.ref}"
+
+
+@dataclass(frozen=True)
+class Element:
+    """One of the framework's 14 elements."""
+
+    id: str
+    heading: int
+    name: str
+    themes: tuple[str, ...]
+    summary: str
+    questions: tuple[Question, ...]
+
+    @property
+    def slug(self) -> str:
+        """The element's address segment, such as ``1c``."""
+        return self.id.lower()
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One of the framework's six headings and the elements under it."""
+
+    number: int
+    name: str
+    elements: tuple[Element, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document a case draws on."""
+
+    title: str
+    author: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Framework:
+    """The MAT Assurance Framework plus the spectrum and approaches that cases are placed on."""
+
+    name: str
+    about: str
+    credit: str
+    headings: tuple[Heading, ...]
+    scale: tuple[Label, ...]
+    positions: tuple[Label, ...]
+    approaches: tuple[Label, ...]
+    spectrum_credit: str
+
+    @property
+    def elements(self) -> tuple[Element, ...]:
+        """Every element in framework order."""
+        return tuple(e for h in self.headings for e in h.elements)
+
+    def element(self, element_id: str) -> Element:
+        """The element with this id, such as ``1C``."""
+        return next(e for e in self.elements if e.id == element_id)
+
+
+@dataclass(frozen=True)
+class Trust:
+    """Facts about the trust a practice case describes."""
+
+    name: str | None = None
+    schools: int | None = None
+    phases: tuple[str, ...] = ()
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """One validated case study."""
+
+    id: str
+    path: str
+    title: str
+    summary: str
+    kind: str
+    elements: tuple[str, ...]
+    questions: tuple[str, ...]
+    evidence: str
+    sources: tuple[Source, ...]
+    published: dt.date
+    body: str
+    spectrum: str | None = None
+    approach: str | None = None
+    trust: Trust | None = None
+    reviewed: dt.date | None = None
+    contributor: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """The framework and every valid case, as loaded for one build."""
+
+    framework: Framework
+    cases: tuple[Case, ...] = field(default=())

@@ -1,0 +1,388 @@
+"""Turn the model into Markdown pages: pure, sorted and byte-for-byte repeatable.
+
+Every piece of contributor text goes through ``plain`` (page bodies) or ``attribute`` (page
+titles and descriptions), because MkDocs' templates put titles and descriptions into ``<head>``
+without escaping them, and Markdown would otherwise read ``*``, ``[`` or ``<`` as markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from atlas.index import Index, build_index
+from atlas.model import Atlas, Case, Element, Framework, Label, Question, Source
+
+KIND_NAMES = {
+    "practice": ("Practice", "what a trust does"),
+    "finding": ("Finding", "a research or review result"),
+    "network": ("Network", "a model of trusts working together"),
+}
+EVIDENCE_NAMES = {
+    "own-account": ("Own account", "the trust or network describes its own work"),
+    "survey": ("Survey", "a survey of trusts, leaders or staff"),
+    "peer-review": ("Peer review", "seen or confirmed by reviewers from outside the trust"),
+    "inspection": ("Inspection", "an inspectorate's report"),
+    "research": ("Research", "an independent study"),
+    "evaluation": ("Impact evaluation", "an evaluation with a comparison group"),
+}
+REGION_NAMES = {
+    "north-east": "North East",
+    "north-west": "North West",
+    "yorkshire-and-the-humber": "Yorkshire and the Humber",
+    "east-midlands": "East Midlands",
+    "west-midlands": "West Midlands",
+    "east-of-england": "East of England",
+    "london": "London",
+    "south-east": "South East",
+    "south-west": "South West",
+}
+PHASE_NAMES = {
+    "primary": "primary",
+    "secondary": "secondary",
+    "all-through": "all-through",
+    "special": "special",
+    "alternative-provision": "alternative provision",
+    "post-16": "post-16",
+}
+STAGE_NAMES = {"start": "Questions to start with", "additional": "Further questions"}
+UNPLACED = "Not placed on the spectrum"
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+# Parentheses, spaces and angle brackets are percent-encoded so a URL cannot end its Markdown link early.
+URL_SAFE = ":/?#@!$&'*+,;=%~[]"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Settings that come from the site configuration rather than the content."""
+
+    edit_url_template: str | None = None
+
+
+def plain(text: str) -> str:
+    """Escape text so Markdown shows it exactly as written, on one line, with no markup or HTML."""
+    escaped = html.escape(" ".join(text.split()), quote=False).replace("|", "&#124;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+
+
+def attribute(text: str) -> str:
+    """Escape text for an HTML attribute or ``<title>``, which MkDocs' templates do not escape."""
+    return html.escape(" ".join(text.split()), quote=True)
+
+
+def long_date(day: dt.date) -> str:
+    """A date as British readers write it: 6 March 2024."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def source_date(value: str) -> str:
+    """A source's date (YYYY or YYYY-MM-DD) in reading form."""
+    return value if len(value) == 4 else long_date(dt.date.fromisoformat(value))
+
+
+def _front_matter(title: str, description: str) -> str:
+    # JSON strings are valid YAML double-quoted scalars, so any character is safe here.
+    return (
+        "---\n"
+        f"title: {json.dumps(attribute(title), ensure_ascii=False)}\n"
+        f"description: {json.dumps(attribute(description), ensure_ascii=False)}\n"
+        "---\n\n"
+    )
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _join(parts: Iterable[str]) -> str:
+    items = list(parts)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _case_item(case: Case, to_cases: str) -> str:
+    kind = KIND_NAMES[case.kind][0]
+    evidence = EVIDENCE_NAMES[case.evidence][0].lower()
+    return (
+        f"- [{plain(case.title)}]({to_cases}{case.id}.md): {plain(case.summary)} "
+        f"*({kind}; evidence: {evidence})*"
+    )
+
+
+def _case_list(cases: Iterable[Case], to_cases: str) -> str:
+    return "\n".join(_case_item(c, to_cases) for c in cases) + "\n"
+
+
+def element_title(element: Element) -> str:
+    """An element's display name, such as ``1C Leading a culture of improvement``."""
+    return f"{element.id} {element.name}"
+
+
+# --- framework pages ------------------------------------------------------------------------
+
+
+def framework_page(fw: Framework, index: Index) -> str:
+    """``framework/index.md``: headings, elements with counts, the element × spectrum matrix."""
+    out = [_front_matter(fw.name, "The 14 elements of the MAT Assurance Framework and the cases tagged to each.")]
+    out.append(f"# {plain(fw.name)}\n\n{plain(fw.about)}\n\n")
+    out.append(
+        f"The atlas holds {_count(len(index.cases), 'case')}. Pick an element to see its questions, "
+        "what weak and strong capacity look like, and the cases that bear on it.\n\n"
+    )
+    for heading in fw.headings:
+        out.append(f"## {heading.number}. {plain(heading.name)} {{#heading-{heading.number}}}\n\n")
+        out.append("| Element | Themes | Cases |\n| --- | --- | ---: |\n")
+        for e in heading.elements:
+            themes = "; ".join(plain(t) for t in e.themes)
+            out.append(f"| [{plain(element_title(e))}]({e.slug}.md) | {themes} | {len(index.by_element.get(e.id, ()))} |\n")
+        out.append("\n")
+    out.append("## Cases by element and spectrum position {#matrix}\n\n")
+    out.append(
+        "Each number counts the cases tagged to an element at one point on the spectrum. "
+        "Select a number to see those cases. Findings and network models often span the "
+        f"spectrum, so they are counted under \u201c{UNPLACED}\u201d.\n\n"
+    )
+    columns: list[tuple[str | None, str]] = [(p.id, f"[{plain(p.name)}](../spectrum/{p.id}.md)") for p in fw.positions]
+    columns.append((None, "Not placed"))
+    out.append("| Element | " + " | ".join(c[1] for c in columns) + " | All |\n")
+    out.append("| --- |" + " ---: |" * (len(columns) + 1) + "\n")
+    for e in fw.elements:
+        cells = []
+        for position, _ in columns:
+            n = len(index.element_position(e.id, position))
+            cells.append(f"[{n}]({e.slug}.md#cases-{position or 'unplaced'})" if n else "0")
+        total = len(index.by_element.get(e.id, ()))
+        out.append(f"| [{e.id}]({e.slug}.md) {plain(e.name)} | " + " | ".join(cells) + f" | {total} |\n")
+    out.append("\n## The rating scale {#scale}\n\n")
+    out.append("Rate your trust on each element using four points:\n\n")
+    out.extend(f"- **{plain(s.name)}**: {plain(s.definition)}\n" for s in fw.scale)
+    out.append(f"\n## Source {{#source}}\n\n{plain(fw.credit)}\n")
+    return "".join(out)
+
+
+def _question(q: Question, index: Index) -> str:
+    cases = index.by_question.get(q.id, ())
+    cited = (
+        "Cases on this question: " + ", ".join(f"[{plain(c.title)}](../cases/{c.id}.md)" for c in cases) + "."
+        if cases
+        else "No case cites this question yet."
+    )
+    return (
+        f"### {q.id} {plain(q.text)} {{#{q.anchor}}}\n\n"
+        f"- **Red (weak):** {plain(q.red)}\n"
+        f"- **Green (strong):** {plain(q.green)}\n\n"
+        f"{cited}\n\n"
+    )
+
+
+def element_page(fw: Framework, element: Element, index: Index) -> str:
+    """``framework/<id>.md``: the element, its questions with anchors, its cases by position."""
+    heading = next(h for h in fw.headings if h.number == element.heading)
+    out = [_front_matter(element_title(element), element.summary)]
+    out.append(f"# {plain(element_title(element))}\n\n")
+    out.append(
+        f"Part of heading {heading.number}, [{plain(heading.name)}](index.md#heading-{heading.number}). "
+        f"Themes: {'; '.join(plain(t) for t in element.themes)}.\n\n{plain(element.summary)}\n\n"
+    )
+    for stage, name in STAGE_NAMES.items():
+        questions = [q for q in element.questions if q.stage == stage]
+        if questions:
+            out.append(f"## {name} {{#{element.slug}-{stage}}}\n\n")
+            out.extend(_question(q, index) for q in questions)
+    cases = index.by_element.get(element.id, ())
+    out.append(f"## Cases {{#cases}}\n\n")
+    if not cases:
+        out.append("No case is tagged to this element yet.\n\n")
+    else:
+        out.append(f"{_count(len(cases), 'case is', 'cases are')} tagged to {element.id}, grouped by where each sits on the spectrum.\n\n")
+        groups: list[tuple[str | None, str]] = [(p.id, p.name) for p in fw.positions] + [(None, UNPLACED)]
+        for position, name in groups:
+            members = index.element_position(element.id, position)
+            if members:
+                out.append(f"### {plain(name)} {{#cases-{position or 'unplaced'}}}\n\n")
+                out.append(_case_list(members, "../cases/") + "\n")
+    out.append(f"## Source {{#source}}\n\n{plain(fw.credit)}\n")
+    return "".join(out)
+
+
+# --- spectrum and approach pages -------------------------------------------------------------
+
+
+def _by_element_page(fw: Framework, label: Label, cases: tuple[Case, ...], what: str, credit: str) -> str:
+    out = [_front_matter(label.name, label.definition)]
+    out.append(f"# {plain(label.name)}\n\n{plain(label.definition)}\n\n")
+    out.append(f"{_count(len(cases), 'case is', 'cases are')} {what}. A case tagged to several elements appears under each.\n\n")
+    for e in fw.elements:
+        members = [c for c in cases if e.id in c.elements]
+        if members:
+            out.append(f"## [{plain(element_title(e))}](../framework/{e.slug}.md) {{#{e.slug}}}\n\n")
+            out.append(_case_list(members, "../cases/") + "\n")
+    out.append(f"## Source {{#source}}\n\n{plain(credit)}\n")
+    return "".join(out)
+
+
+def spectrum_index_page(fw: Framework, index: Index) -> str:
+    """``spectrum/index.md``: the three positions and three approaches with their counts."""
+    out = [_front_matter("The spectrum", "Standardisation, alignment and autonomy, and three ways trusts develop shared practice.")]
+    out.append("# The spectrum\n\nTrusts choose, area by area, how much practice their schools share.\n\n")
+    out.append("## Positions {#positions}\n\n| Position | What it means | Cases |\n| --- | --- | ---: |\n")
+    for p in fw.positions:
+        out.append(f"| [{plain(p.name)}]({p.id}.md) | {plain(p.definition)} | {len(index.by_position.get(p.id, ()))} |\n")
+    out.append(f"\n{_count(len(index.by_position.get(None, ())), 'case is', 'cases are')} not placed on the spectrum.\n\n")
+    out.append(approach_table(fw, index, "../approach/"))
+    out.append(f"\n## Source {{#source}}\n\n{plain(fw.spectrum_credit)}\n")
+    return "".join(out)
+
+
+def approach_table(fw: Framework, index: Index, to_approach: str) -> str:
+    """The approaches as a table with definitions and counts."""
+    out = ["## Approaches to shared practice {#approaches}\n\n| Approach | What it means | Cases |\n| --- | --- | ---: |\n"]
+    for a in fw.approaches:
+        out.append(f"| [{plain(a.name)}]({to_approach}{a.id}.md) | {plain(a.definition)} | {len(index.by_approach.get(a.id, ()))} |\n")
+    return "".join(out)
+
+
+def approach_index_page(fw: Framework, index: Index) -> str:
+    """``approach/index.md``: the three approaches with their counts."""
+    out = [_front_matter("Approaches", "Roll-out, co-design and organic: three ways trusts develop shared practice.")]
+    out.append("# Approaches\n\nHow a shared practice comes about matters as much as where it sits on the [spectrum](../spectrum/index.md).\n\n")
+    out.append(approach_table(fw, index, ""))
+    out.append(f"\n## Source {{#source}}\n\n{plain(fw.spectrum_credit)}\n")
+    return "".join(out)
+
+
+# --- case pages ---------------------------------------------------------------------------
+
+
+def cases_page(fw: Framework, index: Index) -> str:
+    """``cases/index.md``: every case in one table."""
+    out = [_front_matter("All cases", "Every case study in the MAT Practice Atlas in one table.")]
+    out.append(f"# All cases\n\n{_count(len(index.cases), 'case')}, in order of title. Use search, or browse by [element](../framework/index.md) or [spectrum position](../spectrum/index.md).\n\n")
+    out.append("| Case | Kind | Elements | Spectrum | Evidence | Trust | Published |\n| --- | --- | --- | --- | --- | --- | --- |\n")
+    for c in index.cases:
+        elements = ", ".join(f"[{e}](../framework/{e.lower()}.md)" for e in c.elements)
+        spectrum = f"[{fw_name(fw.positions, c.spectrum)}](../spectrum/{c.spectrum}.md)" if c.spectrum else "–"
+        trust = plain(c.trust.name) if c.trust and c.trust.name else "–"
+        out.append(
+            f"| [{plain(c.title)}]({c.id}.md) | {KIND_NAMES[c.kind][0]} | {elements} | {spectrum} | "
+            f"{EVIDENCE_NAMES[c.evidence][0]} | {trust} | {c.published.isoformat()} |\n"
+        )
+    return "".join(out)
+
+
+def fw_name(labels: tuple[Label, ...], label_id: str) -> str:
+    """The display name of a position or approach."""
+    return plain(next(label.name for label in labels if label.id == label_id))
+
+
+def _framework_line(case: Case, fw: Framework) -> str:
+    parts = []
+    for element_id in case.elements:
+        e = fw.element(element_id)
+        refs = [q for q in case.questions if q.startswith(element_id + ".")]
+        text = f"[{plain(element_title(e))}](../framework/{e.slug}.md)"
+        if refs:
+            links = ", ".join(f"[{r}](../framework/{e.slug}.md#{e.slug}-{r.partition('.')[2]})" for r in refs)
+            text += f" (question{'s' if len(refs) > 1 else ''} {links})"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def _trust_line(case: Case) -> str | None:
+    t = case.trust
+    if t is None:
+        return None
+    parts = [plain(t.name)] if t.name else []
+    if t.schools:
+        parts.append(_count(t.schools, "school"))
+    if t.phases:
+        parts.append(_join(PHASE_NAMES[p] for p in t.phases))
+    if t.region:
+        parts.append(REGION_NAMES[t.region])
+    return "; ".join(parts) or None
+
+
+def _source_item(n: int, s: Source) -> str:
+    who = "; ".join(plain(x) for x in (s.author, s.publisher) if x)
+    title = f"*{plain(s.title)}*"
+    if s.url:
+        title = f"[{title}]({quote(s.url, safe=URL_SAFE)})"
+    when = f" ({source_date(s.date)})" if s.date else ""
+    return f"{n}. {title}. {who}{when}.\n"
+
+
+def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
+    """``cases/<id>.md``: generated header and footer around the contributor's body."""
+    kind, kind_def = KIND_NAMES[case.kind]
+    evidence, evidence_def = EVIDENCE_NAMES[case.evidence]
+    out = [_front_matter(case.title, case.summary)]
+    out.append(f"# {plain(case.title)}\n\n{plain(case.summary)}\n\n")
+    facts = [
+        f"- **Kind:** {kind}: {kind_def}",
+        f"- **Evidence:** {evidence}: {evidence_def}",
+        f"- **Framework:** {_framework_line(case, fw)}",
+    ]
+    if case.spectrum:
+        facts.append(f"- **Spectrum:** [{fw_name(fw.positions, case.spectrum)}](../spectrum/{case.spectrum}.md)")
+    if case.approach:
+        facts.append(f"- **Approach:** [{fw_name(fw.approaches, case.approach)}](../approach/{case.approach}.md)")
+    trust = _trust_line(case)
+    if trust:
+        facts.append(f"- **Trust:** {trust}")
+    if case.tags:
+        facts.append(f"- **Tags:** {', '.join(plain(t) for t in case.tags)}")
+    out.append("\n".join(facts) + "\n\n")
+    out.append(case.body.rstrip("\n") + "\n\n")
+    out.append("## Sources {#sources}\n\n")
+    out.extend(_source_item(i, s) for i, s in enumerate(case.sources, start=1))
+    related = index.related.get(case.id, ())
+    if related:
+        out.append("\n## Related cases {#related}\n\n")
+        for other in related:
+            shared = [e for e in case.elements if e in other.elements]
+            out.append(_case_item(other, "").rstrip() + f" Shares {_join(shared)}.\n")
+    dates = [f"Published {long_date(case.published)}."]
+    if case.reviewed:
+        dates.append(f"Last reviewed {long_date(case.reviewed)}.")
+    if case.contributor:
+        dates.append(f"Contributed by {plain(case.contributor)}.")
+    if options.edit_url_template:
+        dates.append(f"[Edit this case]({options.edit_url_template.replace('{path}', case.path)}).")
+    else:
+        dates.append(f"Source file: `{case.path}`.")
+    out.append("\n---\n\n" + " ".join(dates) + "\n")
+    return "".join(out)
+
+
+def render_site(atlas: Atlas, options: Options | None = None) -> dict[str, str]:
+    """Every generated page, keyed by its path inside the site, in sorted order."""
+    options = options or Options()
+    fw = atlas.framework
+    index = build_index(atlas)
+    pages: dict[str, str] = {
+        "framework/index.md": framework_page(fw, index),
+        "spectrum/index.md": spectrum_index_page(fw, index),
+        "approach/index.md": approach_index_page(fw, index),
+        "cases/index.md": cases_page(fw, index),
+    }
+    for e in fw.elements:
+        pages[f"framework/{e.slug}.md"] = element_page(fw, e, index)
+    for p in fw.positions:
+        pages[f"spectrum/{p.id}.md"] = _by_element_page(
+            fw, p, index.by_position.get(p.id, ()), "at this point on the spectrum", fw.spectrum_credit
+        )
+    for a in fw.approaches:
+        pages[f"approach/{a.id}.md"] = _by_element_page(
+            fw, a, index.by_approach.get(a.id, ()), "developed this way", fw.spectrum_credit
+        )
+    for c in atlas.cases:
+        pages[f"cases/{c.id}.md"] = case_page(c, fw, index, options)
+    return dict(sorted(pages.items()))

@@ -1,0 +1,661 @@
+"""Check the framework and the cases, one small check per field, and build the model from them.
+
+Every check is a generator of ``(line, field, message)``; nothing here prints or raises for bad
+content. The caller collects every problem from every file and decides once whether to fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from atlas import model
+from atlas.load import Document, line, read_case, read_yaml_file
+from atlas.model import Atlas, Case, Element, Framework, Heading, Label, Problem, Question, Source, Trust
+
+Issue = tuple[int, str, str]
+Check = Callable[[yaml.Node, str], Iterator[Issue]]
+
+STR = "tag:yaml.org,2002:str"
+INT = "tag:yaml.org,2002:int"
+_READS_AS = {
+    "tag:yaml.org,2002:bool": "a yes/no value",
+    INT: "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:null": "an empty value",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+ID_LENGTH = (3, 80)
+TITLE_MAX = 150
+SUMMARY_MAX = 300
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+YEAR_RE = re.compile(r"\d{4}")
+ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
+
+
+# --- small node helpers -------------------------------------------------------------------
+
+
+def _describe(node: yaml.Node) -> str:
+    """Say what a node is, in words a contributor recognises."""
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a group of 'key: value' lines"
+    reads_as = _READS_AS.get(node.tag)
+    return f"{node.value!r}, which YAML reads as {reads_as}" if reads_as else repr(node.value)
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean 'x'?)' suffix when a close match exists, else ''."""
+    options = list(choices)
+    lowered = {c.lower(): c for c in options}
+    if value.lower() in lowered:
+        return f" (did you mean {lowered[value.lower()]!r}?)"
+    close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
+    return f" (did you mean {lowered[close[0]]!r}?)" if close else ""
+
+
+def _is_text(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == STR
+
+
+def parse_date(value: str) -> dt.date | None:
+    """The date written as YYYY-MM-DD, or None when it is not a real date in that form."""
+    if not DATE_RE.fullmatch(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _scalar_value(node: yaml.Node) -> str | None:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else None
+
+
+# --- field checks ---------------------------------------------------------------------------
+
+
+def check_text(node: yaml.Node, field: str, max_len: int | None = None) -> Iterator[Issue]:
+    """Text that is not empty, fits on one line and, if given, within ``max_len`` characters."""
+    if not _is_text(node):
+        hint = "; put it in quotes" if isinstance(node, yaml.ScalarNode) else ""
+        yield line(node), field, f"must be text, not {_describe(node)}{hint}"
+        return
+    value = str(node.value)
+    if not value.strip():
+        yield line(node), field, "must not be empty"
+    elif max_len is not None and len(value) > max_len:
+        yield (
+            line(node),
+            field,
+            f"is {len(value)} characters long; the most allowed is {max_len}: shorten it",
+        )
+
+
+def _text_up_to(max_len: int) -> Check:
+    def check(node: yaml.Node, field: str) -> Iterator[Issue]:
+        yield from check_text(node, field, max_len)
+
+    return check
+
+
+def check_choice(choices: tuple[str, ...]) -> Check:
+    """A check that the value is one of ``choices``."""
+
+    def check(node: yaml.Node, field: str) -> Iterator[Issue]:
+        value = _scalar_value(node)
+        if value is None or not _is_text(node):
+            yield line(node), field, f"must be one of {', '.join(choices)}, not {_describe(node)}"
+        elif value not in choices:
+            yield (
+                line(node),
+                field,
+                f"must be one of {', '.join(choices)}, not {value!r}{did_you_mean(value, choices)}",
+            )
+
+    return check
+
+
+def check_list(item: Check, *, min_items: int = 0, example: str = "[a, b]") -> Check:
+    """A check that the value is a list whose items each pass ``item``, with no repeats."""
+
+    def check(node: yaml.Node, field: str) -> Iterator[Issue]:
+        if not isinstance(node, yaml.SequenceNode):
+            if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+                yield line(node), field, f"must list at least one item, such as {example}"
+            else:
+                yield line(node), field, f"must be a list such as {example}, not {_describe(node)}"
+            return
+        if len(node.value) < min_items:
+            yield line(node), field, f"must list at least {min_items} item, such as {example}"
+        seen: set[str] = set()
+        for i, child in enumerate(node.value, start=1):
+            yield from item(child, f"{field}[{i}]")
+            value = _scalar_value(child)
+            if value is not None:
+                if value in seen:
+                    yield line(child), f"{field}[{i}]", f"lists {value!r} more than once"
+                seen.add(value)
+
+    return check
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one key of a mapping is checked."""
+
+    check: Check
+    required: bool = False
+    example: str = ""
+
+
+def check_mapping(specs: Mapping[str, Spec]) -> Check:
+    """A check for a group of ``key: value`` lines: known keys, required keys, each value's check."""
+
+    def check(node: yaml.Node, field: str) -> Iterator[Issue]:
+        if not isinstance(node, yaml.MappingNode):
+            yield line(node), field, f"must be a group of 'key: value' lines, not {_describe(node)}"
+            return
+        present: set[str] = set()
+        for key, value in node.value:
+            name = str(key.value)
+            where = f"{field}.{name}" if field else name
+            present.add(name)
+            if name not in specs:
+                yield (
+                    line(key),
+                    where,
+                    f"is not a known field{did_you_mean(name, specs)}; "
+                    f"the fields are {', '.join(specs)}",
+                )
+                continue
+            yield from specs[name].check(value, where)
+        for name, spec in specs.items():
+            if spec.required and name not in present:
+                where = f"{field}.{name}" if field else name
+                yield line(node), where, f"is missing; add it, for example '{name}: {spec.example}'"
+
+    return check
+
+
+def check_date(node: yaml.Node, field: str) -> Iterator[Issue]:
+    """A real calendar date written YYYY-MM-DD."""
+    value = _scalar_value(node)
+    if value is None or node.tag not in (STR, "tag:yaml.org,2002:timestamp"):
+        yield line(node), field, f"must be a date written YYYY-MM-DD, not {_describe(node)}"
+    elif parse_date(value) is None:
+        what = "is not a real date" if DATE_RE.fullmatch(value) else "must be a date written YYYY-MM-DD"
+        yield line(node), field, f"{what}, not {value!r}"
+
+
+def check_source_date(node: yaml.Node, field: str) -> Iterator[Issue]:
+    """A source's date: a full date YYYY-MM-DD, or a year YYYY when that is all that is known."""
+    value = _scalar_value(node)
+    if value is not None and YEAR_RE.fullmatch(value):
+        return
+    yield from check_date(node, field)
+
+
+def check_url(node: yaml.Node, field: str) -> Iterator[Issue]:
+    """A full web address starting with https:// or http://."""
+    yield from check_text(node, field)
+    value = _scalar_value(node)
+    if not _is_text(node) or value is None or not value.strip():
+        return
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", value):
+        yield (
+            line(node),
+            field,
+            f"must be a full web address starting with https:// or http://, not {value!r}",
+        )
+
+
+def check_schools(node: yaml.Node, field: str) -> Iterator[Issue]:
+    """A whole number of schools, 1 or more."""
+    value = _scalar_value(node)
+    if node.tag != INT or value is None or not re.fullmatch(r"[1-9][0-9]*", value):
+        yield line(node), field, f"must be a whole number of schools such as 12, not {_describe(node)}"
+
+
+def check_id(node: yaml.Node, field: str) -> Iterator[Issue]:
+    """A permanent lowercase slug of 3 to 80 characters."""
+    yield from check_text(node, field)
+    value = _scalar_value(node)
+    if not _is_text(node) or value is None or not value.strip():
+        return
+    low, high = ID_LENGTH
+    if not ID_RE.fullmatch(value):
+        suggestion = "-".join(re.findall(r"[a-z0-9]+", value.lower()))
+        yield (
+            line(node),
+            field,
+            f"must be lowercase letters, digits and single hyphens, not {value!r}"
+            + (f" (did you mean {suggestion!r}?)" if suggestion else ""),
+        )
+    elif not low <= len(value) <= high:
+        yield line(node), field, f"must be {low} to {high} characters long, not {len(value)} ({value!r})"
+
+
+def check_element_ref(framework: Framework) -> Check:
+    """A check that a value names an element (``1C``) or one of its questions (``1C.ii``)."""
+    elements = {e.id: e for e in framework.elements}
+    valid = set(elements) | {q.id for e in framework.elements for q in e.questions}
+
+    def check(node: yaml.Node, field: str) -> Iterator[Issue]:
+        value = _scalar_value(node)
+        if value is None or not _is_text(node):
+            yield line(node), field, f"must be an element such as 1C or a question such as 1C.ii, not {_describe(node)}"
+            return
+        if value in valid:
+            return
+        element_id, _, ref = value.partition(".")
+        element = elements.get(element_id.upper())
+        normalised = f"{element_id.upper()}.{ref.lower()}" if ref else element_id.upper()
+        if normalised in valid:
+            yield line(node), field, f"{value!r} is not written as the framework writes it (did you mean {normalised!r}?)"
+        elif element is not None and ref:
+            refs = [q.ref for q in element.questions]
+            yield (
+                line(node),
+                field,
+                f"element {element.id} has no question {ref!r}; its questions are {', '.join(refs)}",
+            )
+        else:
+            yield (
+                line(node),
+                field,
+                f"{value!r} is not an element or question of the framework; the elements are "
+                f"{', '.join(elements)}{did_you_mean(value, elements)}",
+            )
+
+    return check
+
+
+# --- cases ----------------------------------------------------------------------------------
+
+SOURCE_SPECS = {
+    "title": Spec(check_text, required=True, example='"Report title"'),
+    "author": Spec(check_text),
+    "publisher": Spec(check_text),
+    "date": Spec(check_source_date),
+    "url": Spec(check_url),
+}
+TRUST_SPECS = {
+    "name": Spec(check_text),
+    "schools": Spec(check_schools),
+    "phases": Spec(check_list(check_choice(model.PHASES), min_items=1, example="[primary, secondary]")),
+    "region": Spec(check_choice(model.REGIONS)),
+}
+
+
+def _check_source(node: yaml.Node, field: str) -> Iterator[Issue]:
+    yield from check_mapping(SOURCE_SPECS)(node, field)
+    if isinstance(node, yaml.MappingNode):
+        keys = {str(k.value) for k, _ in node.value}
+        if not keys & {"author", "publisher"}:
+            yield line(node), field, "needs an author or a publisher (or both)"
+
+
+def case_specs(framework: Framework) -> dict[str, Spec]:
+    """The case front-matter contract: every allowed key, in the order a template shows them."""
+    return {
+        "id": Spec(check_id, required=True, example="my-trust-curriculum-model"),
+        "title": Spec(_text_up_to(TITLE_MAX), required=True, example='"What the trust does"'),
+        "summary": Spec(_text_up_to(SUMMARY_MAX), required=True, example='"One or two sentences."'),
+        "kind": Spec(check_choice(model.KINDS), required=True, example="practice"),
+        "elements": Spec(
+            check_list(check_element_ref(framework), min_items=1, example="[1C, 3A.ii]"),
+            required=True,
+            example="[1C, 3A.ii]",
+        ),
+        "spectrum": Spec(check_choice(model.POSITIONS)),
+        "approach": Spec(check_choice(model.APPROACHES)),
+        "evidence": Spec(check_choice(model.EVIDENCE), required=True, example="own-account"),
+        "trust": Spec(check_mapping(TRUST_SPECS)),
+        "sources": Spec(
+            check_list(_check_source, min_items=1, example="[{title: ..., publisher: ...}]"),
+            required=True,
+            example="[{title: ..., publisher: ...}]",
+        ),
+        "published": Spec(check_date, required=True, example="2026-01-31"),
+        "reviewed": Spec(check_date),
+        "contributor": Spec(check_text),
+        "tags": Spec(check_list(check_text, example="[curriculum, send]")),
+    }
+
+
+def _fields(doc: Document) -> dict[str, yaml.Node]:
+    return {str(k.value): v for k, v in doc.data.value}
+
+
+def _check_cross_fields(doc: Document) -> Iterator[Issue]:
+    """Rules that tie fields together: file name, spectrum for practice, review after publication."""
+    fields = _fields(doc)
+    ident = _scalar_value(fields["id"]) if "id" in fields else None
+    if ident is not None and ident != doc.stem and ID_RE.fullmatch(ident):
+        yield (
+            line(fields["id"]),
+            "id",
+            f"is {ident!r} but the file is called {doc.stem + '.md'!r}; "
+            f"rename the file to {ident}.md (ids are permanent addresses, so do not change the id lightly)",
+        )
+    kind = fields.get("kind")
+    if kind is not None and _scalar_value(kind) == "practice" and "spectrum" not in fields:
+        yield (
+            line(kind),
+            "spectrum",
+            f"is required when kind is practice; add 'spectrum:' with one of {', '.join(model.POSITIONS)}",
+        )
+    published = parse_date(_scalar_value(fields["published"]) or "") if "published" in fields else None
+    reviewed = parse_date(_scalar_value(fields["reviewed"]) or "") if "reviewed" in fields else None
+    if published and reviewed and reviewed < published:
+        yield (
+            line(fields["reviewed"]),
+            "reviewed",
+            f"is {reviewed.isoformat()}, before the published date {published.isoformat()}",
+        )
+
+
+def _check_body(doc: Document) -> Iterator[Issue]:
+    """The body has text and leaves the level-1 heading to the build."""
+    if not doc.body.strip():
+        yield doc.body_line, "body", "is empty; write the case below the closing '---' line"
+        return
+    fenced = False
+    for offset, text in enumerate(doc.body.split("\n")):
+        if text.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and re.match(r"# \S", text):
+            yield (
+                doc.body_line + offset,
+                "body",
+                f"has a level-1 heading {text[:60]!r}; the title is shown for you, so start sections with '## '",
+            )
+
+
+def check_case(doc: Document, framework: Framework) -> list[Problem]:
+    """Every problem in one case document, in line order."""
+    issues = list(check_mapping(case_specs(framework))(doc.data, ""))
+    issues += _check_cross_fields(doc)
+    issues += _check_body(doc)
+    return sorted(Problem(doc.path, at, field, message) for at, field, message in issues)
+
+
+def _text(node: yaml.Node | None) -> str | None:
+    return " ".join(str(node.value).split()) if node is not None else None
+
+
+def _texts(node: yaml.Node | None) -> tuple[str, ...]:
+    return tuple(str(n.value).strip() for n in node.value) if node is not None else ()
+
+
+def case_from(doc: Document, framework: Framework) -> Case:
+    """Build a Case from a document that ``check_case`` passed."""
+    f = _fields(doc)
+    refs = _texts(f["elements"])
+    order = {e.id: i for i, e in enumerate(framework.elements)}
+    elements = sorted({r.partition(".")[0] for r in refs}, key=order.__getitem__)
+    questions = tuple(r for r in refs if "." in r)
+    trust = None
+    if "trust" in f:
+        t = {str(k.value): v for k, v in f["trust"].value}
+        trust = Trust(
+            name=_text(t.get("name")),
+            schools=int(t["schools"].value) if "schools" in t else None,
+            phases=_texts(t.get("phases")),
+            region=_text(t.get("region")),
+        )
+    sources = []
+    for item in f["sources"].value:
+        s = {str(k.value): v for k, v in item.value}
+        sources.append(
+            Source(
+                title=_text(s["title"]) or "",
+                author=_text(s.get("author")),
+                publisher=_text(s.get("publisher")),
+                date=_text(s.get("date")),
+                url=_text(s.get("url")),
+            )
+        )
+    reviewed = f.get("reviewed")
+    return Case(
+        id=str(f["id"].value),
+        path=doc.path,
+        title=_text(f["title"]) or "",
+        summary=_text(f["summary"]) or "",
+        kind=str(f["kind"].value),
+        elements=tuple(elements),
+        questions=questions,
+        evidence=str(f["evidence"].value),
+        sources=tuple(sources),
+        published=dt.date.fromisoformat(str(f["published"].value)),
+        body=doc.body.strip("\n") + "\n",
+        spectrum=_text(f.get("spectrum")),
+        approach=_text(f.get("approach")),
+        trust=trust,
+        reviewed=dt.date.fromisoformat(str(reviewed.value)) if reviewed is not None else None,
+        contributor=_text(f.get("contributor")),
+        tags=_texts(f.get("tags")),
+    )
+
+
+def load_cases(
+    paths: Iterable[Path], root: Path, framework: Framework
+) -> tuple[tuple[Case, ...], list[Problem]]:
+    """Read, check and build every case; a case with any problem is left out and reported."""
+    cases: list[Case] = []
+    problems: list[Problem] = []
+    first_seen: dict[str, Case] = {}
+    for path in sorted(paths):
+        rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        doc, found = read_case(path, rel)
+        if doc is not None:
+            found = check_case(doc, framework)
+        problems += found
+        if doc is None or found:
+            continue
+        case = case_from(doc, framework)
+        if case.id in first_seen:
+            other = first_seen[case.id]
+            problems.append(
+                Problem(rel, 2, "id", f"{case.id!r} is already used by {other.path}; ids must be unique")
+            )
+            continue
+        first_seen[case.id] = case
+        cases.append(case)
+    return tuple(sorted(cases, key=lambda c: c.id)), problems
+
+
+# --- framework ------------------------------------------------------------------------------
+
+LABEL_SPECS = {
+    "id": Spec(check_text, required=True),
+    "name": Spec(check_text, required=True),
+    "definition": Spec(check_text, required=True),
+}
+QUESTION_SPECS = {
+    "ref": Spec(check_choice(ROMAN), required=True, example="i"),
+    "stage": Spec(check_choice(model.STAGES), required=True, example="start"),
+    "text": Spec(check_text, required=True),
+    "red": Spec(check_text, required=True),
+    "green": Spec(check_text, required=True),
+}
+ELEMENT_SPECS = {
+    "id": Spec(check_text, required=True, example="1A"),
+    "name": Spec(check_text, required=True),
+    "themes": Spec(check_list(check_text, min_items=1), required=True),
+    "summary": Spec(check_text, required=True),
+    "questions": Spec(check_list(check_mapping(QUESTION_SPECS), min_items=1), required=True),
+}
+HEADING_SPECS = {
+    "number": Spec(check_schools, required=True, example="1"),
+    "name": Spec(check_text, required=True),
+    "elements": Spec(check_list(check_text, min_items=1), required=True, example="[1A, 1B]"),
+}
+FRAMEWORK_SPECS = {
+    "name": Spec(check_text, required=True),
+    "about": Spec(check_text, required=True),
+    "credit": Spec(check_text, required=True),
+    "scale": Spec(check_list(check_mapping(LABEL_SPECS), min_items=1), required=True),
+    "headings": Spec(check_list(check_mapping(HEADING_SPECS), min_items=1), required=True),
+}
+SPECTRUM_SPECS = {
+    "credit": Spec(check_text, required=True),
+    "positions": Spec(check_list(check_mapping(LABEL_SPECS), min_items=1), required=True),
+    "approaches": Spec(check_list(check_mapping(LABEL_SPECS), min_items=1), required=True),
+}
+
+
+def _problems(doc: Document, issues: Iterable[Issue]) -> list[Problem]:
+    return sorted(Problem(doc.path, at, field, message) for at, field, message in issues)
+
+
+def _labels(node: yaml.Node) -> tuple[Label, ...]:
+    out = []
+    for item in node.value:
+        m = {str(k.value): v for k, v in item.value}
+        out.append(Label(_text(m["id"]) or "", _text(m["name"]) or "", _text(m["definition"]) or ""))
+    return tuple(out)
+
+
+def _check_label_ids(doc: Document, key: str, expected: tuple[str, ...]) -> Iterator[Issue]:
+    node = _fields(doc)[key]
+    ids = tuple(_scalar_value(m.value[0][1]) for m in node.value if m.value)
+    if ids != expected:
+        yield line(node), key, f"must define exactly {', '.join(expected)} in that order, not {', '.join(map(str, ids))}"
+
+
+def _check_element_doc(doc: Document) -> Iterator[Issue]:
+    yield from check_mapping(ELEMENT_SPECS)(doc.data, "")
+    f = _fields(doc)
+    if "id" in f and str(f["id"].value).lower() != doc.stem:
+        yield line(f["id"]), "id", f"is {f['id'].value!r} but the file is {doc.stem}.yaml; they must match"
+    if isinstance(f.get("questions"), yaml.SequenceNode):
+        for i, q in enumerate(f["questions"].value):
+            ref = dict((str(k.value), v) for k, v in q.value).get("ref") if isinstance(q, yaml.MappingNode) else None
+            if ref is not None and i < len(ROMAN) and ref.value != ROMAN[i]:
+                yield line(ref), f"questions[{i + 1}].ref", f"must be {ROMAN[i]!r} (questions are numbered in order), not {ref.value!r}"
+
+
+def _element_from(doc: Document, heading: int) -> Element:
+    f = _fields(doc)
+    element_id = str(f["id"].value)
+    questions = []
+    for q in f["questions"].value:
+        m = {str(k.value): v for k, v in q.value}
+        questions.append(
+            Question(
+                element=element_id,
+                ref=str(m["ref"].value),
+                stage=str(m["stage"].value),
+                text=_text(m["text"]) or "",
+                red=_text(m["red"]) or "",
+                green=_text(m["green"]) or "",
+            )
+        )
+    return Element(
+        id=element_id,
+        heading=heading,
+        name=_text(f["name"]) or "",
+        themes=_texts(f["themes"]),
+        summary=_text(f["summary"]) or "",
+        questions=tuple(questions),
+    )
+
+
+def load_framework(folder: Path, root: Path) -> tuple[Framework | None, list[Problem]]:
+    """Read and check ``framework.yaml``, ``spectrum.yaml`` and ``elements/*.yaml``."""
+
+    def rel(p: Path) -> str:
+        return p.relative_to(root).as_posix() if p.is_relative_to(root) else str(p)
+
+    problems: list[Problem] = []
+    docs: dict[str, Document] = {}
+    for name, specs in (("framework", FRAMEWORK_SPECS), ("spectrum", SPECTRUM_SPECS)):
+        path = folder / f"{name}.yaml"
+        if not path.exists():
+            problems.append(Problem(rel(path), 1, "file", "is missing"))
+            continue
+        doc, found = read_yaml_file(path, rel(path))
+        if doc is not None:
+            found = _problems(doc, check_mapping(specs)(doc.data, ""))
+            docs[name] = doc
+        problems += found
+    if "spectrum" in docs and not problems:
+        problems += _problems(docs["spectrum"], _check_label_ids(docs["spectrum"], "positions", model.POSITIONS))
+        problems += _problems(docs["spectrum"], _check_label_ids(docs["spectrum"], "approaches", model.APPROACHES))
+    elements: dict[str, Document] = {}
+    for path in sorted((folder / "elements").glob("*.yaml")):
+        doc, found = read_yaml_file(path, rel(path))
+        if doc is not None:
+            found = _problems(doc, _check_element_doc(doc))
+            elements[doc.stem] = doc
+        problems += found
+    if problems:
+        return None, problems
+
+    fw, sp = _fields(docs["framework"]), _fields(docs["spectrum"])
+    headings = []
+    listed: set[str] = set()
+    for h in fw["headings"].value:
+        m = {str(k.value): v for k, v in h.value}
+        number = int(m["number"].value)
+        members = []
+        for ref in m["elements"].value:
+            element_id = str(ref.value)
+            listed.add(element_id.lower())
+            doc = elements.get(element_id.lower())
+            if doc is None or not element_id.startswith(str(number)):
+                problems.append(
+                    Problem(
+                        docs["framework"].path,
+                        line(ref),
+                        "headings.elements",
+                        f"{element_id!r} has no file framework/elements/{element_id.lower()}.yaml "
+                        f"or does not start with its heading number {number}",
+                    )
+                )
+                continue
+            members.append(_element_from(doc, number))
+        headings.append(Heading(number, _text(m["name"]) or "", tuple(members)))
+    for stem, doc in sorted(elements.items()):
+        if stem not in listed:
+            problems.append(Problem(doc.path, 1, "id", "this element is not listed under any heading in framework.yaml"))
+    if problems:
+        return None, problems
+    return (
+        Framework(
+            name=_text(fw["name"]) or "",
+            about=_text(fw["about"]) or "",
+            credit=_text(fw["credit"]) or "",
+            headings=tuple(headings),
+            scale=_labels(fw["scale"]),
+            positions=_labels(sp["positions"]),
+            approaches=_labels(sp["approaches"]),
+            spectrum_credit=_text(sp["credit"]) or "",
+        ),
+        [],
+    )
+
+
+def load_atlas(root: Path, case_paths: Iterable[Path] | None = None) -> tuple[Atlas | None, list[Problem]]:
+    """Load and check the framework and cases under ``root``; the atlas is None if anything is wrong."""
+    framework, problems = load_framework(root / "framework", root)
+    if framework is None:
+        return None, problems
+    paths = sorted((root / "cases").glob("*.md")) if case_paths is None else list(case_paths)
+    cases, problems = load_cases(paths, root, framework)
+    if problems:
+        return None, problems
+    return Atlas(framework, cases), []
