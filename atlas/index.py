@@ -38,28 +38,31 @@ def _freeze(groups: Mapping[str, list[Case]] | Mapping[str | None, list[Case]]) 
 
 
 def _related(cases: tuple[Case, ...], by_element: Mapping[str, tuple[Case, ...]]) -> Mapping[str, tuple[Case, ...]]:
-    """For each case, the cases that share most elements, then most questions, newest first."""
+    """For each case, the cases that share most elements, then most questions, newest first.
+
+    Works through the element index, so each case only meets the cases it shares an element with.
+    """
     out: dict[str, tuple[Case, ...]] = {}
     for case in cases:
         shared: Counter[str] = Counter()
+        others: dict[str, Case] = {}
         for element_id in case.elements:
             for other in by_element[element_id]:
                 if other.id != case.id:
                     shared[other.id] += 1
-        by_id = {c.id: c for e in case.elements for c in by_element[e]}
+                    others[other.id] = other
         questions = set(case.questions)
-
-        def rank(other_id: str, shared: Counter[str] = shared) -> tuple[int, int, int, str, str]:
-            other = by_id[other_id]
-            return (
-                -shared[other_id],
-                -len(questions & set(other.questions)),
-                -other.published.toordinal(),
-                other.title.casefold(),
-                other.id,
-            )
-
-        out[case.id] = tuple(by_id[i] for i in sorted(shared, key=rank)[:RELATED_LIMIT])
+        ranked = sorted(
+            others.values(),
+            key=lambda o: (
+                -shared[o.id],
+                -len(questions & set(o.questions)),
+                -o.published.toordinal(),
+                o.title.casefold(),
+                o.id,
+            ),
+        )
+        out[case.id] = tuple(ranked[:RELATED_LIMIT])
     return MappingProxyType(out)
 
 

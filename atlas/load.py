@@ -41,8 +41,7 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
                 rel,
                 at,
                 "encoding",
-                f"the file is not UTF-8 text (byte {bad!r} cannot be read); "
-                "save it again choosing the UTF-8 encoding",
+                f"the file is not UTF-8 text (byte {bad!r} cannot be read); save it again choosing the UTF-8 encoding",
             )
         ]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
@@ -72,7 +71,7 @@ def _duplicate_keys(node: yaml.Node, rel: str, where: str = "") -> Iterator[Prob
 
 
 def parse_yaml(text: str, rel: str, first_line: int = 1) -> tuple[yaml.Node | None, list[Problem]]:
-    """Compose YAML into nodes; ``first_line`` is the file line the text starts on."""
+    """Compose YAML into nodes, with a problem for each repeated key; ``first_line`` is where the text starts."""
     padded = "\n" * (first_line - 1) + text
     try:
         node = yaml.compose(padded, Loader=yaml.SafeLoader)
@@ -100,9 +99,7 @@ def _not_a_mapping(node: yaml.Node | None, rel: str, at: int, what: str) -> list
     if node is None:
         return [Problem(rel, at, "front matter", f"{what} is empty; it needs 'key: value' lines")]
     shape = "a list" if isinstance(node, yaml.SequenceNode) else f"the single value {node.value!r}"
-    return [
-        Problem(rel, line(node), "front matter", f"{what} must be 'key: value' lines, not {shape}")
-    ]
+    return [Problem(rel, line(node), "front matter", f"{what} must be 'key: value' lines, not {shape}")]
 
 
 def read_case(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
@@ -111,9 +108,7 @@ def read_case(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
     if text is None:
         return None, problems
     if not text.strip():
-        return None, [
-            Problem(rel, 1, "file", "the file is empty; copy the case template and fill it in")
-        ]
+        return None, [Problem(rel, 1, "file", "the file is empty; copy the case template and fill it in")]
     lines = text.split("\n")
     if lines[0].strip() != FRONT_MATTER_FENCE:
         return None, [
@@ -125,9 +120,7 @@ def read_case(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
                 "put the case's details between two '---' lines at the top (see the template)",
             )
         ]
-    end = next(
-        (i for i in range(1, len(lines)) if lines[i].rstrip() in (FRONT_MATTER_FENCE, "...")), None
-    )
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FRONT_MATTER_FENCE, "...")), None)
     if end is None:
         return None, [
             Problem(
@@ -138,12 +131,11 @@ def read_case(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
             )
         ]
     node, problems = parse_yaml("\n".join(lines[1:end]), rel, first_line=2)
-    if problems:
-        return None, problems
     if not isinstance(node, yaml.MappingNode):
-        return None, _not_a_mapping(node, rel, 2, "the front matter")
+        return None, problems or _not_a_mapping(node, rel, 2, "the front matter")
+    # Repeated keys are reported with the rest of the file's problems, not instead of them.
     body = "\n".join(lines[end + 1 :])
-    return Document(rel, path.stem, node, body, end + 2), []
+    return Document(rel, path.stem, node, body, end + 2), problems
 
 
 def read_yaml_file(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
@@ -152,8 +144,6 @@ def read_yaml_file(path: Path, rel: str) -> tuple[Document | None, list[Problem]
     if text is None:
         return None, problems
     node, problems = parse_yaml(text, rel)
-    if problems:
-        return None, problems
     if not isinstance(node, yaml.MappingNode):
-        return None, _not_a_mapping(node, rel, 1, "the file")
-    return Document(rel, path.stem, node, "", 0), []
+        return None, problems or _not_a_mapping(node, rel, 1, "the file")
+    return Document(rel, path.stem, node, "", 0), problems

@@ -70,8 +70,9 @@ class Options:
 
 def plain(text: str) -> str:
     """Escape text so Markdown shows it exactly as written, on one line, with no markup or HTML."""
-    escaped = html.escape(" ".join(text.split()), quote=False).replace("|", "&#124;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
+    # After the backslashes, so the entity's own '#' is not escaped; tables would split on '|'.
+    return escaped.replace("|", "&#124;")
 
 
 def attribute(text: str) -> str:
@@ -111,10 +112,7 @@ def _join(parts: Iterable[str]) -> str:
 def _case_item(case: Case, to_cases: str) -> str:
     kind = KIND_NAMES[case.kind][0]
     evidence = EVIDENCE_NAMES[case.evidence][0].lower()
-    return (
-        f"- [{plain(case.title)}]({to_cases}{case.id}.md): {plain(case.summary)} "
-        f"*({kind}; evidence: {evidence})*"
-    )
+    return f"- [{plain(case.title)}]({to_cases}{case.id}.md): {plain(case.summary)} *({kind}; evidence: {evidence})*"
 
 
 def _case_list(cases: Iterable[Case], to_cases: str) -> str:
@@ -131,7 +129,8 @@ def element_title(element: Element) -> str:
 
 def framework_page(fw: Framework, index: Index) -> str:
     """``framework/index.md``: headings, elements with counts, the element × spectrum matrix."""
-    out = [_front_matter(fw.name, "The 14 elements of the MAT Assurance Framework and the cases tagged to each.")]
+    described = f"The {len(fw.elements)} elements of the {fw.name} and the cases tagged to each."
+    out = [_front_matter(fw.name, described)]
     out.append(f"# {plain(fw.name)}\n\n{plain(fw.about)}\n\n")
     out.append(
         f"The atlas holds {_count(len(index.cases), 'case')}. Pick an element to see its questions, "
@@ -142,7 +141,9 @@ def framework_page(fw: Framework, index: Index) -> str:
         out.append("| Element | Themes | Cases |\n| --- | --- | ---: |\n")
         for e in heading.elements:
             themes = "; ".join(plain(t) for t in e.themes)
-            out.append(f"| [{plain(element_title(e))}]({e.slug}.md) | {themes} | {len(index.by_element.get(e.id, ()))} |\n")
+            out.append(
+                f"| [{plain(element_title(e))}]({e.slug}.md) | {themes} | {len(index.by_element.get(e.id, ()))} |\n"
+            )
         out.append("\n")
     out.append("## Cases by element and spectrum position {#matrix}\n\n")
     out.append(
@@ -162,7 +163,7 @@ def framework_page(fw: Framework, index: Index) -> str:
         total = len(index.by_element.get(e.id, ()))
         out.append(f"| [{e.id}]({e.slug}.md) {plain(e.name)} | " + " | ".join(cells) + f" | {total} |\n")
     out.append("\n## The rating scale {#scale}\n\n")
-    out.append("Rate your trust on each element using four points:\n\n")
+    out.append(f"Rate your trust on each element using {len(fw.scale)} points:\n\n")
     out.extend(f"- **{plain(s.name)}**: {plain(s.definition)}\n" for s in fw.scale)
     out.append(f"\n## Source {{#source}}\n\n{plain(fw.credit)}\n")
     return "".join(out)
@@ -198,11 +199,14 @@ def element_page(fw: Framework, element: Element, index: Index) -> str:
             out.append(f"## {name} {{#{element.slug}-{stage}}}\n\n")
             out.extend(_question(q, index) for q in questions)
     cases = index.by_element.get(element.id, ())
-    out.append(f"## Cases {{#cases}}\n\n")
+    out.append("## Cases {#cases}\n\n")
     if not cases:
         out.append("No case is tagged to this element yet.\n\n")
     else:
-        out.append(f"{_count(len(cases), 'case is', 'cases are')} tagged to {element.id}, grouped by where each sits on the spectrum.\n\n")
+        out.append(
+            f"{_count(len(cases), 'case is', 'cases are')} tagged to {element.id}, "
+            "grouped by where each sits on the spectrum.\n\n"
+        )
         groups: list[tuple[str | None, str]] = [(p.id, p.name) for p in fw.positions] + [(None, UNPLACED)]
         for position, name in groups:
             members = index.element_position(element.id, position)
@@ -219,7 +223,10 @@ def element_page(fw: Framework, element: Element, index: Index) -> str:
 def _by_element_page(fw: Framework, label: Label, cases: tuple[Case, ...], what: str, credit: str) -> str:
     out = [_front_matter(label.name, label.definition)]
     out.append(f"# {plain(label.name)}\n\n{plain(label.definition)}\n\n")
-    out.append(f"{_count(len(cases), 'case is', 'cases are')} {what}. A case tagged to several elements appears under each.\n\n")
+    out.append(
+        f"{_count(len(cases), 'case is', 'cases are')} {what}. "
+        "A case tagged to several elements appears under each.\n\n"
+    )
     for e in fw.elements:
         members = [c for c in cases if e.id in c.elements]
         if members:
@@ -231,12 +238,20 @@ def _by_element_page(fw: Framework, label: Label, cases: tuple[Case, ...], what:
 
 def spectrum_index_page(fw: Framework, index: Index) -> str:
     """``spectrum/index.md``: the three positions and three approaches with their counts."""
-    out = [_front_matter("The spectrum", "Standardisation, alignment and autonomy, and three ways trusts develop shared practice.")]
+    out = [
+        _front_matter(
+            "The spectrum", "Standardisation, alignment and autonomy, and three ways trusts develop shared practice."
+        )
+    ]
     out.append("# The spectrum\n\nTrusts choose, area by area, how much practice their schools share.\n\n")
     out.append("## Positions {#positions}\n\n| Position | What it means | Cases |\n| --- | --- | ---: |\n")
     for p in fw.positions:
-        out.append(f"| [{plain(p.name)}]({p.id}.md) | {plain(p.definition)} | {len(index.by_position.get(p.id, ()))} |\n")
-    out.append(f"\n{_count(len(index.by_position.get(None, ())), 'case is', 'cases are')} not placed on the spectrum.\n\n")
+        out.append(
+            f"| [{plain(p.name)}]({p.id}.md) | {plain(p.definition)} | {len(index.by_position.get(p.id, ()))} |\n"
+        )
+    out.append(
+        f"\n{_count(len(index.by_position.get(None, ())), 'case is', 'cases are')} not placed on the spectrum.\n\n"
+    )
     out.append(approach_table(fw, index, "../approach/"))
     out.append(f"\n## Source {{#source}}\n\n{plain(fw.spectrum_credit)}\n")
     return "".join(out)
@@ -244,16 +259,24 @@ def spectrum_index_page(fw: Framework, index: Index) -> str:
 
 def approach_table(fw: Framework, index: Index, to_approach: str) -> str:
     """The approaches as a table with definitions and counts."""
-    out = ["## Approaches to shared practice {#approaches}\n\n| Approach | What it means | Cases |\n| --- | --- | ---: |\n"]
+    out = [
+        "## Approaches to shared practice {#approaches}\n\n| Approach | What it means | Cases |\n| --- | --- | ---: |\n"
+    ]
     for a in fw.approaches:
-        out.append(f"| [{plain(a.name)}]({to_approach}{a.id}.md) | {plain(a.definition)} | {len(index.by_approach.get(a.id, ()))} |\n")
+        out.append(
+            f"| [{plain(a.name)}]({to_approach}{a.id}.md) | {plain(a.definition)} "
+            f"| {len(index.by_approach.get(a.id, ()))} |\n"
+        )
     return "".join(out)
 
 
 def approach_index_page(fw: Framework, index: Index) -> str:
     """``approach/index.md``: the three approaches with their counts."""
     out = [_front_matter("Approaches", "Roll-out, co-design and organic: three ways trusts develop shared practice.")]
-    out.append("# Approaches\n\nHow a shared practice comes about matters as much as where it sits on the [spectrum](../spectrum/index.md).\n\n")
+    out.append(
+        "# Approaches\n\nHow a shared practice comes about matters as much as where it sits "
+        "on the [spectrum](../spectrum/index.md).\n\n"
+    )
     out.append(approach_table(fw, index, ""))
     out.append(f"\n## Source {{#source}}\n\n{plain(fw.spectrum_credit)}\n")
     return "".join(out)
@@ -265,8 +288,14 @@ def approach_index_page(fw: Framework, index: Index) -> str:
 def cases_page(fw: Framework, index: Index) -> str:
     """``cases/index.md``: every case in one table."""
     out = [_front_matter("All cases", "Every case study in the MAT Practice Atlas in one table.")]
-    out.append(f"# All cases\n\n{_count(len(index.cases), 'case')}, in order of title. Use search, or browse by [element](../framework/index.md) or [spectrum position](../spectrum/index.md).\n\n")
-    out.append("| Case | Kind | Elements | Spectrum | Evidence | Trust | Published |\n| --- | --- | --- | --- | --- | --- | --- |\n")
+    out.append(
+        f"# All cases\n\n{_count(len(index.cases), 'case')}, in order of title. Use search, or browse by "
+        "[element](../framework/index.md) or [spectrum position](../spectrum/index.md).\n\n"
+    )
+    out.append(
+        "| Case | Kind | Elements | Spectrum | Evidence | Trust | Published |\n"
+        "| --- | --- | --- | --- | --- | --- | --- |\n"
+    )
     for c in index.cases:
         elements = ", ".join(f"[{e}](../framework/{e.lower()}.md)" for e in c.elements)
         spectrum = f"[{fw_name(fw.positions, c.spectrum)}](../spectrum/{c.spectrum}.md)" if c.spectrum else "–"

@@ -60,6 +60,9 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     lowered = {c.lower(): c for c in options}
     if value.lower() in lowered:
         return f" (did you mean {lowered[value.lower()]!r}?)"
+    starts = [c for c in lowered if c.startswith(value.lower())]
+    if len(starts) == 1:
+        return f" (did you mean {lowered[starts[0]]!r}?)"
     close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
     return f" (did you mean {lowered[close[0]]!r}?)" if close else ""
 
@@ -175,8 +178,7 @@ def check_mapping(specs: Mapping[str, Spec]) -> Check:
                 yield (
                     line(key),
                     where,
-                    f"is not a known field{did_you_mean(name, specs)}; "
-                    f"the fields are {', '.join(specs)}",
+                    f"is not a known field{did_you_mean(name, specs)}; the fields are {', '.join(specs)}",
                 )
                 continue
             yield from specs[name].check(value, where)
@@ -193,9 +195,13 @@ def check_date(node: yaml.Node, field: str) -> Iterator[Issue]:
     value = _scalar_value(node)
     if value is None or node.tag not in (STR, "tag:yaml.org,2002:timestamp"):
         yield line(node), field, f"must be a date written YYYY-MM-DD, not {_describe(node)}"
+    elif not DATE_RE.fullmatch(value):
+        yield line(node), field, f"must be a date written YYYY-MM-DD, not {value!r}"
     elif parse_date(value) is None:
-        what = "is not a real date" if DATE_RE.fullmatch(value) else "must be a date written YYYY-MM-DD"
-        yield line(node), field, f"{what}, not {value!r}"
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError as err:
+            yield line(node), field, f"{value!r} is not a real date ({err})"
 
 
 def check_source_date(node: yaml.Node, field: str) -> Iterator[Issue]:
@@ -203,7 +209,8 @@ def check_source_date(node: yaml.Node, field: str) -> Iterator[Issue]:
     value = _scalar_value(node)
     if value is not None and YEAR_RE.fullmatch(value):
         return
-    yield from check_date(node, field)
+    for at, where, message in check_date(node, field):
+        yield at, where, message.replace("written YYYY-MM-DD", "written YYYY-MM-DD (or just the year, YYYY)")
 
 
 def check_url(node: yaml.Node, field: str) -> Iterator[Issue]:
@@ -263,7 +270,11 @@ def check_element_ref(framework: Framework) -> Check:
         element = elements.get(element_id.upper())
         normalised = f"{element_id.upper()}.{ref.lower()}" if ref else element_id.upper()
         if normalised in valid:
-            yield line(node), field, f"{value!r} is not written as the framework writes it (did you mean {normalised!r}?)"
+            yield (
+                line(node),
+                field,
+                f"{value!r} is not written as the framework writes it (did you mean {normalised!r}?)",
+            )
         elif element is not None and ref:
             refs = [q.ref for q in element.questions]
             yield (
@@ -450,9 +461,7 @@ def case_from(doc: Document, framework: Framework) -> Case:
     )
 
 
-def load_cases(
-    paths: Iterable[Path], root: Path, framework: Framework
-) -> tuple[tuple[Case, ...], list[Problem]]:
+def load_cases(paths: Iterable[Path], root: Path, framework: Framework) -> tuple[tuple[Case, ...], list[Problem]]:
     """Read, check and build every case; a case with any problem is left out and reported."""
     cases: list[Case] = []
     problems: list[Problem] = []
@@ -461,16 +470,14 @@ def load_cases(
         rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         doc, found = read_case(path, rel)
         if doc is not None:
-            found = check_case(doc, framework)
+            found = sorted(found + check_case(doc, framework))
         problems += found
         if doc is None or found:
             continue
         case = case_from(doc, framework)
         if case.id in first_seen:
             other = first_seen[case.id]
-            problems.append(
-                Problem(rel, 2, "id", f"{case.id!r} is already used by {other.path}; ids must be unique")
-            )
+            problems.append(Problem(rel, 2, "id", f"{case.id!r} is already used by {other.path}; ids must be unique"))
             continue
         first_seen[case.id] = case
         cases.append(case)
@@ -533,7 +540,11 @@ def _check_label_ids(doc: Document, key: str, expected: tuple[str, ...]) -> Iter
     node = _fields(doc)[key]
     ids = tuple(_scalar_value(m.value[0][1]) for m in node.value if m.value)
     if ids != expected:
-        yield line(node), key, f"must define exactly {', '.join(expected)} in that order, not {', '.join(map(str, ids))}"
+        yield (
+            line(node),
+            key,
+            f"must define exactly {', '.join(expected)} in that order, not {', '.join(map(str, ids))}",
+        )
 
 
 def _check_element_doc(doc: Document) -> Iterator[Issue]:
@@ -545,7 +556,11 @@ def _check_element_doc(doc: Document) -> Iterator[Issue]:
         for i, q in enumerate(f["questions"].value):
             ref = dict((str(k.value), v) for k, v in q.value).get("ref") if isinstance(q, yaml.MappingNode) else None
             if ref is not None and i < len(ROMAN) and ref.value != ROMAN[i]:
-                yield line(ref), f"questions[{i + 1}].ref", f"must be {ROMAN[i]!r} (questions are numbered in order), not {ref.value!r}"
+                yield (
+                    line(ref),
+                    f"questions[{i + 1}].ref",
+                    f"must be {ROMAN[i]!r} (questions are numbered in order), not {ref.value!r}",
+                )
 
 
 def _element_from(doc: Document, heading: int) -> Element:
@@ -589,7 +604,7 @@ def load_framework(folder: Path, root: Path) -> tuple[Framework | None, list[Pro
             continue
         doc, found = read_yaml_file(path, rel(path))
         if doc is not None:
-            found = _problems(doc, check_mapping(specs)(doc.data, ""))
+            found = sorted(found + _problems(doc, check_mapping(specs)(doc.data, "")))
             docs[name] = doc
         problems += found
     if "spectrum" in docs and not problems:
@@ -599,7 +614,7 @@ def load_framework(folder: Path, root: Path) -> tuple[Framework | None, list[Pro
     for path in sorted((folder / "elements").glob("*.yaml")):
         doc, found = read_yaml_file(path, rel(path))
         if doc is not None:
-            found = _problems(doc, _check_element_doc(doc))
+            found = sorted(found + _problems(doc, _check_element_doc(doc)))
             elements[doc.stem] = doc
         problems += found
     if problems:
@@ -631,7 +646,9 @@ def load_framework(folder: Path, root: Path) -> tuple[Framework | None, list[Pro
         headings.append(Heading(number, _text(m["name"]) or "", tuple(members)))
     for stem, doc in sorted(elements.items()):
         if stem not in listed:
-            problems.append(Problem(doc.path, 1, "id", "this element is not listed under any heading in framework.yaml"))
+            problems.append(
+                Problem(doc.path, 1, "id", "this element is not listed under any heading in framework.yaml")
+            )
     if problems:
         return None, problems
     return (

@@ -1,0 +1,92 @@
+"""The deliberately broken case: its whole, ordered list of problems, and how the check script reports it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from atlas.model import Framework, Problem
+from atlas.validate import load_cases
+from tests.conftest import ROOT
+
+FIXTURE = ROOT / "tests" / "fixtures" / "broken" / "cases" / "broken-case.md"
+PATH = "tests/fixtures/broken/cases/broken-case.md"
+
+EXPECTED = [
+    (2, "id", "must be lowercase letters, digits and single hyphens, not 'Broken_Case' (did you mean 'broken-case'?)"),
+    (3, "title", "must be text, not 'yes', which YAML reads as a yes/no value; put it in quotes"),
+    (4, "summary", "must be text, not '2018', which YAML reads as a number; put it in quotes"),
+    (
+        5,
+        "spectrum",
+        "is required when kind is practice; add 'spectrum:' with one of standardisation, alignment, autonomy",
+    ),
+    (6, "elements[1]", "'1c' is not written as the framework writes it (did you mean '1C'?)"),
+    (
+        6,
+        "elements[2]",
+        "'7Z' is not an element or question of the framework; the elements are 1A, 1B, 1C, 2A, 2B, 3A, 3B, 3C, 4A, 4B, 5A, 5B, 6A, 6B",
+    ),
+    (6, "elements[3]", "element 1C has no question 'ix'; its questions are i, ii, iii, iv, v"),
+    (6, "elements[5]", "lists '3A' more than once"),
+    (7, "approach", "must be one of roll-out, co-design, organic, not 'top-down'"),
+    (
+        8,
+        "evidence",
+        "must be one of own-account, survey, peer-review, inspection, research, evaluation, not 'anecdote'",
+    ),
+    (11, "trust.schools", "must be a whole number of schools such as 12, not 'twelve'"),
+    (
+        12,
+        "trust.phases[2]",
+        "must be one of primary, secondary, all-through, special, alternative-provision, post-16, not 'nursery'",
+    ),
+    (
+        13,
+        "trust.region",
+        "must be one of north-east, north-west, yorkshire-and-the-humber, east-midlands, west-midlands, east-of-england, london, south-east, south-west, not 'yorkshire' (did you mean 'yorkshire-and-the-humber'?)",
+    ),
+    (14, "trust.size", "is not a known field; the fields are name, schools, phases, region"),
+    (16, "sources[1]", "needs an author or a publisher (or both)"),
+    (17, "sources[1].url", "must be a full web address starting with https:// or http://, not 'javascript:alert(1)'"),
+    (18, "sources[2].title", "is missing; add it, for example 'title: \"Report title\"'"),
+    (19, "sources[2].date", "'2018-02-30' is not a real date (day is out of range for month)"),
+    (20, "published", "'2025-13-45' is not a real date (month must be in 1..12)"),
+    (
+        22,
+        "tittle",
+        "is not a known field (did you mean 'title'?); the fields are id, title, summary, kind, elements, spectrum, approach, evidence, trust, sources, published, reviewed, contributor, tags",
+    ),
+    (
+        23,
+        "evidence",
+        "the key 'evidence' appears twice (lines 8 and 23); YAML would silently keep only the last one, so remove one of them",
+    ),
+    (
+        26,
+        "body",
+        "has a level-1 heading '# A heading the build adds itself'; the title is shown for you, so start sections with '## '",
+    ),
+]
+
+
+def test_every_problem_is_reported_in_line_order(framework: Framework) -> None:
+    cases, problems = load_cases([FIXTURE], ROOT, framework)
+    assert cases == ()
+    assert problems == [Problem(PATH, line, field, message) for line, field, message in EXPECTED]
+
+
+def test_check_script_prints_each_problem_and_a_summary() -> None:
+    run = subprocess.run(
+        [sys.executable, "scripts/check.py", PATH], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 1
+    lines = run.stdout.splitlines()
+    assert lines[:-1] == [f"{PATH}:{line}: {field}: {message}" for line, field, message in EXPECTED]
+    assert lines[-1] == f"{len(EXPECTED)} problems in 1 file"
+
+
+def test_check_script_passes_the_real_cases() -> None:
+    run = subprocess.run([sys.executable, "scripts/check.py"], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stdout
+    assert run.stdout.strip().endswith("checked: no problems")

@@ -1,0 +1,270 @@
+"""A real `mkdocs build --strict` of a copy of the project, with assertions on the HTML it writes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from atlas.index import build_index
+from atlas.model import Atlas
+from atlas.validate import load_atlas
+from tests.conftest import ROOT
+
+PROJECT_PARTS = ("mkdocs.yml", "docs", "cases", "framework", "hooks", "atlas")
+
+# A new case, dropped into cases/ and nothing else touched. It copies the elements and questions
+# of an existing case and is newer, so it must rank first among that case's related cases.
+NEW_CASE = """\
+---
+id: new-dropped-in-case
+title: "A new case <b>dropped</b> in"
+summary: >-
+  A contributor adds one file; it must appear everywhere it belongs.
+kind: practice
+elements: [4A.iv, 4A.i, 1C.ii, 1A.iv]
+spectrum: autonomy
+approach: co-design
+evidence: survey
+sources:
+  - title: "A survey"
+    publisher: A network
+    date: 2026
+published: 2026-11-22
+---
+
+## Context
+
+Written for the build test.
+"""
+TWIN = "bdat-curriculum-choices-justified-locally"
+
+
+class Links(HTMLParser):
+    """Collects every id and every href/src on a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.add(value)
+            elif name in ("href", "src") and value is not None:
+                self.links.append(value)
+
+
+def copy_project(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Atlas]:
+    project = copy_project(tmp_path_factory.mktemp("project"))
+    (project / "cases" / "new-dropped-in-case.md").write_text(NEW_CASE, encoding="utf-8")
+    site = project / "site"
+    run = mkdocs_build(project, site)
+    assert run.returncode == 0, run.stderr
+    atlas, problems = load_atlas(project)
+    assert problems == [] and atlas is not None
+    return site, atlas
+
+
+def pages(site: Path) -> Iterator[Path]:
+    yield from sorted(site.rglob("*.html"))
+
+
+def parse(path: Path) -> Links:
+    parser = Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def case_links(page: Path, site: Path) -> set[str]:
+    """The ids of the cases a page links to."""
+    base = "/" + page.relative_to(site).as_posix()
+    found = set()
+    for href in parse(page).links:
+        path = urlsplit(urljoin(base, href)).path
+        match = re.fullmatch(r"/cases/([a-z0-9-]+)/(index\.html)?", path)
+        if match:
+            found.add(match.group(1))
+    return found
+
+
+def test_every_case_has_a_page(built: tuple[Path, Atlas]) -> None:
+    site, atlas = built
+    assert len(atlas.cases) >= 20
+    for case in atlas.cases:
+        assert (site / "cases" / case.id / "index.html").is_file(), case.id
+
+
+def test_each_element_page_links_to_exactly_its_cases(built: tuple[Path, Atlas]) -> None:
+    site, atlas = built
+    index = build_index(atlas)
+    for element in atlas.framework.elements:
+        expected = {c.id for c in index.by_element.get(element.id, ())}
+        assert case_links(site / "framework" / element.slug / "index.html", site) == expected, element.id
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every internal href or src in the site whose file or anchor does not exist."""
+    parsed = {p: parse(p) for p in pages(site)}
+    broken = []
+    for page, links in parsed.items():
+        base = "/" + page.relative_to(site).as_posix()
+        for href in links.links:
+            parts = urlsplit(urljoin(base, href))
+            if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
+                continue
+            target = site / unquote(parts.path).lstrip("/")
+            if target.is_dir() or parts.path.endswith("/"):
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{base}: {href}")
+            elif parts.fragment and target.suffix == ".html" and parts.fragment not in parsed[target].ids:
+                broken.append(f"{base}: {href} (no such anchor)")
+    return broken
+
+
+def test_the_link_checker_finds_broken_links(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<h2 id="x">X</h2><a href="#x">ok</a><a href="#y">bad anchor</a>')
+    (tmp_path / "index.html").write_text('<a href="a/">ok</a><a href="a/#x">ok</a><a href="b/">missing</a>')
+    assert broken_links(tmp_path) == ["/a/index.html: #y (no such anchor)", "/index.html: b/"]
+
+
+def test_every_internal_link_and_anchor_resolves(built: tuple[Path, Atlas]) -> None:
+    site, _ = built
+    assert broken_links(site) == []
+
+
+def test_a_new_case_appears_everywhere_it_belongs(built: tuple[Path, Atlas]) -> None:
+    site, atlas = built
+    new = "new-dropped-in-case"
+    for slug in ("4a", "1c", "1a"):
+        assert new in case_links(site / "framework" / slug / "index.html", site)
+    assert new in case_links(site / "spectrum" / "autonomy" / "index.html", site)
+    assert new in case_links(site / "approach" / "co-design" / "index.html", site)
+    assert new in case_links(site / "cases" / "index.html", site)
+    twin = (site / "cases" / TWIN / "index.html").read_text(encoding="utf-8")
+    related = twin.split('id="related"')[1]
+    assert re.search(r'href="\.\./([a-z0-9-]+)/"', related).group(1) == new  # type: ignore[union-attr]
+    # The matrix on /framework/ counts it: 4A has exactly one case at autonomy, and it links there.
+    matrix = (site / "framework" / "index.html").read_text(encoding="utf-8")
+    index = build_index(atlas)
+    n = len(index.element_position("4A", "autonomy"))
+    assert n >= 1
+    assert f'<a href="4a/#cases-autonomy">{n}</a>' in matrix
+
+
+def test_front_matter_text_is_escaped_in_head_and_body(built: tuple[Path, Atlas]) -> None:
+    site, _ = built
+    html = (site / "cases" / "new-dropped-in-case" / "index.html").read_text(encoding="utf-8")
+    assert "<b>dropped</b>" not in html
+    assert "<title>A new case &lt;b&gt;dropped&lt;/b&gt; in - MAT Practice Atlas</title>" in html
+    assert (
+        '<meta name="description" content="A contributor adds one file; it must appear everywhere it belongs.">' in html
+    )
+
+
+def test_case_pages_have_evidence_label_and_sources(built: tuple[Path, Atlas]) -> None:
+    site, atlas = built
+    for case in atlas.cases:
+        html = (site / "cases" / case.id / "index.html").read_text(encoding="utf-8")
+        assert "<strong>Evidence:</strong>" in html, case.id
+        assert 'id="sources"' in html, case.id
+
+
+def test_no_outside_requests_in_pages(built: tuple[Path, Atlas]) -> None:
+    site, _ = built
+    outside = re.compile(r'<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)="(?:https?:)?//', re.I)
+    offenders = [p.relative_to(site).as_posix() for p in pages(site) if outside.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_cases_are_not_in_the_nav(built: tuple[Path, Atlas]) -> None:
+    site, _ = built
+    home = (site / "index.html").read_text(encoding="utf-8")
+    nav = home.split('<nav class="md-nav md-nav--primary"')[1].split("</nav>")[0]
+    assert "cases/all-cases" not in nav
+    assert not re.search(r'href="cases/[a-z0-9-]+/"', nav)
+
+
+def tree_digest(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_two_builds_are_byte_identical(built: tuple[Path, Atlas], tmp_path: Path) -> None:
+    site, _ = built
+    again = tmp_path / "site"
+    run = mkdocs_build(site.parent, again)
+    assert run.returncode == 0, run.stderr
+    assert tree_digest(again) == tree_digest(site)
+
+
+def test_a_broken_case_fails_the_build_naming_file_line_and_field(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    path = project / "cases" / "mutual-mat-visits.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: network", "kind: netwrok"), encoding="utf-8")
+    run = mkdocs_build(project, tmp_path / "site")
+    assert run.returncode != 0
+    assert (
+        "cases/mutual-mat-visits.md:6: kind: must be one of practice, finding, network, "
+        "not 'netwrok' (did you mean 'network'?)"
+    ) in run.stderr
+    assert "1 problem in the atlas content" in run.stderr
+
+
+def test_the_hook_keeps_no_state_between_builds(tmp_path: Path) -> None:
+    """Two builds from one loaded config, as `mkdocs serve` does, with a case edited in between."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    project = copy_project(tmp_path / "project")
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    build(config)
+    path = project / "cases" / "mutual-mat-visits.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'title: "Trusts visiting each other to learn"', 'title: "Edited title"'
+        ),
+        encoding="utf-8",
+    )
+    build(config)
+    html = (tmp_path / "site" / "cases" / "mutual-mat-visits" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Edited title - MAT Practice Atlas</title>" in html

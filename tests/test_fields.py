@@ -1,0 +1,177 @@
+"""One field at a time: values that pass and values that fail, with the exact message."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import CheckText, valid_case
+
+
+def test_the_example_case_is_valid(check_text: CheckText) -> None:
+    assert check_text(valid_case()) == []
+
+
+GOOD = [
+    ("id", "id: abc"),
+    ("title", 'title: "2018: a year of change"'),
+    ("summary", "summary: One sentence."),
+    ("kind", "kind: finding"),
+    ("elements", "elements: [1C]"),
+    ("elements", "elements:\n  - 6B.vi\n  - 2B"),
+    ("spectrum", "spectrum: autonomy"),
+    ("approach", ""),
+    ("evidence", "evidence: evaluation"),
+    ("trust", ""),
+    ("published", "published: '2026-01-31'"),
+    ("reviewed", ""),
+    ("contributor", ""),
+    ("tags", "tags: []"),
+]
+
+
+@pytest.mark.parametrize(("key", "line"), GOOD, ids=[f"{k}-{i}" for i, (k, _) in enumerate(GOOD)])
+def test_good_values(key: str, line: str, check_text: CheckText) -> None:
+    case_id = "abc" if key == "id" else "example-case"
+    assert check_text(valid_case(case_id, **{key: line}), name=case_id) == []
+
+
+BAD = [
+    ("id", "id: ab", "id: must be 3 to 80 characters long, not 2 ('ab')"),
+    ("id", "id: -bad-", "id: must be lowercase letters, digits and single hyphens, not '-bad-' (did you mean 'bad'?)"),
+    ("id", "id: a--b", "id: must be lowercase letters, digits and single hyphens, not 'a--b' (did you mean 'a-b'?)"),
+    ("id", "id: 12345", "id: must be text, not '12345', which YAML reads as a number; put it in quotes"),
+    ("title", "title: no", "title: must be text, not 'no', which YAML reads as a yes/no value; put it in quotes"),
+    ("title", "title: 2018", "title: must be text, not '2018', which YAML reads as a number; put it in quotes"),
+    ("title", "title: ''", "title: must not be empty"),
+    ("title", "title: [a, b]", "title: must be text, not a list"),
+    ("title", "title:", "title: must be text, not '', which YAML reads as an empty value; put it in quotes"),
+    ("summary", "summary: " + "x" * 301, "summary: is 301 characters long; the most allowed is 300: shorten it"),
+    (
+        "kind",
+        "kind: Practice",
+        "kind: must be one of practice, finding, network, not 'Practice' (did you mean 'practice'?)",
+    ),
+    ("elements", "elements: []", "elements: must list at least 1 item, such as [1C, 3A.ii]"),
+    ("elements", "elements: 1C", "elements: must be a list such as [1C, 3A.ii], not '1C'"),
+    ("elements", "elements:", "elements: must list at least one item, such as [1C, 3A.ii]"),
+    (
+        "elements",
+        "elements: [1C.II]",
+        "elements[1]: '1C.II' is not written as the framework writes it (did you mean '1C.ii'?)",
+    ),
+    ("elements", "elements: [6A.v]", "elements[1]: element 6A has no question 'v'; its questions are i, ii, iii, iv"),
+    (
+        "spectrum",
+        "spectrum: autonmy",
+        "spectrum: must be one of standardisation, alignment, autonomy, not 'autonmy' (did you mean 'autonomy'?)",
+    ),
+    (
+        "spectrum",
+        "spectrum: standardization",
+        "spectrum: must be one of standardisation, alignment, autonomy, not 'standardization' (did you mean 'standardisation'?)",
+    ),
+    (
+        "approach",
+        "approach: rollout",
+        "approach: must be one of roll-out, co-design, organic, not 'rollout' (did you mean 'roll-out'?)",
+    ),
+    (
+        "evidence",
+        "evidence: yes",
+        "evidence: must be one of own-account, survey, peer-review, inspection, research, evaluation, not 'yes', which YAML reads as a yes/no value",
+    ),
+    ("trust", "trust: Example Trust", "trust: must be a group of 'key: value' lines, not 'Example Trust'"),
+    (
+        "published",
+        "published: 2026-02-30",
+        "published: '2026-02-30' is not a real date (day is out of range for month)",
+    ),
+    ("published", "published: 31/01/2026", "published: must be a date written YYYY-MM-DD, not '31/01/2026'"),
+    (
+        "published",
+        "published: 2026",
+        "published: must be a date written YYYY-MM-DD, not '2026', which YAML reads as a number",
+    ),
+    (
+        "published",
+        "published: 2026-01-31 10:00:00",
+        "published: must be a date written YYYY-MM-DD, not '2026-01-31 10:00:00'",
+    ),
+    ("reviewed", "reviewed: 2025-01-01", "reviewed: is 2025-01-01, before the published date 2026-01-31"),
+    (
+        "contributor",
+        "contributor: null",
+        "contributor: must be text, not 'null', which YAML reads as an empty value; put it in quotes",
+    ),
+    ("tags", "tags: send", "tags: must be a list such as [curriculum, send], not 'send'"),
+    ("tags", "tags: [on]", "tags[1]: must be text, not 'on', which YAML reads as a yes/no value; put it in quotes"),
+]
+
+
+@pytest.mark.parametrize(("key", "line", "message"), BAD, ids=[f"{k}-{i}" for i, (k, _, _) in enumerate(BAD)])
+def test_bad_values(key: str, line: str, message: str, check_text: CheckText) -> None:
+    messages = [f"{p.field}: {p.message}" for p in check_text(valid_case(**{key: line}))]
+    assert message in messages
+
+
+@pytest.mark.parametrize("key", ["id", "title", "summary", "kind", "elements", "evidence", "sources", "published"])
+def test_required_fields(key: str, check_text: CheckText) -> None:
+    problems = check_text(valid_case(**{key: ""}))
+    assert [(p.line, p.field) for p in problems if "is missing" in p.message] == [(2, key)]
+
+
+def test_spectrum_is_required_for_practice_only(check_text: CheckText) -> None:
+    assert [str(p) for p in check_text(valid_case(spectrum=""))] == [
+        "cases/example-case.md:6: spectrum: is required when kind is practice; "
+        "add 'spectrum:' with one of standardisation, alignment, autonomy"
+    ]
+    assert check_text(valid_case(spectrum="", kind="kind: network")) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            "  - title: A\n    author: B\n    url: ftp://example.org/a",
+            "sources[1].url: must be a full web address starting with https:// or http://, not 'ftp://example.org/a'",
+        ),
+        (
+            "  - title: A\n    author: B\n    url: https://exa mple.org",
+            "sources[1].url: must be a full web address starting with https:// or http://, not 'https://exa mple.org'",
+        ),
+        (
+            "  - title: A\n    author: B\n    url: www.example.org",
+            "sources[1].url: must be a full web address starting with https:// or http://, not 'www.example.org'",
+        ),
+        (
+            "  - title: A\n    author: B\n    date: 18",
+            "sources[1].date: must be a date written YYYY-MM-DD (or just the year, YYYY), not '18', which YAML reads as a number",
+        ),
+        (
+            "  - title: A\n    author: B\n    edition: 2",
+            "sources[1].edition: is not a known field; the fields are title, author, publisher, date, url",
+        ),
+        ("  - title: A", "sources[1]: needs an author or a publisher (or both)"),
+    ],
+)
+def test_source_fields(source: str, message: str, check_text: CheckText) -> None:
+    text = valid_case(sources="sources:\n" + source)
+    messages = [f"{p.field}: {p.message}" for p in check_text(text)]
+    assert messages == [message]
+
+
+def test_a_source_may_give_just_a_year(check_text: CheckText) -> None:
+    text = valid_case().replace("date: 2025-06-01", "date: 2018")
+    assert check_text(text) == []
+
+
+def test_body_must_not_be_empty(check_text: CheckText) -> None:
+    text = valid_case().split("## Context")[0]
+    assert [str(p) for p in check_text(text)] == [
+        "cases/example-case.md:26: body: is empty; write the case below the closing '---' line"
+    ]
+
+
+def test_level_one_heading_inside_code_is_allowed(check_text: CheckText) -> None:
+    text = valid_case() + "\n```sh\n# a shell comment\n```\n"
+    assert check_text(text) == []

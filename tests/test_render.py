@@ -1,0 +1,87 @@
+"""Rendering: escaping, ordering, repeatability, and golden files for every generated page.
+
+Regenerate the golden files after an intended change with ``UPDATE_GOLDEN=1 pytest tests/test_render.py``
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from atlas.index import build_index
+from atlas.model import Atlas
+from atlas.render import Options, attribute, plain, render_site
+from atlas.validate import load_atlas
+from tests.conftest import ROOT
+
+MINI = ROOT / "tests" / "fixtures" / "mini"
+GOLDEN = ROOT / "tests" / "golden" / "mini"
+OPTIONS = Options(edit_url_template="https://example.org/repo/edit/main/{path}")
+
+
+@pytest.fixture(scope="module")
+def mini() -> Atlas:
+    atlas, problems = load_atlas(MINI)
+    assert problems == []
+    assert atlas is not None
+    return atlas
+
+
+def test_generated_pages_match_golden_files(mini: Atlas) -> None:
+    pages = render_site(mini, OPTIONS)
+    if os.environ.get("UPDATE_GOLDEN"):
+        for old in GOLDEN.rglob("*.md"):
+            old.unlink()
+        for path, text in pages.items():
+            (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / path).write_text(text, encoding="utf-8")
+    golden = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*.md")}
+    assert sorted(pages) == sorted(golden)
+    for path, text in pages.items():
+        assert text == golden[path], f"{path} differs from tests/golden/mini/{path}"
+
+
+def test_rendering_is_repeatable_and_independent_of_file_order(mini: Atlas) -> None:
+    reversed_atlas = Atlas(mini.framework, tuple(reversed(mini.cases)))
+    assert render_site(mini, OPTIONS) == render_site(reversed_atlas, OPTIONS)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Plain words", "Plain words"),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"),
+        ("*bold* _it_ `code` [link](x)", "\\*bold\\* \\_it\\_ \\`code\\` \\[link\\]\\(x\\)"),
+        ("A | B", "A &#124; B"),
+        ("{: onclick='x' }", "\\{: onclick='x' \\}"),
+        ("# not a heading\nnext line", "\\# not a heading next line"),
+        ("Fish & chips", "Fish &amp; chips"),
+    ],
+)
+def test_plain_text_cannot_become_markup(text: str, expected: str) -> None:
+    assert plain(text) == expected
+
+
+def test_attribute_escapes_quotes() -> None:
+    assert attribute("a \"b\" <c> & 'd'") == "a &quot;b&quot; &lt;c&gt; &amp; &#x27;d&#x27;"
+
+
+def test_related_cases_rank_by_shared_elements_then_questions_then_newest(mini: Atlas) -> None:
+    index = build_index(mini)
+    assert [c.id for c in index.related["beta-finding"]] == ["gamma-network", "alpha-practice", "delta-standard"]
+    assert [c.id for c in index.related["gamma-network"]] == ["alpha-practice", "beta-finding", "delta-standard"]
+
+
+def test_indexes_group_cases(mini: Atlas) -> None:
+    index = build_index(mini)
+    assert [c.id for c in index.by_element["1A"]] == [
+        "alpha-practice",
+        "beta-finding",
+        "delta-standard",
+        "gamma-network",
+    ]
+    assert [c.id for c in index.by_question["1A.ii"]] == ["alpha-practice", "gamma-network"]
+    assert [c.id for c in index.element_position("1A", None)] == ["beta-finding"]
+    assert [c.id for c in index.by_approach["organic"]] == ["gamma-network"]
