@@ -177,7 +177,8 @@ def _question(q: Question, index: Index) -> str:
         else "No case cites this question yet."
     )
     return (
-        f"### {q.id} {plain(q.text)} {{#{q.anchor}}}\n\n"
+        # The full question is the heading; the table of contents shows just its reference.
+        f'### {q.id} {plain(q.text)} {{#{q.anchor} data-toc-label="{q.id}"}}\n\n'
         f"- **Red (weak):** {plain(q.red)}\n"
         f"- **Green (strong):** {plain(q.green)}\n\n"
         f"{cited}\n\n"
