@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,32 +39,82 @@ def _freeze(groups: Mapping[str, list[Case]] | Mapping[str | None, list[Case]]) 
     return MappingProxyType({k: tuple(sorted(v, key=listing_order)) for k, v in groups.items()})
 
 
-def _related(cases: tuple[Case, ...], by_element: Mapping[str, tuple[Case, ...]]) -> Mapping[str, tuple[Case, ...]]:
-    """For each case, the cases that share most elements, then most questions, newest first.
+def _newest_first(case: Case) -> tuple[int, str, str]:
+    return (-case.published.toordinal(), case.title.casefold(), case.id)
 
-    Works through the element index, so each case only meets the cases it shares an element with.
-    """
-    out: dict[str, tuple[Case, ...]] = {}
+
+def related_brute_force(cases: tuple[Case, ...], limit: int = RELATED_LIMIT) -> dict[str, tuple[Case, ...]]:
+    """The definition of related cases, compared pair by pair: O(N^2), kept as the tests' reference."""
+    out = {}
     for case in cases:
-        shared: Counter[str] = Counter()
-        others: dict[str, Case] = {}
-        for element_id in case.elements:
-            for other in by_element[element_id]:
-                if other.id != case.id:
-                    shared[other.id] += 1
-                    others[other.id] = other
-        questions = set(case.questions)
+        elements, questions = set(case.elements), set(case.questions)
         ranked = sorted(
-            others.values(),
+            (o for o in cases if o.id != case.id and elements & set(o.elements)),
             key=lambda o: (
-                -shared[o.id],
+                -len(elements & set(o.elements)),
                 -len(questions & set(o.questions)),
-                -o.published.toordinal(),
-                o.title.casefold(),
-                o.id,
+                *_newest_first(o),
             ),
         )
-        out[case.id] = tuple(ranked[:RELATED_LIMIT])
+        out[case.id] = tuple(ranked[:limit])
+    return out
+
+
+# How many best candidates to keep per distinct element set before looking at shared questions.
+_PREFIX = 64
+
+
+def _related(
+    cases: tuple[Case, ...], by_question: Mapping[str, tuple[Case, ...]], limit: int = RELATED_LIMIT
+) -> Mapping[str, tuple[Case, ...]]:
+    """Related cases: most shared elements, then most shared questions, then newest, then title.
+
+    Comparing every pair is O(N^2). Cases with the same set of elements rank every other case
+    the same way until shared questions break ties, so the ranking by elements is worked out
+    once per distinct element set (a few hundred sets, however many cases), and only the cases
+    that share a question, found through the question index, are ranked case by case.
+    """
+    bits = {e: 1 << i for i, e in enumerate(sorted({e for c in cases for e in c.elements}))}
+    mask = {c.id: sum(bits[e] for e in c.elements) for c in cases}
+    newest = sorted(cases, key=_newest_first)
+    rank = {c.id: i for i, c in enumerate(newest)}
+    groups: defaultdict[int, list[int]] = defaultdict(list)
+    for i, case in enumerate(newest):
+        groups[mask[case.id]].append(i)  # each group's ranks come out already in order
+
+    def by_elements(element_set: int, cap: int | None) -> tuple[list[int], bool]:
+        """Ranks of cases sharing an element with the set, best first ignoring questions; and whether cut short."""
+        levels: defaultdict[int, list[list[int]]] = defaultdict(list)
+        for other_set, members in groups.items():
+            shared = (element_set & other_set).bit_count()
+            if shared:
+                levels[shared].append(members)
+        ranked: list[int] = []
+        for shared in sorted(levels, reverse=True):
+            for other in heapq.merge(*levels[shared]):
+                if cap is not None and len(ranked) == cap:
+                    return ranked, True
+                ranked.append(other)
+        return ranked, False
+
+    prefixes = {element_set: by_elements(element_set, _PREFIX) for element_set in groups}
+    out: dict[str, tuple[Case, ...]] = {}
+    for case in cases:
+        element_set, own = mask[case.id], rank[case.id]
+        shared_questions = Counter(rank[o.id] for q in case.questions for o in by_question[q])
+        shared_questions.pop(own, None)
+        question_matches = heapq.nsmallest(
+            limit,
+            ((-(element_set & mask[newest[r].id]).bit_count(), -n, r) for r, n in shared_questions.items()),
+        )
+        ranked, cut_short = prefixes[element_set]
+        rest = [r for r in ranked if r != own and r not in shared_questions]
+        if cut_short and len(rest) < limit:
+            ranked, _ = by_elements(element_set, None)
+            rest = [r for r in ranked if r != own and r not in shared_questions]
+        element_matches = ((-(element_set & mask[newest[r].id]).bit_count(), 0, r) for r in rest)
+        best = heapq.merge(question_matches, element_matches)
+        out[case.id] = tuple(newest[r] for _, _, r in itertools.islice(best, limit))
     return MappingProxyType(out)
 
 
@@ -80,12 +132,12 @@ def build_index(atlas: Atlas) -> Index:
         by_position[case.spectrum].append(case)
         if case.approach:
             by_approach[case.approach].append(case)
-    frozen_elements = _freeze(by_element)
+    frozen_questions = _freeze(by_question)
     return Index(
         cases=tuple(sorted(atlas.cases, key=listing_order)),
-        by_element=frozen_elements,
-        by_question=_freeze(by_question),
+        by_element=_freeze(by_element),
+        by_question=frozen_questions,
         by_position=_freeze(by_position),
         by_approach=_freeze(by_approach),
-        related=_related(atlas.cases, frozen_elements),
+        related=_related(atlas.cases, frozen_questions),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ import yaml
 from atlas.model import Problem
 
 FRONT_MATTER_FENCE = "---"
+CASE_SUFFIX = ".md"
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,45 @@ def line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
-def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
-    """Decode UTF-8 (with or without a byte-order mark) and normalise Windows line endings."""
+def relative(path: Path, root: Path) -> str:
+    """The path as messages show it: relative to the atlas folder where possible."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+
+
+def mapping(node: yaml.Node) -> dict[str, yaml.Node]:
+    """A checked mapping node's values by key (the last one wins, as in YAML; repeats are reported)."""
+    assert isinstance(node, yaml.MappingNode)
+    return {str(k.value): v for k, v in node.value}
+
+
+def list_case_files(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]:
+    """The case files in ``folder``, and a problem for anything else there, so nothing is skipped silently."""
+    paths: list[Path] = []
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return [], [Problem(relative(folder, root), 1, "file", "the cases folder is missing")]
+    for entry in sorted(folder.iterdir()):
+        rel = relative(entry, root)
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            problems.append(Problem(rel, 1, "file", "is a folder; cases/ holds only case files named <id>.md"))
+        elif entry.suffix != CASE_SUFFIX:
+            hint = f"rename it to {entry.stem}.md" if entry.suffix.lower() in (".md", ".markdown") else "move it out"
+            problems.append(
+                Problem(rel, 1, "file", f"is not a case file: case files end in '.md', not {entry.suffix!r}; {hint}")
+            )
+        else:
+            paths.append(entry)
+    return paths, problems
+
+
+def _read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
+    """Read a file as UTF-8 (with or without a byte-order mark), with Windows line endings normalised."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        return None, [Problem(rel, 1, "file", f"cannot be read ({err.strerror or err})")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -47,51 +86,95 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
-def _duplicate_keys(node: yaml.Node, rel: str, where: str = "") -> Iterator[Problem]:
-    """Yield a problem for every key that a mapping repeats, at any depth."""
+# A cheap first look: only text that might hold an alias is parsed a second time for one.
+_ALIAS = re.compile(r"(^|[\s\[{,:-])\*[^\s,\]}]")
+
+
+def _aliases(text: str, rel: str) -> Iterator[Problem]:
+    """A problem at each alias: aliases can make a tree refer to itself or grow exponentially."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
+            yield Problem(
+                rel,
+                int(event.start_mark.line) + 1,
+                "front matter",
+                f"uses the alias '*{event.anchor}'; anchors and aliases are not allowed, "
+                "so write the value out in full",
+            )
+
+
+def _structure(node: yaml.Node, rel: str, where: str = "") -> Iterator[Problem]:
+    """Problems in the shape of the YAML itself: repeated keys and keys that are not plain words."""
     if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
+        first_line: dict[str, int] = {}
         for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                yield Problem(rel, line(key), where or "front matter", "a key must be a plain word such as 'title'")
+                continue
             name = str(key.value)
             field = f"{where}.{name}" if where else name
-            if name in seen:
+            if name in first_line:
                 yield Problem(
                     rel,
                     line(key),
                     field,
-                    f"the key {name!r} appears twice (lines {seen[name]} and {line(key)}); "
+                    f"the key {name!r} appears twice (lines {first_line[name]} and {line(key)}); "
                     "YAML would silently keep only the last one, so remove one of them",
                 )
             else:
-                seen[name] = line(key)
-            yield from _duplicate_keys(value, rel, field)
+                first_line[name] = line(key)
+            yield from _structure(value, rel, field)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value, start=1):
-            yield from _duplicate_keys(item, rel, f"{where}[{i}]")
+            yield from _structure(item, rel, f"{where}[{i}]")
 
 
-def parse_yaml(text: str, rel: str, first_line: int = 1) -> tuple[yaml.Node | None, list[Problem]]:
-    """Compose YAML into nodes, with a problem for each repeated key; ``first_line`` is where the text starts."""
+def parse_yaml(text: str, rel: str, first_line: int = 1) -> tuple[yaml.Node | None, list[Problem], bool]:
+    """Compose YAML into nodes that count file lines; ``first_line`` is where the text starts.
+
+    Returns the node, the problems, and whether the node is safe to check further (no aliases).
+    """
     padded = "\n" * (first_line - 1) + text
     try:
         node = yaml.compose(padded, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as err:
+        at = padded[: err.position].count("\n") + 1
+        return (
+            None,
+            [
+                Problem(
+                    rel,
+                    at,
+                    "front matter",
+                    f"contains the control character U+{err.character:04X}, which YAML does not allow; delete it"
+                    if isinstance(err.character, int)
+                    else "contains a character YAML does not allow; delete it",
+                )
+            ],
+            False,
+        )
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         at = int(mark.line) + 1 if mark is not None else first_line
         what = err.problem or err.context or "unreadable YAML"
-        return None, [
-            Problem(
-                rel,
-                at,
-                "front matter",
-                f"the YAML cannot be read ({what}); check the colons, quotes and indentation on this line",
-            )
-        ]
-    except yaml.YAMLError as err:  # pragma: no cover - PyYAML raises marked errors for text input
-        return None, [Problem(rel, first_line, "front matter", f"the YAML cannot be read ({err})")]
+        return (
+            None,
+            [
+                Problem(
+                    rel,
+                    at,
+                    "front matter",
+                    f"the YAML cannot be read ({what}); check the colons, quotes and indentation on this line",
+                )
+            ],
+            False,
+        )
     if node is None:
-        return None, []
-    return node, list(_duplicate_keys(node, rel))
+        return None, [], False
+    aliases = list(_aliases(padded, rel)) if _ALIAS.search(padded) else []
+    if aliases:
+        return node, aliases, False
+    return node, list(_structure(node, rel)), True
 
 
 def _not_a_mapping(node: yaml.Node | None, rel: str, at: int, what: str) -> list[Problem]:
@@ -104,7 +187,7 @@ def _not_a_mapping(node: yaml.Node | None, rel: str, at: int, what: str) -> list
 
 def read_case(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
     """Split a case file into front matter nodes and body, reporting what stops it being read."""
-    text, problems = _decode(path.read_bytes(), rel)
+    text, problems = _read_text(path, rel)
     if text is None:
         return None, problems
     if not text.strip():
@@ -130,8 +213,8 @@ def read_case(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
                 "the front matter is never closed; add a line of three dashes '---' after the last field",
             )
         ]
-    node, problems = parse_yaml("\n".join(lines[1:end]), rel, first_line=2)
-    if not isinstance(node, yaml.MappingNode):
+    node, problems, usable = parse_yaml("\n".join(lines[1:end]), rel, first_line=2)
+    if not isinstance(node, yaml.MappingNode) or not usable:
         return None, problems or _not_a_mapping(node, rel, 2, "the front matter")
     # Repeated keys are reported with the rest of the file's problems, not instead of them.
     body = "\n".join(lines[end + 1 :])
@@ -140,10 +223,10 @@ def read_case(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
 
 def read_yaml_file(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
     """Read a framework YAML file as a mapping with line numbers."""
-    text, problems = _decode(path.read_bytes(), rel)
+    text, problems = _read_text(path, rel)
     if text is None:
         return None, problems
-    node, problems = parse_yaml(text, rel)
-    if not isinstance(node, yaml.MappingNode):
+    node, problems, usable = parse_yaml(text, rel)
+    if not isinstance(node, yaml.MappingNode) or not usable:
         return None, problems or _not_a_mapping(node, rel, 1, "the file")
     return Document(rel, path.stem, node, "", 0), problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 KINDS = ("practice", "finding", "network")
 POSITIONS = ("standardisation", "alignment", "autonomy")
@@ -24,6 +25,11 @@ REGIONS = (
 STAGES = ("start", "additional")
 
 
+def one_line(text: str) -> str:
+    """Text with every run of whitespace, line breaks included, turned into one space."""
+    return " ".join(text.split())
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with one file, located by line (1-based) and named by field."""
@@ -32,11 +38,9 @@ class Problem:
     line: int
     field: str
     message: str
-    severity: str = "error"
 
     def __str__(self) -> str:
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}: {prefix}{self.field}: {self.message}"
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -120,14 +124,18 @@ class Framework:
     approaches: tuple[Label, ...]
     spectrum_credit: str
 
-    @property
+    @cached_property
     def elements(self) -> tuple[Element, ...]:
         """Every element in framework order."""
         return tuple(e for h in self.headings for e in h.elements)
 
+    @cached_property
+    def _by_id(self) -> dict[str, Element]:
+        return {e.id: e for e in self.elements}
+
     def element(self, element_id: str) -> Element:
         """The element with this id, such as ``1C``."""
-        return next(e for e in self.elements if e.id == element_id)
+        return self._by_id[element_id]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from atlas.index import Index, build_index
-from atlas.model import Atlas, Case, Element, Framework, Label, Question, Source
+from atlas.model import Atlas, Case, Element, Framework, Label, Question, Source, one_line
 
 KIND_NAMES = {
     "practice": ("Practice", "what a trust does"),
@@ -70,14 +70,14 @@ class Options:
 
 def plain(text: str) -> str:
     """Escape text so Markdown shows it exactly as written, on one line, with no markup or HTML."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line(text), quote=False))
     # After the backslashes, so the entity's own '#' is not escaped; tables would split on '|'.
     return escaped.replace("|", "&#124;")
 
 
 def attribute(text: str) -> str:
     """Escape text for an HTML attribute or ``<title>``, which MkDocs' templates do not escape."""
-    return html.escape(" ".join(text.split()), quote=True)
+    return html.escape(one_line(text), quote=True)
 
 
 def long_date(day: dt.date) -> str:
@@ -90,14 +90,12 @@ def source_date(value: str) -> str:
     return value if len(value) == 4 else long_date(dt.date.fromisoformat(value))
 
 
-def _front_matter(title: str, description: str) -> str:
-    # JSON strings are valid YAML double-quoted scalars, so any character is safe here.
-    return (
-        "---\n"
-        f"title: {json.dumps(attribute(title), ensure_ascii=False)}\n"
-        f"description: {json.dumps(attribute(description), ensure_ascii=False)}\n"
-        "---\n\n"
-    )
+def front_matter(title: str, description: str) -> str:
+    """The page's YAML header; MkDocs must read it back exactly, or it would render it as Markdown."""
+    meta = {"title": attribute(title), "description": attribute(description)}
+    # ASCII-only JSON strings are valid YAML double-quoted scalars whatever they hold.
+    block = "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items())
+    return f"---\n{block}---\n\n"
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -130,7 +128,7 @@ def element_title(element: Element) -> str:
 def framework_page(fw: Framework, index: Index) -> str:
     """``framework/index.md``: headings, elements with counts, the element × spectrum matrix."""
     described = f"The {len(fw.elements)} elements of the {fw.name} and the cases tagged to each."
-    out = [_front_matter(fw.name, described)]
+    out = [front_matter(fw.name, described)]
     out.append(f"# {plain(fw.name)}\n\n{plain(fw.about)}\n\n")
     out.append(
         f"The atlas holds {_count(len(index.cases), 'case')}. Pick an element to see its questions, "
@@ -188,7 +186,7 @@ def _question(q: Question, index: Index) -> str:
 def element_page(fw: Framework, element: Element, index: Index) -> str:
     """``framework/<id>.md``: the element, its questions with anchors, its cases by position."""
     heading = next(h for h in fw.headings if h.number == element.heading)
-    out = [_front_matter(element_title(element), element.summary)]
+    out = [front_matter(element_title(element), element.summary)]
     out.append(f"# {plain(element_title(element))}\n\n")
     out.append(
         f"Part of heading {heading.number}, [{plain(heading.name)}](index.md#heading-{heading.number}). "
@@ -222,7 +220,7 @@ def element_page(fw: Framework, element: Element, index: Index) -> str:
 
 
 def _by_element_page(fw: Framework, label: Label, cases: tuple[Case, ...], what: str, credit: str) -> str:
-    out = [_front_matter(label.name, label.definition)]
+    out = [front_matter(label.name, label.definition)]
     out.append(f"# {plain(label.name)}\n\n{plain(label.definition)}\n\n")
     out.append(
         f"{_count(len(cases), 'case is', 'cases are')} {what}. "
@@ -240,7 +238,7 @@ def _by_element_page(fw: Framework, label: Label, cases: tuple[Case, ...], what:
 def spectrum_index_page(fw: Framework, index: Index) -> str:
     """``spectrum/index.md``: the three positions and three approaches with their counts."""
     out = [
-        _front_matter(
+        front_matter(
             "The spectrum", "Standardisation, alignment and autonomy, and three ways trusts develop shared practice."
         )
     ]
@@ -273,7 +271,7 @@ def approach_table(fw: Framework, index: Index, to_approach: str) -> str:
 
 def approach_index_page(fw: Framework, index: Index) -> str:
     """``approach/index.md``: the three approaches with their counts."""
-    out = [_front_matter("Approaches", "Roll-out, co-design and organic: three ways trusts develop shared practice.")]
+    out = [front_matter("Approaches", "Roll-out, co-design and organic: three ways trusts develop shared practice.")]
     out.append(
         "# Approaches\n\nHow a shared practice comes about matters as much as where it sits "
         "on the [spectrum](../spectrum/index.md).\n\n"
@@ -288,7 +286,7 @@ def approach_index_page(fw: Framework, index: Index) -> str:
 
 def cases_page(fw: Framework, index: Index) -> str:
     """``cases/index.md``: every case in one table."""
-    out = [_front_matter("All cases", "Every case study in the MAT Practice Atlas in one table.")]
+    out = [front_matter("All cases", "Every case study in the MAT Practice Atlas in one table.")]
     out.append(
         f"# All cases\n\n{_count(len(index.cases), 'case')}, in order of title. Use search, or browse by "
         "[element](../framework/index.md) or [spectrum position](../spectrum/index.md).\n\n"
@@ -353,7 +351,7 @@ def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
     """``cases/<id>.md``: generated header and footer around the contributor's body."""
     kind, kind_def = KIND_NAMES[case.kind]
     evidence, evidence_def = EVIDENCE_NAMES[case.evidence]
-    out = [_front_matter(case.title, case.summary)]
+    out = [front_matter(case.title, case.summary)]
     out.append(f"# {plain(case.title)}\n\n{plain(case.summary)}\n\n")
     facts = [
         f"- **Kind:** {kind}: {kind_def}",
@@ -414,5 +412,8 @@ def render_site(atlas: Atlas, options: Options | None = None) -> dict[str, str]:
             fw, a, index.by_approach.get(a.id, ()), "developed this way", fw.spectrum_credit
         )
     for c in atlas.cases:
-        pages[f"cases/{c.id}.md"] = case_page(c, fw, index, options)
+        path = f"cases/{c.id}.md"
+        if path in pages:
+            raise ValueError(f"case {c.id!r} would replace the generated page {path}")
+        pages[path] = case_page(c, fw, index, options)
     return dict(sorted(pages.items()))

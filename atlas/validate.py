@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +18,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from atlas import model
-from atlas.load import Document, line, read_case, read_yaml_file
-from atlas.model import Atlas, Case, Element, Framework, Heading, Label, Problem, Question, Source, Trust
+from atlas.load import Document, line, list_case_files, mapping, read_case, read_yaml_file, relative
+from atlas.model import Atlas, Case, Element, Framework, Heading, Label, Problem, Question, Source, Trust, one_line
 
 Issue = tuple[int, str, str]
 Check = Callable[[yaml.Node, str], Iterator[Issue]]
@@ -36,8 +37,12 @@ ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 ID_LENGTH = (3, 80)
 TITLE_MAX = 150
 SUMMARY_MAX = 300
-DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-YEAR_RE = re.compile(r"\d{4}")
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+YEAR_RE = re.compile(r"[0-9]{4}")
+SCHOOLS_MAX = 999
+RESERVED_IDS = ("index",)
+# Control, format (zero-width, direction overrides), surrogate, private-use and unassigned characters.
+INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
 ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
 
 
@@ -50,6 +55,8 @@ def _describe(node: yaml.Node) -> str:
         return "a list"
     if isinstance(node, yaml.MappingNode):
         return "a group of 'key: value' lines"
+    if str(node.tag).startswith("!"):
+        return f"{node.value!r} marked with the YAML tag {node.tag!r} (remove the tag)"
     reads_as = _READS_AS.get(node.tag)
     return f"{node.value!r}, which YAML reads as {reads_as}" if reads_as else repr(node.value)
 
@@ -88,14 +95,24 @@ def _scalar_value(node: yaml.Node) -> str | None:
 # --- field checks ---------------------------------------------------------------------------
 
 
-def check_text(node: yaml.Node, field: str, max_len: int | None = None) -> Iterator[Issue]:
-    """Text that is not empty, fits on one line and, if given, within ``max_len`` characters."""
+def _invisible(value: str, allow: str = "") -> str | None:
+    """The first control or invisible character in ``value`` (other than those in ``allow``), if any."""
+    return next((c for c in value if c not in allow and unicodedata.category(c) in INVISIBLE), None)
+
+
+def check_text(node: yaml.Node, field: str, max_len: int | None = None, one_line: bool = False) -> Iterator[Issue]:
+    """Text with something visible in it, no control or invisible characters, within ``max_len``."""
     if not _is_text(node):
         hint = "; put it in quotes" if isinstance(node, yaml.ScalarNode) else ""
         yield line(node), field, f"must be text, not {_describe(node)}{hint}"
         return
     value = str(node.value)
-    if not value.strip():
+    bad = _invisible(value, allow="" if one_line else "\n\t")
+    if bad is not None:
+        name = unicodedata.name(bad, "a control character")
+        where = "a line break" if bad == "\n" else f"the invisible character U+{ord(bad):04X} ({name})"
+        yield line(node), field, f"contains {where}; delete it"
+    elif not value.strip():
         yield line(node), field, "must not be empty"
     elif max_len is not None and len(value) > max_len:
         yield (
@@ -105,9 +122,9 @@ def check_text(node: yaml.Node, field: str, max_len: int | None = None) -> Itera
         )
 
 
-def _text_up_to(max_len: int) -> Check:
+def _text_up_to(max_len: int, one_line: bool = False) -> Check:
     def check(node: yaml.Node, field: str) -> Iterator[Issue]:
-        yield from check_text(node, field, max_len)
+        yield from check_text(node, field, max_len, one_line)
 
     return check
 
@@ -146,9 +163,9 @@ def check_list(item: Check, *, min_items: int = 0, example: str = "[a, b]") -> C
             yield from item(child, f"{field}[{i}]")
             value = _scalar_value(child)
             if value is not None:
-                if value in seen:
+                if one_line(value) in seen:
                     yield line(child), f"{field}[{i}]", f"lists {value!r} more than once"
-                seen.add(value)
+                seen.add(one_line(value))
 
     return check
 
@@ -171,9 +188,14 @@ def check_mapping(specs: Mapping[str, Spec]) -> Check:
             return
         present: set[str] = set()
         for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue  # reported when the file is read
             name = str(key.value)
             where = f"{field}.{name}" if field else name
             present.add(name)
+            if name == "<<":
+                yield line(key), field or "front matter", "merge keys ('<<') are not allowed; write the fields out"
+                continue
             if name not in specs:
                 yield (
                     line(key),
@@ -197,7 +219,7 @@ def check_date(node: yaml.Node, field: str) -> Iterator[Issue]:
         yield line(node), field, f"must be a date written YYYY-MM-DD, not {_describe(node)}"
     elif not DATE_RE.fullmatch(value):
         yield line(node), field, f"must be a date written YYYY-MM-DD, not {value!r}"
-    elif parse_date(value) is None:
+    else:
         try:
             dt.date.fromisoformat(value)
         except ValueError as err:
@@ -231,8 +253,12 @@ def check_url(node: yaml.Node, field: str) -> Iterator[Issue]:
 def check_schools(node: yaml.Node, field: str) -> Iterator[Issue]:
     """A whole number of schools, 1 or more."""
     value = _scalar_value(node)
-    if node.tag != INT or value is None or not re.fullmatch(r"[1-9][0-9]*", value):
-        yield line(node), field, f"must be a whole number of schools such as 12, not {_describe(node)}"
+    if node.tag != INT or value is None or not re.fullmatch(r"[1-9][0-9]{0,2}", value):
+        yield (
+            line(node),
+            field,
+            f"must be a whole number of schools from 1 to {SCHOOLS_MAX}, such as 12, not {_describe(node)}",
+        )
 
 
 def check_id(node: yaml.Node, field: str) -> Iterator[Issue]:
@@ -243,7 +269,8 @@ def check_id(node: yaml.Node, field: str) -> Iterator[Issue]:
         return
     low, high = ID_LENGTH
     if not ID_RE.fullmatch(value):
-        suggestion = "-".join(re.findall(r"[a-z0-9]+", value.lower()))
+        folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+        suggestion = "-".join(re.findall(r"[a-z0-9]+", folded))
         yield (
             line(node),
             field,
@@ -252,6 +279,8 @@ def check_id(node: yaml.Node, field: str) -> Iterator[Issue]:
         )
     elif not low <= len(value) <= high:
         yield line(node), field, f"must be {low} to {high} characters long, not {len(value)} ({value!r})"
+    elif value in RESERVED_IDS:
+        yield line(node), field, f"{value!r} is reserved for the list of all cases; choose another id"
 
 
 def check_element_ref(framework: Framework) -> Check:
@@ -322,7 +351,7 @@ def case_specs(framework: Framework) -> dict[str, Spec]:
     """The case front-matter contract: every allowed key, in the order a template shows them."""
     return {
         "id": Spec(check_id, required=True, example="my-trust-curriculum-model"),
-        "title": Spec(_text_up_to(TITLE_MAX), required=True, example='"What the trust does"'),
+        "title": Spec(_text_up_to(TITLE_MAX, one_line=True), required=True, example='"What the trust does"'),
         "summary": Spec(_text_up_to(SUMMARY_MAX), required=True, example='"One or two sentences."'),
         "kind": Spec(check_choice(model.KINDS), required=True, example="practice"),
         "elements": Spec(
@@ -347,14 +376,14 @@ def case_specs(framework: Framework) -> dict[str, Spec]:
 
 
 def _fields(doc: Document) -> dict[str, yaml.Node]:
-    return {str(k.value): v for k, v in doc.data.value}
+    return mapping(doc.data)
 
 
 def _check_cross_fields(doc: Document) -> Iterator[Issue]:
     """Rules that tie fields together: file name, spectrum for practice, review after publication."""
     fields = _fields(doc)
     ident = _scalar_value(fields["id"]) if "id" in fields else None
-    if ident is not None and ident != doc.stem and ID_RE.fullmatch(ident):
+    if ident is not None and ident != doc.stem and not any(check_id(fields["id"], "id")):
         yield (
             line(fields["id"]),
             "id",
@@ -384,27 +413,35 @@ def _check_body(doc: Document) -> Iterator[Issue]:
         yield doc.body_line, "body", "is empty; write the case below the closing '---' line"
         return
     fenced = False
+    previous = ""
     for offset, text in enumerate(doc.body.split("\n")):
+        at = doc.body_line + offset
         if text.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
-        elif not fenced and re.match(r"# \S", text):
+        elif fenced:
+            continue
+        elif re.match(r"#(?!#)", text) or (re.fullmatch(r"=+\s*", text) and previous.strip()):
+            heading = text if text.startswith("#") else previous
             yield (
-                doc.body_line + offset,
+                at,
                 "body",
-                f"has a level-1 heading {text[:60]!r}; the title is shown for you, so start sections with '## '",
+                f"has a level-1 heading {heading[:60]!r}; the title is shown for you, so start sections with '## '",
             )
+        elif "--8<--" in text:
+            yield at, "body", "includes another file with '--8<--', which cases may not do; write the text in the case"
+        previous = text
 
 
-def check_case(doc: Document, framework: Framework) -> list[Problem]:
-    """Every problem in one case document, in line order."""
-    issues = list(check_mapping(case_specs(framework))(doc.data, ""))
+def check_case(doc: Document, framework: Framework, specs: Check | None = None) -> list[Problem]:
+    """Every problem in one case document, in line order; pass ``specs`` to reuse them across cases."""
+    issues = list((specs or check_mapping(case_specs(framework)))(doc.data, ""))
     issues += _check_cross_fields(doc)
     issues += _check_body(doc)
     return sorted(Problem(doc.path, at, field, message) for at, field, message in issues)
 
 
 def _text(node: yaml.Node | None) -> str | None:
-    return " ".join(str(node.value).split()) if node is not None else None
+    return one_line(str(node.value)) if node is not None else None
 
 
 def _texts(node: yaml.Node | None) -> tuple[str, ...]:
@@ -420,7 +457,7 @@ def case_from(doc: Document, framework: Framework) -> Case:
     questions = tuple(r for r in refs if "." in r)
     trust = None
     if "trust" in f:
-        t = {str(k.value): v for k, v in f["trust"].value}
+        t = mapping(f["trust"])
         trust = Trust(
             name=_text(t.get("name")),
             schools=int(t["schools"].value) if "schools" in t else None,
@@ -429,7 +466,7 @@ def case_from(doc: Document, framework: Framework) -> Case:
         )
     sources = []
     for item in f["sources"].value:
-        s = {str(k.value): v for k, v in item.value}
+        s = mapping(item)
         sources.append(
             Source(
                 title=_text(s["title"]) or "",
@@ -463,25 +500,36 @@ def case_from(doc: Document, framework: Framework) -> Case:
 
 def load_cases(paths: Iterable[Path], root: Path, framework: Framework) -> tuple[tuple[Case, ...], list[Problem]]:
     """Read, check and build every case; a case with any problem is left out and reported."""
+    specs = check_mapping(case_specs(framework))
     cases: list[Case] = []
     problems: list[Problem] = []
     first_seen: dict[str, Case] = {}
-    for path in sorted(paths):
-        rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    for path in sorted(set(paths)):
+        rel = relative(path, root)
         doc, found = read_case(path, rel)
         if doc is not None:
-            found = sorted(found + check_case(doc, framework))
+            found = sorted(found + check_case(doc, framework, specs))
         problems += found
         if doc is None or found:
             continue
         case = case_from(doc, framework)
+        # Ids equal file names, so they can only clash when files come from different folders.
         if case.id in first_seen:
             other = first_seen[case.id]
-            problems.append(Problem(rel, 2, "id", f"{case.id!r} is already used by {other.path}; ids must be unique"))
+            at = line(mapping(doc.data)["id"])
+            problems.append(
+                Problem(rel, at, "id", f"{case.id!r} is already the id of {other.path}; ids must be unique")
+            )
             continue
         first_seen[case.id] = case
         cases.append(case)
     return tuple(sorted(cases, key=lambda c: c.id)), problems
+
+
+def summary(problems: list[Problem]) -> str:
+    """A closing line such as '3 problems in 2 files'."""
+    files = len({p.path for p in problems})
+    return f"{len(problems)} problem{'s' * (len(problems) != 1)} in {files} file{'s' * (files != 1)}"
 
 
 # --- framework ------------------------------------------------------------------------------
@@ -531,7 +579,7 @@ def _problems(doc: Document, issues: Iterable[Issue]) -> list[Problem]:
 def _labels(node: yaml.Node) -> tuple[Label, ...]:
     out = []
     for item in node.value:
-        m = {str(k.value): v for k, v in item.value}
+        m = mapping(item)
         out.append(Label(_text(m["id"]) or "", _text(m["name"]) or "", _text(m["definition"]) or ""))
     return tuple(out)
 
@@ -554,7 +602,7 @@ def _check_element_doc(doc: Document) -> Iterator[Issue]:
         yield line(f["id"]), "id", f"is {f['id'].value!r} but the file is {doc.stem}.yaml; they must match"
     if isinstance(f.get("questions"), yaml.SequenceNode):
         for i, q in enumerate(f["questions"].value):
-            ref = dict((str(k.value), v) for k, v in q.value).get("ref") if isinstance(q, yaml.MappingNode) else None
+            ref = mapping(q).get("ref") if isinstance(q, yaml.MappingNode) else None
             if ref is not None and i < len(ROMAN) and ref.value != ROMAN[i]:
                 yield (
                     line(ref),
@@ -568,7 +616,7 @@ def _element_from(doc: Document, heading: int) -> Element:
     element_id = str(f["id"].value)
     questions = []
     for q in f["questions"].value:
-        m = {str(k.value): v for k, v in q.value}
+        m = mapping(q)
         questions.append(
             Question(
                 element=element_id,
@@ -593,7 +641,7 @@ def load_framework(folder: Path, root: Path) -> tuple[Framework | None, list[Pro
     """Read and check ``framework.yaml``, ``spectrum.yaml`` and ``elements/*.yaml``."""
 
     def rel(p: Path) -> str:
-        return p.relative_to(root).as_posix() if p.is_relative_to(root) else str(p)
+        return relative(p, root)
 
     problems: list[Problem] = []
     docs: dict[str, Document] = {}
@@ -624,7 +672,7 @@ def load_framework(folder: Path, root: Path) -> tuple[Framework | None, list[Pro
     headings = []
     listed: set[str] = set()
     for h in fw["headings"].value:
-        m = {str(k.value): v for k, v in h.value}
+        m = mapping(h)
         number = int(m["number"].value)
         members = []
         for ref in m["elements"].value:
@@ -671,8 +719,12 @@ def load_atlas(root: Path, case_paths: Iterable[Path] | None = None) -> tuple[At
     framework, problems = load_framework(root / "framework", root)
     if framework is None:
         return None, problems
-    paths = sorted((root / "cases").glob("*.md")) if case_paths is None else list(case_paths)
-    cases, problems = load_cases(paths, root, framework)
+    if case_paths is None:
+        paths, problems = list_case_files(root / "cases", root)
+    else:
+        paths, problems = list(case_paths), []
+    cases, found = load_cases(paths, root, framework)
+    problems += found
     if problems:
         return None, problems
     return Atlas(framework, cases), []

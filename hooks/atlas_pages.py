@@ -7,47 +7,51 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
+from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from atlas.render import Options, render_site
-from atlas.validate import load_atlas
+from atlas.validate import load_atlas, summary
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
-
-
-def _edit_url_template(config: MkDocsConfig, root: Path) -> str | None:
-    """``repo_url`` + ``edit_uri`` pointed at the repository root, with a ``{path}`` slot."""
-    if not config.repo_url or not config.edit_uri:
-        return None
-    docs_to_root = posixpath.relpath(root.as_posix(), Path(config.docs_dir).as_posix())
-    return urljoin(config.repo_url.rstrip("/") + "/", config.edit_uri + docs_to_root + "/") + "{path}"
+    from mkdocs.structure.pages import Page
 
 
 # Run before other plugins' on_files (redirects, search) so they see the generated pages.
 @event_priority(50)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Replace nothing in docs/; add the framework, spectrum, approach and case pages."""
+    """Add the framework, spectrum, approach and case pages; stop the build on any content problem."""
     root = Path(config.config_file_path).parent
     atlas, problems = load_atlas(root)
     if atlas is None:
-        count = len(problems)
-        raise PluginError(
-            "\n".join(str(p) for p in problems)
-            + f"\n{count} problem{'s' if count != 1 else ''} in the atlas content: fix them and build again"
-        )
-    options = Options(edit_url_template=_edit_url_template(config, root))
+        raise PluginError("\n".join(map(str, problems)) + f"\n{summary(problems)}: fix them and build again")
     docs_to_root = posixpath.relpath(root.as_posix(), Path(config.docs_dir).as_posix())
-    for path, text in render_site(atlas, options).items():
-        existing = files.get_file_from_path(path)
-        if existing is not None:
-            files.remove(existing)
+    edit_template = None
+    if config.repo_url and config.edit_uri:
+        edit_template = urljoin(config.repo_url.rstrip("/") + "/", f"{config.edit_uri}{docs_to_root}/") + "{path}"
+    for path, text in render_site(atlas, Options(edit_url_template=edit_template)).items():
+        if files.get_file_from_path(path) is not None:
+            raise PluginError(f"docs/{path} has the address of a generated page; move or rename it")
         generated = File.generated(config, path, content=text)
         if path.startswith("cases/") and path != "cases/index.md":
             # Point the theme's edit button at the contributor's file, not the generated page.
             generated.edit_uri = f"{docs_to_root}/{path}"
         files.append(generated)
     return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Mark generated titles and descriptions as already escaped.
+
+    The renderer escapes them because most of the theme prints them raw; Markup stops the few
+    places that escape (`|e`) from escaping them a second time.
+    """
+    if page.file.generated_by is not None:
+        for key in ("title", "description"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = Markup(page.meta[key])
+    return markdown

@@ -35,7 +35,7 @@ EXPECTED = [
         "evidence",
         "must be one of own-account, survey, peer-review, inspection, research, evaluation, not 'anecdote'",
     ),
-    (11, "trust.schools", "must be a whole number of schools such as 12, not 'twelve'"),
+    (11, "trust.schools", "must be a whole number of schools from 1 to 999, such as 12, not 'twelve'"),
     (
         12,
         "trust.phases[2]",

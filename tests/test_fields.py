@@ -105,13 +105,50 @@ BAD = [
     ),
     ("tags", "tags: send", "tags: must be a list such as [curriculum, send], not 'send'"),
     ("tags", "tags: [on]", "tags[1]: must be text, not 'on', which YAML reads as a yes/no value; put it in quotes"),
+    ("tags", 'tags: ["a", "a "]', "tags[2]: lists 'a ' more than once"),
+    ("id", "id: index", "id: 'index' is reserved for the list of all cases; choose another id"),
+    (
+        "id",
+        "id: ünï-case",
+        "id: must be lowercase letters, digits and single hyphens, not 'ünï-case' (did you mean 'uni-case'?)",
+    ),
+    ("title", 'title: "\u200b"', "title: contains the invisible character U+200B (ZERO WIDTH SPACE); delete it"),
+    (
+        "title",
+        'title: "Safe \u202e txt.exe"',
+        "title: contains the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE); delete it",
+    ),
+    ("title", 'title: "Bell \\a"', "title: contains the invisible character U+0007 (a control character); delete it"),
+    ("title", "title: |\n  Two\n  lines", "title: contains a line break; delete it"),
+    (
+        "summary",
+        'summary: "Tab\\there is fine, but not \\0"',
+        "summary: contains the invisible character U+0000 (a control character); delete it",
+    ),
+    (
+        "kind",
+        "kind: !foo practice",
+        "kind: must be one of practice, finding, network, not 'practice' marked with the YAML tag '!foo' (remove the tag)",
+    ),
+    (
+        "trust",
+        "trust:\n  schools: 0",
+        "trust.schools: must be a whole number of schools from 1 to 999, such as 12, not '0', which YAML reads as a number",
+    ),
+    (
+        "trust",
+        "trust:\n  schools: 1000",
+        "trust.schools: must be a whole number of schools from 1 to 999, such as 12, not '1000', which YAML reads as a number",
+    ),
+    ("published", 'published: "٢٠٢٦-01-31"', "published: must be a date written YYYY-MM-DD, not '٢٠٢٦-01-31'"),
 ]
 
 
 @pytest.mark.parametrize(("key", "line", "message"), BAD, ids=[f"{k}-{i}" for i, (k, _, _) in enumerate(BAD)])
 def test_bad_values(key: str, line: str, message: str, check_text: CheckText) -> None:
-    messages = [f"{p.field}: {p.message}" for p in check_text(valid_case(**{key: line}))]
-    assert message in messages
+    case_id = "ünï-case" if "ünï" in line else "index" if line == "id: index" else "example-case"
+    messages = [f"{p.field}: {p.message}" for p in check_text(valid_case(case_id, **{key: line}), name=case_id)]
+    assert messages == [message]
 
 
 @pytest.mark.parametrize("key", ["id", "title", "summary", "kind", "elements", "evidence", "sources", "published"])
@@ -175,3 +212,24 @@ def test_body_must_not_be_empty(check_text: CheckText) -> None:
 def test_level_one_heading_inside_code_is_allowed(check_text: CheckText) -> None:
     text = valid_case() + "\n```sh\n# a shell comment\n```\n"
     assert check_text(text) == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            "#Heading without a space",
+            "has a level-1 heading '#Heading without a space'; the title is shown for you, so start sections with '## '",
+        ),
+        (
+            "A setext title\n===",
+            "has a level-1 heading 'A setext title'; the title is shown for you, so start sections with '## '",
+        ),
+        (
+            '--8<-- "secret.md"',
+            "includes another file with '--8<--', which cases may not do; write the text in the case",
+        ),
+    ],
+)
+def test_body_checks(extra: str, message: str, check_text: CheckText) -> None:
+    assert [f"{p.field}: {p.message}" for p in check_text(valid_case() + "\n" + extra + "\n")] == [f"body: {message}"]

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from atlas.load import list_case_files
 from atlas.model import Framework, Problem
 from atlas.validate import load_cases
-from tests.conftest import valid_case
+from tests.conftest import ROOT, CheckText, valid_case
 
 REL = "cases/example-case.md"
 
@@ -121,3 +122,95 @@ def test_duplicate_ids_across_files(tmp_path: Path, framework: Framework) -> Non
             "(ids are permanent addresses, so do not change the id lightly)",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        (
+            "id: x\ntags: &a [*a]\n",
+            [
+                "3: front matter: uses the alias '*a'; anchors and aliases are not allowed, so write the value out in full"
+            ],
+        ),
+        (
+            "a: &a [x, x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n",
+            [
+                f"{n}: front matter: uses the alias '*{name}'; anchors and aliases are not allowed, so write the value out in full"
+                for n, name in ((3, "a"), (3, "a"), (4, "b"), (4, "b"))
+            ],
+        ),
+        (
+            "id: x\ntitle: a\x07b\n",
+            ["3: front matter: contains the control character U+0007, which YAML does not allow; delete it"],
+        ),
+    ],
+    ids=["self-alias", "alias-bomb", "control-character"],
+)
+def test_yaml_shapes_that_are_problems(front: str, expected: list[str], tmp_path: Path, framework: Framework) -> None:
+    raw = f"---\n{front}---\nBody\n".encode()
+    assert problems_for(raw, tmp_path, framework) == [f"{REL}:{e}" for e in expected]
+
+
+def test_keys_must_be_plain_words(check_text: CheckText) -> None:
+    text = valid_case(tags="tags: [a]\n? [a]\n: x")
+    assert [str(p) for p in check_text(text)] == [
+        "cases/example-case.md:25: front matter: a key must be a plain word such as 'title'"
+    ]
+
+
+def test_merge_keys_are_reported(check_text: CheckText) -> None:
+    text = valid_case(tags="tags: [a]\n<<: {contributor: x}")
+    assert [str(p) for p in check_text(text)] == [
+        "cases/example-case.md:25: front matter: merge keys ('<<') are not allowed; write the fields out"
+    ]
+
+
+def test_anything_in_cases_that_is_not_a_case_file_is_reported(tmp_path: Path, framework: Framework) -> None:
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "a-case.md").write_text("x")
+    (cases / "folder.md").mkdir()
+    (cases / "notes.txt").write_text("x")
+    (cases / "SHOUTING.MD").write_text("x")
+    (cases / ".gitkeep").write_text("")
+    paths, problems = list_case_files(cases, tmp_path)
+    assert [p.name for p in paths] == ["a-case.md"]
+    assert [str(p) for p in problems] == [
+        "cases/SHOUTING.MD:1: file: is not a case file: case files end in '.md', not '.MD'; rename it to SHOUTING.md",
+        "cases/folder.md:1: file: is a folder; cases/ holds only case files named <id>.md",
+        "cases/notes.txt:1: file: is not a case file: case files end in '.md', not '.txt'; move it out",
+    ]
+
+
+def test_an_unreadable_file_is_a_problem(tmp_path: Path, framework: Framework) -> None:
+    (tmp_path / "cases").mkdir()
+    link = tmp_path / "cases" / "gone.md"
+    link.symlink_to(tmp_path / "missing.md")
+    _, problems = load_cases([link], tmp_path, framework)
+    assert [str(p) for p in problems] == ["cases/gone.md:1: file: cannot be read (No such file or directory)"]
+
+
+def test_the_same_file_twice_is_checked_once(tmp_path: Path, framework: Framework) -> None:
+    (tmp_path / "cases").mkdir()
+    path = tmp_path / "cases" / "example-case.md"
+    path.write_text(valid_case(), encoding="utf-8")
+    cases, problems = load_cases([path, path], tmp_path, framework)
+    assert (len(cases), problems) == (1, [])
+
+
+def test_the_same_id_in_two_folders_is_a_problem(tmp_path: Path, framework: Framework) -> None:
+    for folder in ("cases", "more"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "example-case.md").write_text(valid_case(), encoding="utf-8")
+    paths = [tmp_path / "cases" / "example-case.md", tmp_path / "more" / "example-case.md"]
+    cases, problems = load_cases(paths, tmp_path, framework)
+    assert [c.path for c in cases] == ["cases/example-case.md"]
+    assert [str(p) for p in problems] == [
+        "more/example-case.md:2: id: 'example-case' is already the id of cases/example-case.md; ids must be unique"
+    ]
+
+
+def test_the_template_is_a_valid_case(check_text: CheckText) -> None:
+    template = (ROOT / "atlas" / "templates" / "case.md").read_text(encoding="utf-8")
+    assert check_text(template, name="your-case-id") == []

@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 
 import pytest
+import yaml
 
 from atlas.index import build_index
 from atlas.model import Atlas
-from atlas.render import Options, attribute, plain, render_site
+from atlas.render import Options, attribute, front_matter, plain, render_site
 from atlas.validate import load_atlas
 from tests.conftest import ROOT
 
@@ -85,3 +86,23 @@ def test_indexes_group_cases(mini: Atlas) -> None:
     assert [c.id for c in index.by_question["1A.ii"]] == ["alpha-practice", "gamma-network"]
     assert [c.id for c in index.element_position("1A", None)] == ["beta-finding"]
     assert [c.id for c in index.by_approach["organic"]] == ["gamma-network"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        'quotes " and \\ backslash',
+        "\x85 next line",
+        "\u2028 line separator",
+        "\ud800 lone surrogate",
+        "\ufffe non-character",
+        "\x07 bell",
+        "--- fence",
+        "key: value # comment",
+        "&amp; <b>",
+    ],
+)
+def test_front_matter_always_reads_back(text: str) -> None:
+    block = front_matter(text, text).split("---\n")[1]
+    assert yaml.safe_load(block) == {"title": attribute(text), "description": attribute(text)}

@@ -1,0 +1,87 @@
+"""Seeded, schema-valid synthetic cases for benchmarks: same seed, same files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+from atlas.model import APPROACHES, EVIDENCE, KINDS, PHASES, POSITIONS, REGIONS, Framework
+
+VOCABULARY = """
+trust school leaders curriculum assessment pupils staff governance board review network peer
+improvement practice evidence principles expectations support training subject phase primary
+secondary reading writing mathematics science behaviour attendance inclusion data report term
+year plan policy shared common local agreed central team cluster region visit coaching
+""".split()  # noqa: SIM905 - a word list reads better as prose
+SECTIONS = (
+    "Context",
+    "What they do",
+    "Where it sits on the spectrum and why",
+    "Evidence and impact",
+    "Questions for your trust",
+)
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    text = " ".join(rng.choice(VOCABULARY) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def synthetic_case(index: int, framework: Framework, rng: random.Random) -> tuple[str, str]:
+    """One case file as ``(id, text)``; about 300 words of body, tags drawn from the real framework."""
+    case_id = f"synthetic-case-{index:05d}"
+    elements = rng.sample(framework.elements, rng.randint(1, 4))
+    refs = []
+    for element in elements:
+        if rng.random() < 0.6:
+            refs.append(rng.choice(element.questions).id)
+        else:
+            refs.append(element.id)
+    kind = rng.choice(KINDS)
+    lines = [
+        "---",
+        f"id: {case_id}",
+        f'title: "{_sentence(rng, rng.randint(4, 9))[:-1]}"',
+        f'summary: "{_sentence(rng, 18)} {_sentence(rng, 10)}"',
+        f"kind: {kind}",
+        f"elements: [{', '.join(refs)}]",
+    ]
+    if kind == "practice" or rng.random() < 0.3:
+        lines.append(f"spectrum: {rng.choice(POSITIONS)}")
+    if rng.random() < 0.7:
+        lines.append(f"approach: {rng.choice(APPROACHES)}")
+    lines.append(f"evidence: {rng.choice(EVIDENCE)}")
+    if kind == "practice":
+        lines += [
+            "trust:",
+            f"  name: Synthetic Trust {index}",
+            f"  schools: {rng.randint(1, 60)}",
+            f"  phases: [{rng.choice(PHASES)}]",
+            f"  region: {rng.choice(REGIONS)}",
+        ]
+    published = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 2500))
+    lines += [
+        "sources:",
+        f'  - title: "{_sentence(rng, 6)[:-1]}"',
+        "    publisher: Synthetic Publisher",
+        f"    date: {published.year}",
+        f"published: {published.isoformat()}",
+        "---",
+        "",
+    ]
+    for section in SECTIONS:
+        lines += [f"## {section}", ""]
+        lines += [" ".join(_sentence(rng, rng.randint(8, 16)) for _ in range(5)), ""]
+    first = elements[0]
+    lines[-1] += f" See [{first.id}](../framework/{first.slug}.md)."
+    return case_id, "\n".join(lines) + "\n"
+
+
+def write_corpus(folder: Path, count: int, framework: Framework, seed: int = 2026) -> None:
+    """Write ``count`` synthetic cases into ``folder`` (created if needed)."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        case_id, text = synthetic_case(i, framework, rng)
+        (folder / f"{case_id}.md").write_text(text, encoding="utf-8")
