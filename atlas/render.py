@@ -90,11 +90,14 @@ def source_date(value: str) -> str:
     return value if len(value) == 4 else long_date(dt.date.fromisoformat(value))
 
 
-def front_matter(title: str, description: str) -> str:
+def front_matter(title: str, description: str, searchable: bool = True) -> str:
     """The page's YAML header; MkDocs must read it back exactly, or it would render it as Markdown."""
     meta = {"title": attribute(title), "description": attribute(description)}
     # ASCII-only JSON strings are valid YAML double-quoted scalars whatever they hold.
     block = "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items())
+    if not searchable:
+        # Lists of cases repeat every summary; search finds the cases themselves instead.
+        block += "search:\n  exclude: true\n"
     return f"---\n{block}---\n\n"
 
 
@@ -220,7 +223,7 @@ def element_page(fw: Framework, element: Element, index: Index) -> str:
 
 
 def _by_element_page(fw: Framework, label: Label, cases: tuple[Case, ...], what: str, credit: str) -> str:
-    out = [front_matter(label.name, label.definition)]
+    out = [front_matter(label.name, label.definition, searchable=False)]
     out.append(f"# {plain(label.name)}\n\n{plain(label.definition)}\n\n")
     out.append(
         f"{_count(len(cases), 'case is', 'cases are')} {what}. "
@@ -286,7 +289,7 @@ def approach_index_page(fw: Framework, index: Index) -> str:
 
 def cases_page(fw: Framework, index: Index) -> str:
     """``cases/index.md``: every case in one table."""
-    out = [front_matter("All cases", "Every case study in the MAT Practice Atlas in one table.")]
+    out = [front_matter("All cases", "Every case study in the MAT Practice Atlas in one table.", searchable=False)]
     out.append(
         f"# All cases\n\n{_count(len(index.cases), 'case')}, in order of title. Use search, or browse by "
         "[element](../framework/index.md) or [spectrum position](../spectrum/index.md).\n\n"

@@ -57,14 +57,14 @@ def problems_for(raw: bytes, tmp_path: Path, framework: Framework) -> list[str]:
         (
             b"---\nid: x\ntitle: [unclosed\n---\nBody\n",
             [
-                f"{REL}:3: front matter: the YAML cannot be read (expected ',' or ']', but got '<stream end>'); "
+                f"{REL}:3: front matter: the YAML cannot be read (did not find expected ',' or ']'); "
                 "check the colons, quotes and indentation on this line"
             ],
         ),
         (
             b"---\nid: x\n\ttitle: tab\n---\n",
             [
-                f"{REL}:3: front matter: the YAML cannot be read (found character '\\t' that cannot start any token); "
+                f"{REL}:3: front matter: the YAML cannot be read (found a tab character that violates indentation); "
                 "check the colons, quotes and indentation on this line"
             ],
         ),
