@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Material 9.8 prints an end-of-life notice on every build; it is noise for contributors.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check test lint clean
+.PHONY: serve build check test lint clean new bench
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
@@ -36,3 +36,9 @@ test: $(STAMP) lint  ## Every test, including a real `mkdocs build --strict`
 
 clean:
 	rm -rf $(VENV) site
+
+new: $(STAMP)  ## Start a new case: asks for its details (or ARGS="--title ... --no-input"), writes cases/<id>.md
+	$(BIN)/python scripts/new_case.py $(ARGS)
+
+bench: $(STAMP)  ## Build synthetic corpora of 100, 1,000 and 10,000 cases and check the budgets (QUICK=1: a one-minute check)
+	$(BIN)/python scripts/bench.py $(if $(QUICK),--quick,)
