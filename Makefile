@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Material 9.8 prints an end-of-life notice on every build; it is noise for contributors.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check test lint clean new bench
+.PHONY: serve build check test lint clean new bench ledger
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
@@ -42,3 +42,6 @@ new: $(STAMP)  ## Start a new case: asks for its details (or ARGS="--title ... -
 
 bench: $(STAMP)  ## Build synthetic corpora of 100, 1,000 and 10,000 cases and check the budgets (QUICK=1: a one-minute check)
 	$(BIN)/python scripts/bench.py $(if $(QUICK),--quick,)
+
+ledger: $(STAMP)  ## Add the site's new addresses to addresses.txt (after review: every line is a promise)
+	$(BIN)/python scripts/ledger.py --update

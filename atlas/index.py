@@ -119,12 +119,12 @@ def _related(
 
 
 def build_index(atlas: Atlas) -> Index:
-    """Group every case by element, question, position and approach, and rank related cases."""
+    """Group every live case by element, question, position and approach, and rank related cases."""
     by_element: defaultdict[str, list[Case]] = defaultdict(list)
     by_question: defaultdict[str, list[Case]] = defaultdict(list)
     by_position: defaultdict[str | None, list[Case]] = defaultdict(list)
     by_approach: defaultdict[str, list[Case]] = defaultdict(list)
-    for case in atlas.cases:
+    for case in atlas.live:
         for element_id in case.elements:
             by_element[element_id].append(case)
         for question_id in case.questions:
@@ -134,10 +134,10 @@ def build_index(atlas: Atlas) -> Index:
             by_approach[case.approach].append(case)
     frozen_questions = _freeze(by_question)
     return Index(
-        cases=tuple(sorted(atlas.cases, key=listing_order)),
+        cases=tuple(sorted(atlas.live, key=listing_order)),
         by_element=_freeze(by_element),
         by_question=frozen_questions,
         by_position=_freeze(by_position),
         by_approach=_freeze(by_approach),
-        related=_related(atlas.cases, frozen_questions),
+        related=_related(atlas.live, frozen_questions),
     )

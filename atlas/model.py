@@ -23,6 +23,7 @@ REGIONS = (
     "south-west",
 )
 STAGES = ("start", "additional")
+PUBLISHER_NAME = "MAT Practice Atlas"
 
 
 def one_line(text: str) -> str:
@@ -149,6 +150,14 @@ class Trust:
 
 
 @dataclass(frozen=True)
+class Withdrawal:
+    """Why a case was withdrawn, and which case replaces it, if any."""
+
+    reason: str
+    superseded_by: str | None = None
+
+
+@dataclass(frozen=True)
 class Case:
     """One validated case study."""
 
@@ -169,11 +178,23 @@ class Case:
     reviewed: dt.date | None = None
     contributor: str | None = None
     tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    withdrawn: Withdrawal | None = None
+
+    @property
+    def address(self) -> str:
+        """The case's permanent address within the site."""
+        return f"/cases/{self.id}/"
 
 
 @dataclass(frozen=True)
 class Atlas:
-    """The framework and every valid case, as loaded for one build."""
+    """The framework and every valid case, as loaded for one build (withdrawn cases included)."""
 
     framework: Framework
     cases: tuple[Case, ...] = field(default=())
+
+    @cached_property
+    def live(self) -> tuple[Case, ...]:
+        """The cases that have not been withdrawn: the only ones listed, counted and exported."""
+        return tuple(c for c in self.cases if c.withdrawn is None)

@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from atlas import export
 from atlas.index import Index, build_index
-from atlas.model import Atlas, Case, Element, Framework, Label, Question, Source, one_line
+from atlas.model import PUBLISHER_NAME, Atlas, Case, Element, Framework, Label, Question, Source, one_line
 
 KIND_NAMES = {
     "practice": ("Practice", "what a trust does"),
@@ -66,6 +67,29 @@ class Options:
     """Settings that come from the site configuration rather than the content."""
 
     edit_url_template: str | None = None
+    site_url: str | None = None
+
+    def address(self, path: str) -> str:
+        """A permanent address as readers should cite it: absolute when the site's address is known."""
+        return self.site_url.rstrip("/") + path if self.site_url else path
+
+
+def sentence(text: str) -> str:
+    """Text ending in a full stop, unless it already ends in one, a question mark or an exclamation mark."""
+    text = one_line(text)
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def cite(what: str, title: str, options: Options, path: str, href: str, date: str | None = None) -> str:
+    """A citation line with a copy-link button; the script makes the address absolute in the browser."""
+    dated = f", {date}" if date else ""
+    # The address is shown as text so it prints; the button stays hidden until the script runs.
+    return (
+        f'<p class="atlas-cite"><strong>Cite this {what}:</strong> {html.escape(sentence(title))} '
+        f"<em>{PUBLISHER_NAME}</em>{dated}. "
+        f'<span class="atlas-address" data-href="{href}">{html.escape(options.address(path))}</span> '
+        f'<button type="button" class="atlas-copy" data-href="{href}" hidden>Copy link</button></p>\n\n'
+    )
 
 
 def plain(text: str) -> str:
@@ -170,7 +194,7 @@ def framework_page(fw: Framework, index: Index) -> str:
     return "".join(out)
 
 
-def _question(q: Question, index: Index) -> str:
+def _question(q: Question, index: Index, options: Options) -> str:
     cases = index.by_question.get(q.id, ())
     cited = (
         "Cases on this question: " + ", ".join(f"[{plain(c.title)}](../cases/{c.id}.md)" for c in cases) + "."
@@ -183,10 +207,11 @@ def _question(q: Question, index: Index) -> str:
         f"- **Red (weak):** {plain(q.red)}\n"
         f"- **Green (strong):** {plain(q.green)}\n\n"
         f"{cited}\n\n"
+        + cite("question", f"{q.id}: {q.text}", options, f"/framework/{q.element.lower()}/#{q.anchor}", f"#{q.anchor}")
     )
 
 
-def element_page(fw: Framework, element: Element, index: Index) -> str:
+def element_page(fw: Framework, element: Element, index: Index, options: Options) -> str:
     """``framework/<id>.md``: the element, its questions with anchors, its cases by position."""
     heading = next(h for h in fw.headings if h.number == element.heading)
     out = [front_matter(element_title(element), element.summary)]
@@ -195,11 +220,12 @@ def element_page(fw: Framework, element: Element, index: Index) -> str:
         f"Part of heading {heading.number}, [{plain(heading.name)}](index.md#heading-{heading.number}). "
         f"Themes: {'; '.join(plain(t) for t in element.themes)}.\n\n{plain(element.summary)}\n\n"
     )
+    out.append(cite("element", element_title(element), options, f"/framework/{element.slug}/", "./"))
     for stage, name in STAGE_NAMES.items():
         questions = [q for q in element.questions if q.stage == stage]
         if questions:
             out.append(f"## {name} {{#{element.slug}-{stage}}}\n\n")
-            out.extend(_question(q, index) for q in questions)
+            out.extend(_question(q, index, options) for q in questions)
     cases = index.by_element.get(element.id, ())
     out.append("## Cases {#cases}\n\n")
     if not cases:
@@ -350,6 +376,27 @@ def _source_item(n: int, s: Source) -> str:
     return f"{n}. {title}. {who}{when}.\n"
 
 
+def _case_dates(case: Case) -> str:
+    dates = f"published {long_date(case.published)}"
+    return dates + (f", last reviewed {long_date(case.reviewed)}" if case.reviewed else "")
+
+
+def withdrawn_page(case: Case, atlas: Atlas, options: Options) -> str:
+    """The page left at a withdrawn case's address: what it was, why it went, where to go instead."""
+    assert case.withdrawn is not None
+    out = [front_matter(f"Withdrawn: {case.title}", case.summary, searchable=False)]
+    out.append(f"# {plain(case.title)}\n\n")
+    out.append(f'!!! warning "This case has been withdrawn"\n\n    {plain(case.withdrawn.reason)}\n\n')
+    successor = case.withdrawn.superseded_by
+    if successor:
+        title = next(c.title for c in atlas.cases if c.id == successor)
+        out.append(f"    Read [{plain(title)}]({successor}.md) instead.\n\n")
+    else:
+        out.append("    Browse [all cases](index.md) for related practice.\n\n")
+    out.append(f"It was published on {long_date(case.published)}. What it said, in brief: {plain(case.summary)}\n")
+    return "".join(out)
+
+
 def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
     """``cases/<id>.md``: generated header and footer around the contributor's body."""
     kind, kind_def = KIND_NAMES[case.kind]
@@ -371,6 +418,7 @@ def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
     if case.tags:
         facts.append(f"- **Tags:** {', '.join(plain(t) for t in case.tags)}")
     out.append("\n".join(facts) + "\n\n")
+    out.append(cite("case", case.title, options, case.address, "./", _case_dates(case)))
     out.append(case.body.rstrip("\n") + "\n\n")
     out.append("## Sources {#sources}\n\n")
     out.extend(_source_item(i, s) for i, s in enumerate(case.sources, start=1))
@@ -393,8 +441,35 @@ def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
     return "".join(out)
 
 
+def open_data_page() -> str:
+    """``data.md``: what each file holds, field by field, from the same definitions as the schemas."""
+    out = [front_matter("Open data", "The atlas's cases and framework as JSON, CSV and an Atom feed.")]
+    out.append(
+        "# Open data\n\nEverything in the atlas is also published as data, for trust dashboards, review "
+        "templates and other tools. The data is rebuilt with the site, uses the same permanent addresses, "
+        "and is published under the same licence as the text (CC BY 4.0). Withdrawn cases are left out.\n\n"
+        "| File | What it holds |\n| --- | --- |\n"
+        "| [`api/cases.json`](api/cases.json) | Every case, with the fields below. Schema: "
+        "[`api/cases.schema.json`](api/cases.schema.json) |\n"
+        "| [`api/cases.csv`](api/cases.csv) | The same, one row a case; lists are joined with `;`, "
+        "trust and sources are split into columns |\n"
+        "| [`api/framework.json`](api/framework.json) | Headings, elements, questions, the rating scale, "
+        "spectrum positions and approaches. Schema: [`api/framework.schema.json`](api/framework.schema.json) |\n"
+        "| [`feed.xml`](feed.xml) | An Atom feed of the newest and most recently reviewed cases |\n\n"
+        "## Fields of a case {#case-fields}\n\n| Field | Meaning |\n| --- | --- |\n"
+    )
+    out.extend(f"| `{name}` | {text} |\n" for name, (_, text) in export.CASE_FIELDS.items())
+    out.append(
+        "\n## Columns of the CSV file {#csv-columns}\n\n"
+        + ", ".join(f"`{c}`" for c in export.CSV_COLUMNS)
+        + ".\n\n## Fields of a framework question {#question-fields}\n\n| Field | Meaning |\n| --- | --- |\n"
+    )
+    out.extend(f"| `{name}` | {text} |\n" for name, (_, text) in export.QUESTION_FIELDS.items())
+    return "".join(out)
+
+
 def render_site(atlas: Atlas, options: Options | None = None) -> dict[str, str]:
-    """Every generated page, keyed by its path inside the site, in sorted order."""
+    """Every generated file (pages, open data, feed), keyed by its path inside the site, in sorted order."""
     options = options or Options()
     fw = atlas.framework
     index = build_index(atlas)
@@ -403,9 +478,11 @@ def render_site(atlas: Atlas, options: Options | None = None) -> dict[str, str]:
         "spectrum/index.md": spectrum_index_page(fw, index),
         "approach/index.md": approach_index_page(fw, index),
         "cases/index.md": cases_page(fw, index),
+        "data.md": open_data_page(),
+        **export.data_files(atlas, index, options.site_url),
     }
     for e in fw.elements:
-        pages[f"framework/{e.slug}.md"] = element_page(fw, e, index)
+        pages[f"framework/{e.slug}.md"] = element_page(fw, e, index, options)
     for p in fw.positions:
         pages[f"spectrum/{p.id}.md"] = _by_element_page(
             fw, p, index.by_position.get(p.id, ()), "at this point on the spectrum", fw.spectrum_credit
@@ -418,5 +495,5 @@ def render_site(atlas: Atlas, options: Options | None = None) -> dict[str, str]:
         path = f"cases/{c.id}.md"
         if path in pages:
             raise ValueError(f"case {c.id!r} would replace the generated page {path}")
-        pages[path] = case_page(c, fw, index, options)
+        pages[path] = withdrawn_page(c, atlas, options) if c.withdrawn else case_page(c, fw, index, options)
     return dict(sorted(pages.items()))

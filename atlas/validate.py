@@ -19,7 +19,20 @@ import yaml
 
 from atlas import model
 from atlas.load import Document, line, list_case_files, mapping, read_case, read_yaml_file, relative
-from atlas.model import Atlas, Case, Element, Framework, Heading, Label, Problem, Question, Source, Trust, one_line
+from atlas.model import (
+    Atlas,
+    Case,
+    Element,
+    Framework,
+    Heading,
+    Label,
+    Problem,
+    Question,
+    Source,
+    Trust,
+    Withdrawal,
+    one_line,
+)
 
 Issue = tuple[int, str, str]
 Check = Callable[[yaml.Node, str], Iterator[Issue]]
@@ -339,6 +352,12 @@ TRUST_SPECS = {
 }
 
 
+WITHDRAWN_SPECS = {
+    "reason": Spec(check_text, required=True, example='"Merged into a fuller case."'),
+    "superseded_by": Spec(check_id),
+}
+
+
 def _check_source(node: yaml.Node, field: str) -> Iterator[Issue]:
     yield from check_mapping(SOURCE_SPECS)(node, field)
     if isinstance(node, yaml.MappingNode):
@@ -372,6 +391,8 @@ def case_specs(framework: Framework) -> dict[str, Spec]:
         "reviewed": Spec(check_date),
         "contributor": Spec(check_text),
         "tags": Spec(check_list(check_text, example="[curriculum, send]")),
+        "aliases": Spec(check_list(check_id, example="[an-earlier-id]")),
+        "withdrawn": Spec(check_mapping(WITHDRAWN_SPECS)),
     }
 
 
@@ -495,7 +516,16 @@ def case_from(doc: Document, framework: Framework) -> Case:
         reviewed=dt.date.fromisoformat(str(reviewed.value)) if reviewed is not None else None,
         contributor=_text(f.get("contributor")),
         tags=_texts(f.get("tags")),
+        aliases=_texts(f.get("aliases")),
+        withdrawn=_withdrawal(f.get("withdrawn")),
     )
+
+
+def _withdrawal(node: yaml.Node | None) -> Withdrawal | None:
+    if node is None:
+        return None
+    m = mapping(node)
+    return Withdrawal(reason=_text(m["reason"]) or "", superseded_by=_text(m.get("superseded_by")))
 
 
 def load_cases(paths: Iterable[Path], root: Path, framework: Framework) -> tuple[tuple[Case, ...], list[Problem]]:
@@ -504,6 +534,7 @@ def load_cases(paths: Iterable[Path], root: Path, framework: Framework) -> tuple
     cases: list[Case] = []
     problems: list[Problem] = []
     first_seen: dict[str, Case] = {}
+    docs: dict[str, Document] = {}
     for path in sorted(set(paths)):
         rel = relative(path, root)
         doc, found = read_case(path, rel)
@@ -513,6 +544,7 @@ def load_cases(paths: Iterable[Path], root: Path, framework: Framework) -> tuple
         if doc is None or found:
             continue
         case = case_from(doc, framework)
+        docs[case.id] = doc
         # Ids equal file names, so they can only clash when files come from different folders.
         if case.id in first_seen:
             other = first_seen[case.id]
@@ -523,7 +555,46 @@ def load_cases(paths: Iterable[Path], root: Path, framework: Framework) -> tuple
             continue
         first_seen[case.id] = case
         cases.append(case)
+    problems += _check_addresses(cases, docs)
     return tuple(sorted(cases, key=lambda c: c.id)), problems
+
+
+def _check_addresses(cases: list[Case], docs: dict[str, Document]) -> Iterator[Problem]:
+    """Aliases and successors across cases: every old address leads to exactly one live case."""
+    owners = {c.id: c for c in cases}
+    by_id = dict(owners)
+    for case in cases:
+        fields = mapping(docs[case.id].data)
+        for i, alias in enumerate(case.aliases, start=1):
+            at, where = line(fields["aliases"].value[i - 1]), f"aliases[{i}]"
+            if alias == case.id:
+                yield Problem(case.path, at, where, f"{alias!r} is this case's own id; list only earlier ids")
+            elif alias in owners:
+                other = owners[alias]
+                what = "the id" if other.id == alias else "already an alias"
+                yield Problem(
+                    case.path, at, where, f"{alias!r} is {what} of {other.path}; an address can lead to one case only"
+                )
+            else:
+                owners[alias] = case
+        successor_id = case.withdrawn.superseded_by if case.withdrawn else None
+        if successor_id:
+            at = line(mapping(fields["withdrawn"])["superseded_by"])
+            successor = by_id.get(successor_id)
+            if successor is None:
+                yield Problem(
+                    case.path,
+                    at,
+                    "withdrawn.superseded_by",
+                    f"no case has the id {successor_id!r}{did_you_mean(successor_id, by_id)}",
+                )
+            elif successor.withdrawn is not None:
+                yield Problem(
+                    case.path,
+                    at,
+                    "withdrawn.superseded_by",
+                    f"{successor_id!r} has been withdrawn too; point to a case that is still live",
+                )
 
 
 def summary(problems: list[Problem]) -> str:

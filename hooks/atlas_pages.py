@@ -12,6 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
+from atlas.addresses import redirects
 from atlas.render import Options, render_site
 from atlas.validate import load_atlas, summary
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 # Run before other plugins' on_files (redirects, search) so they see the generated pages.
 @event_priority(50)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Add the framework, spectrum, approach and case pages; stop the build on any content problem."""
+    """Add the generated pages, data files and alias redirects; stop the build on any content problem."""
     root = Path(config.config_file_path).parent
     atlas, problems = load_atlas(root)
     if atlas is None:
@@ -33,7 +34,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     edit_template = None
     if config.repo_url and config.edit_uri:
         edit_template = urljoin(config.repo_url.rstrip("/") + "/", f"{config.edit_uri}{docs_to_root}/") + "{path}"
-    for path, text in render_site(atlas, Options(edit_url_template=edit_template)).items():
+    options = Options(edit_url_template=edit_template, site_url=config.site_url)
+    for path, text in render_site(atlas, options).items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} has the address of a generated page; move or rename it")
         generated = File.generated(config, path, content=text)
@@ -41,6 +43,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             # Point the theme's edit button at the contributor's file, not the generated page.
             generated.edit_uri = f"{docs_to_root}/{path}"
         files.append(generated)
+    plugin = config.plugins.get("redirects")
+    if plugin is None:
+        raise PluginError("mkdocs.yml must enable the redirects plugin: earlier case ids redirect through it")
+    plugin.config["redirect_maps"].update(redirects(atlas))
     return files
 
 

@@ -69,7 +69,7 @@ def make_project(dest: Path, count: int, hooks: bool) -> Path:
     """A copy of the site with ``count`` synthetic cases; with ``hooks=False`` the pages are pre-rendered."""
     dest.mkdir(parents=True)
     # The real cases come too: the guide pages link to them. Synthetic ones make up the count.
-    for part in ("docs", "framework", "hooks", "atlas", "cases"):
+    for part in ("docs", "framework", "hooks", "atlas", "cases", "overrides"):
         shutil.copytree(ROOT / part, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
     framework, problems = load_framework(ROOT / "framework", ROOT)
     assert framework is not None, problems

@@ -7,8 +7,8 @@ from typing import Protocol
 
 import pytest
 
-from atlas.model import Framework, Problem
-from atlas.validate import load_cases, load_framework
+from atlas.model import Atlas, Framework, Problem
+from atlas.validate import load_atlas, load_cases, load_framework
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,3 +96,23 @@ def valid_case(case_id: str = "example-case", **replace: str) -> str:
         body = body or (text == "---" and bool(out))
         out.append(text)
     return "\n".join(out)
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project with one extra case dropped in, built once for every test that reads HTML."""
+    from tests.test_build import NEW_CASE, copy_project, mkdocs_build
+
+    project = copy_project(tmp_path_factory.mktemp("project"))
+    (project / "cases" / "new-dropped-in-case.md").write_text(NEW_CASE, encoding="utf-8")
+    run = mkdocs_build(project, project / "site")
+    assert run.returncode == 0, run.stderr
+    return project
+
+
+@pytest.fixture(scope="session")
+def built(built_project: Path) -> tuple[Path, Atlas]:
+    """The built site and the atlas it was built from."""
+    atlas, problems = load_atlas(built_project)
+    assert problems == [] and atlas is not None
+    return built_project / "site", atlas

@@ -13,14 +13,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import pytest
-
 from atlas.index import build_index
 from atlas.model import Atlas
-from atlas.validate import load_atlas
 from tests.conftest import ROOT
 
-PROJECT_PARTS = ("mkdocs.yml", "docs", "cases", "framework", "hooks", "atlas")
+PROJECT_PARTS = ("mkdocs.yml", "docs", "cases", "framework", "hooks", "atlas", "overrides")
 
 # A new case, dropped into cases/ and nothing else touched. It copies the elements and questions
 # of an existing case and is newer, so it must rank first among that case's related cases.
@@ -86,18 +83,6 @@ def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Atlas]:
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    (project / "cases" / "new-dropped-in-case.md").write_text(NEW_CASE, encoding="utf-8")
-    site = project / "site"
-    run = mkdocs_build(project, site)
-    assert run.returncode == 0, run.stderr
-    atlas, problems = load_atlas(project)
-    assert problems == [] and atlas is not None
-    return site, atlas
 
 
 def pages(site: Path) -> Iterator[Path]:

@@ -33,12 +33,12 @@ def mini() -> Atlas:
 def test_generated_pages_match_golden_files(mini: Atlas) -> None:
     pages = render_site(mini, OPTIONS)
     if os.environ.get("UPDATE_GOLDEN"):
-        for old in GOLDEN.rglob("*.md"):
+        for old in (p for p in GOLDEN.rglob("*") if p.is_file()):
             old.unlink()
         for path, text in pages.items():
             (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / path).write_text(text, encoding="utf-8")
-    golden = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*.md")}
+    golden = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*") if p.is_file()}
     assert sorted(pages) == sorted(golden)
     for path, text in pages.items():
         assert text == golden[path], f"{path} differs from tests/golden/mini/{path}"

@@ -1,0 +1,28 @@
+// Citation lines: show each permanent address in full, and let readers copy it with one click.
+// Runs on every page load, including Material's instant navigation (document$), without a framework.
+(function () {
+  "use strict";
+  function absolute(href) {
+    return new URL(href, window.location.href).href;
+  }
+  function setUp() {
+    document.querySelectorAll(".atlas-address[data-href]").forEach(function (el) {
+      el.textContent = absolute(el.dataset.href);
+    });
+    document.querySelectorAll("button.atlas-copy[data-href]").forEach(function (button) {
+      if (!navigator.clipboard) return;
+      button.hidden = false;
+      button.onclick = function () {
+        navigator.clipboard.writeText(absolute(button.dataset.href)).then(function () {
+          button.textContent = "Link copied";
+          setTimeout(function () { button.textContent = "Copy link"; }, 2000);
+        });
+      };
+    });
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(setUp);
+  } else {
+    document.addEventListener("DOMContentLoaded", setUp);
+  }
+})();

@@ -1,0 +1,104 @@
+"""Open data and the feed, from a real build: valid against their schemas, complete, and parseable."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import feedparser
+import jsonschema
+
+from atlas.model import Atlas
+from tests.test_build import pages
+
+
+def load(site: Path, name: str) -> object:
+    return json.loads((site / "api" / name).read_text(encoding="utf-8"))
+
+
+def test_json_files_validate_against_their_published_schemas(built: tuple[Path, Atlas]) -> None:
+    site, _ = built
+    for data, schema in (("cases.json", "cases.schema.json"), ("framework.json", "framework.schema.json")):
+        schema_doc = load(site, schema)
+        jsonschema.Draft202012Validator.check_schema(schema_doc)
+        jsonschema.validate(load(site, data), schema_doc, format_checker=jsonschema.FormatChecker())
+
+
+def test_the_schema_rejects_what_it_should(built: tuple[Path, Atlas]) -> None:
+    site, _ = built
+    data = load(site, "cases.json")
+    assert isinstance(data, dict)
+    data["cases"][0]["kind"] = "anecdote"
+    errors = list(jsonschema.Draft202012Validator(load(site, "cases.schema.json")).iter_errors(data))
+    assert [e.message for e in errors] == ["'anecdote' is not one of ['practice', 'finding', 'network']"]
+
+
+def test_every_case_and_nothing_else_is_exported(built: tuple[Path, Atlas]) -> None:
+    site, atlas = built
+    data = load(site, "cases.json")
+    assert isinstance(data, dict)
+    files = {p.stem for p in (site.parent / "cases").glob("*.md")}
+    assert {c["id"] for c in data["cases"]} == files == {c.id for c in atlas.live}
+    rows = list(csv.DictReader(io.StringIO((site / "api" / "cases.csv").read_text(encoding="utf-8"))))
+    assert [r["id"] for r in rows] == [c["id"] for c in data["cases"]]
+
+
+def test_csv_round_trips_to_the_json(built: tuple[Path, Atlas]) -> None:
+    site, _ = built
+    data = load(site, "cases.json")
+    assert isinstance(data, dict)
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO((site / "api" / "cases.csv").read_text(encoding="utf-8")))}
+    for case in data["cases"]:
+        row = rows[case["id"]]
+        assert row["title"] == case["title"]
+        assert row["summary"] == case["summary"]
+        assert row["elements"].split(";") == case["elements"]
+        assert row["related"].split(";") == case["related"]
+        assert row["source_titles"].split(";") == [s["title"] for s in case["sources"]]
+        assert (row["spectrum"] or None) == case["spectrum"]
+
+
+def test_framework_json_holds_every_question_with_its_address(built: tuple[Path, Atlas]) -> None:
+    site, atlas = built
+    data = load(site, "framework.json")
+    assert isinstance(data, dict)
+    questions = [q for h in data["headings"] for e in h["elements"] for q in e["questions"]]
+    assert len(questions) == sum(len(e.questions) for e in atlas.framework.elements)
+    assert {"id": "1C.ii", "address": "/framework/1c/#1c-ii"}.items() <= next(
+        q for q in questions if q["id"] == "1C.ii"
+    ).items()
+
+
+def test_the_feed_is_valid_atom(built: tuple[Path, Atlas]) -> None:
+    site, atlas = built
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert len(feed.entries) == min(50, len(atlas.live))
+    newest = feed.entries[0]
+    assert newest.id.startswith("tag:mat-practice-atlas,2026:/cases/")
+    assert newest.link.startswith("cases/")
+    assert all(e.summary for e in feed.entries)
+
+
+def test_every_page_announces_the_feed(built: tuple[Path, Atlas]) -> None:
+    site, _ = built
+    missing = [
+        p.relative_to(site).as_posix()
+        for p in pages(site)
+        if 'type="application/atom+xml"' not in p.read_text(encoding="utf-8") and "Redirecting" not in p.read_text()
+    ]
+    assert missing == []
+
+
+def test_cases_elements_and_questions_carry_a_citation(built: tuple[Path, Atlas]) -> None:
+    site, atlas = built
+    case = atlas.live[0]
+    html = (site / "cases" / case.id / "index.html").read_text(encoding="utf-8")
+    assert f'<span class="atlas-address" data-href="./">/cases/{case.id}/</span>' in html
+    assert "<em>MAT Practice Atlas</em>, published" in html
+    element = (site / "framework" / "1c" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="atlas-address" data-href="./">/framework/1c/</span>' in element
+    assert '<span class="atlas-address" data-href="#1c-ii">/framework/1c/#1c-ii</span>' in element
