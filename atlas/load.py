@@ -15,6 +15,8 @@ FRONT_MATTER_FENCE = "---"
 # libyaml (shipped in PyYAML's wheels) reads front matter about fifteen times faster; same marks.
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CASE_SUFFIX = ".md"
+IMAGES = "images"
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def mapping(node: yaml.Node) -> dict[str, yaml.Node]:
 
 
 def list_case_files(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]:
-    """The case files in ``folder``, and a problem for anything else there, so nothing is skipped silently."""
+    """The case files in ``folder``, and a problem for anything else there but images/, so nothing is skipped."""
     paths: list[Path] = []
     problems: list[Problem] = []
     if not folder.is_dir():
@@ -54,8 +56,21 @@ def list_case_files(folder: Path, root: Path) -> tuple[list[Path], list[Problem]
         rel = relative(entry, root)
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
-            problems.append(Problem(rel, 1, "file", "is a folder; cases/ holds only case files named <id>.md"))
+        if entry.is_dir() and entry.name == IMAGES:
+            problems += [
+                Problem(
+                    relative(image, root),
+                    1,
+                    "file",
+                    f"is not an image; cases/images/ holds only {', '.join(IMAGE_SUFFIXES)} files",
+                )
+                for image in sorted(entry.iterdir())
+                if not image.is_file() or image.suffix.lower() not in IMAGE_SUFFIXES
+            ]
+        elif entry.is_dir():
+            problems.append(
+                Problem(rel, 1, "file", "is a folder; cases/ holds only case files named <id>.md and images/")
+            )
         elif entry.suffix != CASE_SUFFIX:
             hint = f"rename it to {entry.stem}.md" if entry.suffix.lower() in (".md", ".markdown") else "move it out"
             problems.append(
@@ -64,6 +79,14 @@ def list_case_files(folder: Path, root: Path) -> tuple[list[Path], list[Problem]
         else:
             paths.append(entry)
     return paths, problems
+
+
+def list_images(folder: Path) -> list[Path]:
+    """The images cases may show, from ``cases/images/``."""
+    images = folder / IMAGES
+    if not images.is_dir():
+        return []
+    return sorted(p for p in images.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
 
 
 def _read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:

@@ -458,13 +458,13 @@ def open_data_page() -> str:
         "| [`feed.xml`](feed.xml) | An Atom feed of the newest and most recently reviewed cases |\n\n"
         "## Fields of a case {#case-fields}\n\n| Field | Meaning |\n| --- | --- |\n"
     )
-    out.extend(f"| `{name}` | {text} |\n" for name, (_, text) in export.CASE_FIELDS.items())
+    out.extend(f"| `{name}` | {plain(text)} |\n" for name, (_, text) in export.CASE_FIELDS.items())
     out.append(
         "\n## Columns of the CSV file {#csv-columns}\n\n"
         + ", ".join(f"`{c}`" for c in export.CSV_COLUMNS)
         + ".\n\n## Fields of a framework question {#question-fields}\n\n| Field | Meaning |\n| --- | --- |\n"
     )
-    out.extend(f"| `{name}` | {text} |\n" for name, (_, text) in export.QUESTION_FIELDS.items())
+    out.extend(f"| `{name}` | {plain(text)} |\n" for name, (_, text) in export.QUESTION_FIELDS.items())
     return "".join(out)
 
 

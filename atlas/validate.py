@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from atlas import model
+from atlas import model, safety
 from atlas.load import Document, line, list_case_files, mapping, read_case, read_yaml_file, relative
 from atlas.model import (
     Atlas,
@@ -451,6 +451,8 @@ def _check_body(doc: Document) -> Iterator[Issue]:
         elif "--8<--" in text:
             yield at, "body", "includes another file with '--8<--', which cases may not do; write the text in the case"
         previous = text
+    for at, message in safety.check_body(doc.body, doc.body_line):
+        yield at, "body", message
 
 
 def check_case(doc: Document, framework: Framework, specs: Check | None = None) -> list[Problem]:
@@ -528,8 +530,49 @@ def _withdrawal(node: yaml.Node | None) -> Withdrawal | None:
     return Withdrawal(reason=_text(m["reason"]) or "", superseded_by=_text(m.get("superseded_by")))
 
 
-def load_cases(paths: Iterable[Path], root: Path, framework: Framework) -> tuple[tuple[Case, ...], list[Problem]]:
-    """Read, check and build every case; a case with any problem is left out and reported."""
+REVIEW_AFTER_DAYS = 730
+
+
+def advise(doc: Document, case: Case, today: dt.date) -> Iterator[Problem]:
+    """Warnings that do not stop a build: a stale review, a doubtful web address, a summary that repeats the title."""
+    fields = mapping(doc.data)
+    last = case.reviewed or case.published
+    if (today - last).days > REVIEW_AFTER_DAYS:
+        key = "reviewed" if case.reviewed else "published"
+        yield Problem(
+            doc.path,
+            line(fields[key]),
+            "reviewed",
+            f"last checked on {last.isoformat()}, over two years ago; check the case is still accurate "
+            f"and add 'reviewed: {today.isoformat()}'",
+        )
+    for i, (source, node) in enumerate(zip(case.sources, fields["sources"].value, strict=True), start=1):
+        host = urlsplit(source.url).hostname if source.url else None
+        if source.url and (not host or "." not in host or not re.fullmatch(r"[a-z0-9.-]+", host)):
+            yield Problem(
+                doc.path,
+                line(mapping(node)["url"]),
+                f"sources[{i}].url",
+                f"{source.url!r} does not look like a real web address "
+                f"(the site name {host!r} has no dot or odd characters)",
+            )
+    if case.summary.casefold().startswith(case.title.casefold().rstrip(".")):
+        yield Problem(
+            doc.path, line(fields["summary"]), "summary", "repeats the title; say something the title does not"
+        )
+
+
+def load_cases(
+    paths: Iterable[Path],
+    root: Path,
+    framework: Framework,
+    advice: list[Problem] | None = None,
+    today: dt.date | None = None,
+) -> tuple[tuple[Case, ...], list[Problem]]:
+    """Read, check and build every case; a case with any problem is left out and reported.
+
+    Pass a list as ``advice`` to collect warnings (see ``advise``) as of ``today``.
+    """
     specs = check_mapping(case_specs(framework))
     cases: list[Case] = []
     problems: list[Problem] = []
@@ -545,6 +588,8 @@ def load_cases(paths: Iterable[Path], root: Path, framework: Framework) -> tuple
             continue
         case = case_from(doc, framework)
         docs[case.id] = doc
+        if advice is not None:
+            advice += advise(doc, case, today or dt.date.today())
         # Ids equal file names, so they can only clash when files come from different folders.
         if case.id in first_seen:
             other = first_seen[case.id]
@@ -785,7 +830,12 @@ def load_framework(folder: Path, root: Path) -> tuple[Framework | None, list[Pro
     )
 
 
-def load_atlas(root: Path, case_paths: Iterable[Path] | None = None) -> tuple[Atlas | None, list[Problem]]:
+def load_atlas(
+    root: Path,
+    case_paths: Iterable[Path] | None = None,
+    advice: list[Problem] | None = None,
+    today: dt.date | None = None,
+) -> tuple[Atlas | None, list[Problem]]:
     """Load and check the framework and cases under ``root``; the atlas is None if anything is wrong."""
     framework, problems = load_framework(root / "framework", root)
     if framework is None:
@@ -794,7 +844,7 @@ def load_atlas(root: Path, case_paths: Iterable[Path] | None = None) -> tuple[At
         paths, problems = list_case_files(root / "cases", root)
     else:
         paths, problems = list(case_paths), []
-    cases, found = load_cases(paths, root, framework)
+    cases, found = load_cases(paths, root, framework, advice, today)
     problems += found
     if problems:
         return None, problems

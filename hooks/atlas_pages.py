@@ -13,7 +13,9 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from atlas.addresses import redirects
+from atlas.load import list_images
 from atlas.render import Options, render_site
+from atlas.sanitise import changes
 from atlas.validate import load_atlas, summary
 
 if TYPE_CHECKING:
@@ -43,6 +45,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             # Point the theme's edit button at the contributor's file, not the generated page.
             generated.edit_uri = f"{docs_to_root}/{path}"
         files.append(generated)
+    for image in list_images(root / "cases"):
+        files.append(File.generated(config, f"cases/images/{image.name}", abs_src_path=str(image)))
     plugin = config.plugins.get("redirects")
     if plugin is None:
         raise PluginError("mkdocs.yml must enable the redirects plugin: earlier case ids redirect through it")
@@ -61,3 +65,16 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             if isinstance(page.meta.get(key), str):
                 page.meta[key] = Markup(page.meta[key])
     return markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Stop the build if the allow-list sanitiser would change a case page (nothing is rewritten)."""
+    if page.file.src_uri.startswith("cases/") and page.file.generated_by is not None:
+        removed = changes(html)
+        if removed:
+            listed = "\n  ".join(removed[:10])
+            raise PluginError(
+                f"{page.file.edit_uri or page.file.src_uri}: the page has HTML the sanitiser would remove, "
+                f"which the case checks should have caught; report it as a bug:\n  {listed}"
+            )
+    return html

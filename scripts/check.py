@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
+from atlas.model import Problem
 from atlas.validate import load_atlas, summary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,17 +17,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("files", nargs="*", type=Path, help="case files to check (default: everything in cases/)")
     parser.add_argument("--root", type=Path, default=ROOT, help="the atlas folder (default: this repository)")
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     root = args.root.resolve()
     paths = [p.resolve() for p in args.files] or None
-    atlas, problems = load_atlas(root, paths)
+    advice: list[Problem] = []
+    atlas, problems = load_atlas(root, paths, advice, args.today)
     for problem in problems:
         print(problem)
+    for warning in advice:
+        print(f"{warning.path}:{warning.line}: warning: {warning.field}: {warning.message}")
     if problems:
         print(summary(problems))
         return 1
     count = len(atlas.cases) if atlas else 0
-    print(f"{count} case file{'s' * (count != 1)} checked: no problems")
+    warned = f" ({len(advice)} warning{'s' * (len(advice) != 1)})" if advice else ""
+    print(f"{count} case file{'s' * (count != 1)} checked: no problems{warned}")
     return 0
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
 
+from atlas.model import Framework, Problem
+from atlas.validate import load_cases
 from tests.conftest import CheckText, valid_case
 
 
@@ -233,3 +238,26 @@ def test_level_one_heading_inside_code_is_allowed(check_text: CheckText) -> None
 )
 def test_body_checks(extra: str, message: str, check_text: CheckText) -> None:
     assert [f"{p.field}: {p.message}" for p in check_text(valid_case() + "\n" + extra + "\n")] == [f"body: {message}"]
+
+
+def test_warnings_do_not_stop_the_check(tmp_path: Path, framework: Framework) -> None:
+    text = valid_case(
+        summary='summary: "A trust that agrees its curriculum principles together, and then more."',
+        sources="sources:\n  - title: A\n    publisher: B\n    url: https://intranet/page",
+    )
+    (tmp_path / "cases").mkdir()
+    path = tmp_path / "cases" / "example-case.md"
+    path.write_text(text, encoding="utf-8")
+    advice: list[Problem] = []
+    cases, problems = load_cases([path], tmp_path, framework, advice, today=dt.date(2028, 3, 1))
+    assert (len(cases), problems) == (1, [])
+    assert [str(a) for a in advice] == [
+        "cases/example-case.md:20: reviewed: last checked on 2026-02-01, over two years ago; "
+        "check the case is still accurate and add 'reviewed: 2028-03-01'",
+        "cases/example-case.md:18: sources[1].url: 'https://intranet/page' does not look like a real web address "
+        "(the site name 'intranet' has no dot or odd characters)",
+        "cases/example-case.md:4: summary: repeats the title; say something the title does not",
+    ]
+    advice.clear()
+    load_cases([path], tmp_path, framework, advice, today=dt.date(2027, 1, 1))
+    assert [a.field for a in advice] == ["sources[1].url", "summary"]

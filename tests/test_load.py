@@ -178,7 +178,7 @@ def test_anything_in_cases_that_is_not_a_case_file_is_reported(tmp_path: Path, f
     assert [p.name for p in paths] == ["a-case.md"]
     assert [str(p) for p in problems] == [
         "cases/SHOUTING.MD:1: file: is not a case file: case files end in '.md', not '.MD'; rename it to SHOUTING.md",
-        "cases/folder.md:1: file: is a folder; cases/ holds only case files named <id>.md",
+        "cases/folder.md:1: file: is a folder; cases/ holds only case files named <id>.md and images/",
         "cases/notes.txt:1: file: is not a case file: case files end in '.md', not '.txt'; move it out",
     ]
 

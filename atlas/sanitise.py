@@ -1,0 +1,98 @@
+"""The second layer: an allow-list sanitiser (nh3, the Ammonia bindings) run over each rendered case.
+
+It never rewrites a page. If sanitising would change anything, the differences are reported and the
+build stops: a payload that slipped past the Markdown checks is a bug to fix, not HTML to quietly mend.
+"""
+
+from __future__ import annotations
+
+import difflib
+from html.parser import HTMLParser
+
+import nh3
+
+HEADINGS = {f"h{n}" for n in range(1, 7)}
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "button", "caption", "cite", "code", "col", "colgroup", "dd", "del",
+    "details", "div", "dl", "dt", "em", "hr", "i", "img", "input", "ins", "kbd", "label", "li", "mark", "ol",
+    "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "tr", "u", "ul", *HEADINGS,
+}  # fmt: skip
+GENERIC = {"class", "id", "title", "lang"}
+# What Material and the enabled Markdown extensions emit: heading permalinks, admonitions, details,
+# tabs and task lists (inputs and labels), footnotes, highlighted code, aligned table cells, and the
+# atlas's own citation button.
+ATTRIBUTES: dict[str, set[str]] = {
+    "*": GENERIC,
+    "a": GENERIC | {"href"},
+    "img": GENERIC | {"src", "alt", "width", "height", "loading"},
+    "input": GENERIC | {"type", "checked", "disabled", "name"},
+    "label": GENERIC | {"for"},
+    "details": GENERIC | {"open"},
+    "ol": GENERIC | {"start"},
+    "td": GENERIC | {"style", "colspan", "rowspan"},
+    "th": GENERIC | {"style", "colspan", "rowspan"},
+    "span": GENERIC | {"data-href"},
+    "button": GENERIC | {"type", "data-href", "hidden"},
+}
+SCHEMES = {"http", "https", "mailto"}
+
+
+class _Tokens(HTMLParser):
+    """Tags with their attributes (sorted, decoded) and text, so two serialisations compare by meaning."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[tuple[str, ...]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        def value(key: str, text: str | None) -> str:
+            # The sanitiser rewrites "text-align: right;" as "text-align:right"; same meaning.
+            return "".join((text or "").split()).rstrip(";") if key == "style" else text or ""
+
+        self.tokens.append(("start", tag, *sorted(f"{k}={value(k, v)}" for k, v in attrs)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in {"br", "hr", "img", "input", "col"}:
+            self.tokens.append(("end", tag))
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.tokens.append(("text", " ".join(data.split())))
+
+    def handle_comment(self, data: str) -> None:
+        self.tokens.append(("comment", data))
+
+
+def tokens(html: str) -> list[tuple[str, ...]]:
+    """The page as a list of tokens."""
+    parser = _Tokens()
+    parser.feed(html)
+    parser.close()
+    return parser.tokens
+
+
+def sanitise(html: str) -> str:
+    """The HTML with everything off the allow-list removed."""
+    return nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=SCHEMES,
+        link_rel=None,
+        strip_comments=False,
+        filter_style_properties={"text-align"},
+    )
+
+
+def changes(html: str) -> list[str]:
+    """What the sanitiser would remove or alter, one line each; empty when the page is safe."""
+    before, after = tokens(html), tokens(sanitise(html))
+    found = []
+    for op, i1, i2, _, _ in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if op in ("delete", "replace"):
+            found += [" ".join(t)[:120] for t in before[i1:i2]]
+    return found
