@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from atlas import export
+from atlas import explore, export
 from atlas.index import Index, build_index
 from atlas.model import PUBLISHER_NAME, Atlas, Case, Element, Framework, Label, Question, Source, one_line
 
@@ -114,7 +114,7 @@ def source_date(value: str) -> str:
     return value if len(value) == 4 else long_date(dt.date.fromisoformat(value))
 
 
-def front_matter(title: str, description: str, searchable: bool = True) -> str:
+def front_matter(title: str, description: str, searchable: bool = True, script: str | None = None) -> str:
     """The page's YAML header; MkDocs must read it back exactly, or it would render it as Markdown."""
     meta = {"title": attribute(title), "description": attribute(description)}
     # ASCII-only JSON strings are valid YAML double-quoted scalars whatever they hold.
@@ -122,6 +122,9 @@ def front_matter(title: str, description: str, searchable: bool = True) -> str:
     if not searchable:
         # Lists of cases repeat every summary; search finds the cases themselves instead.
         block += "search:\n  exclude: true\n"
+    if script:
+        # The theme override loads assets/<script> on this page only.
+        block += f"atlas_script: {json.dumps(script)}\n"
     return f"---\n{block}---\n\n"
 
 
@@ -172,22 +175,12 @@ def framework_page(fw: Framework, index: Index) -> str:
         out.append("\n")
     out.append("## Cases by element and spectrum position {#matrix}\n\n")
     out.append(
-        "Each number counts the cases tagged to an element at one point on the spectrum. "
-        "Select a number to see those cases. Findings and network models often span the "
-        f"spectrum, so they are counted under \u201c{UNPLACED}\u201d.\n\n"
+        "Findings and network models often span the spectrum, so they are counted under "
+        "\u201cNot placed\u201d. See also the [explorer](../explore.md) and the "
+        "[spectrum](../spectrum/index.md).\n\n"
     )
-    columns: list[tuple[str | None, str]] = [(p.id, f"[{plain(p.name)}](../spectrum/{p.id}.md)") for p in fw.positions]
-    columns.append((None, "Not placed"))
-    out.append("| Element | " + " | ".join(c[1] for c in columns) + " | All |\n")
-    out.append("| --- |" + " ---: |" * (len(columns) + 1) + "\n")
-    for e in fw.elements:
-        cells = []
-        for position, _ in columns:
-            n = len(index.element_position(e.id, position))
-            cells.append(f"[{n}]({e.slug}.md#cases-{position or 'unplaced'})" if n else "0")
-        total = len(index.by_element.get(e.id, ()))
-        out.append(f"| [{e.id}]({e.slug}.md) {plain(e.name)} | " + " | ".join(cells) + f" | {total} |\n")
-    out.append("\n## The rating scale {#scale}\n\n")
+    out.append(explore.heat_map(fw, index, "../"))
+    out.append("## The rating scale {#scale}\n\n")
     out.append(f"Rate your trust on each element using {len(fw.scale)} points:\n\n")
     out.extend(f"- **{plain(s.name)}**: {plain(s.definition)}\n" for s in fw.scale)
     out.append(f"\n## Source {{#source}}\n\n{plain(fw.credit)}\n")
@@ -468,6 +461,47 @@ def open_data_page() -> str:
     return "".join(out)
 
 
+def explore_page(fw: Framework, index: Index) -> str:
+    """``explore.md``: every case as a card, with filters that live in the page's address."""
+    described = "Filter every case by element, spectrum, kind, evidence and more."
+    out = [front_matter("Explore the cases", described, searchable=False, script="explore.js")]
+    out.append(
+        "# Explore the cases\n\nNarrow the cases by element, spectrum position, approach, kind, evidence, "
+        "phase, region and trust size, or by words in the title and summary. The filters you choose become "
+        "part of the page's address, so you can send a filtered view to a colleague or link to it from a "
+        "review report.\n\n"
+    )
+    regions = dict(REGION_NAMES)
+    evidence = {k: v[0] for k, v in EVIDENCE_NAMES.items()}
+    out.append(explore.explorer(fw, index, evidence, regions))
+    return "".join(out)
+
+
+def self_assessment_page(fw: Framework) -> str:
+    """``self-assessment.md``: rate each element, keep and share the ratings, and see cases for the weakest."""
+    described = "Rate your trust on each element of the framework and find cases for the weakest."
+    out = [front_matter("Self-assessment", described, searchable=False, script="self-assessment.js")]
+    out.append(
+        f"# Self-assessment\n\nRate your trust on each element of the {plain(fw.name)}, using the "
+        "[rating scale](framework/index.md#scale). Open an element's questions if you need a prompt, "
+        "and add a note to explain your rating. Then see the cases that bear on the elements you rate "
+        "Red or Amber-Red.\n\n"
+        '!!! note "Nothing leaves your browser"\n\n'
+        "    Your ratings and notes are kept only in this browser, on this device. Nothing is sent to the "
+        "atlas or anyone else. To share your ratings, copy a link: the ratings travel in the link itself "
+        "(notes stay behind). You can also download them as a spreadsheet or print a one-page summary.\n\n"
+        "<noscript><p>This page needs JavaScript to keep your ratings, share them and suggest cases. "
+        "Without it you can still read the questions and print the page.</p></noscript>\n\n"
+    )
+    out.append(explore.self_assessment(fw))
+    out.append(
+        "## Cases for your weakest elements {#recommendations}\n\n"
+        '<div id="atlas-recommendations" aria-live="polite"><p>Rate an element Red or Amber-Red to see the '
+        "cases that bear on it, best matches first.</p></div>\n"
+    )
+    return "".join(out)
+
+
 def render_site(atlas: Atlas, options: Options | None = None) -> dict[str, str]:
     """Every generated file (pages, open data, feed), keyed by its path inside the site, in sorted order."""
     options = options or Options()
@@ -479,6 +513,8 @@ def render_site(atlas: Atlas, options: Options | None = None) -> dict[str, str]:
         "approach/index.md": approach_index_page(fw, index),
         "cases/index.md": cases_page(fw, index),
         "data.md": open_data_page(),
+        "explore.md": explore_page(fw, index),
+        "self-assessment.md": self_assessment_page(fw),
         **export.data_files(atlas, index, options.site_url),
     }
     for e in fw.elements:

@@ -165,12 +165,14 @@ def test_a_new_case_appears_everywhere_it_belongs(built: tuple[Path, Atlas]) -> 
     twin = (site / "cases" / TWIN / "index.html").read_text(encoding="utf-8")
     related = twin.split('id="related"')[1]
     assert re.search(r'href="\.\./([a-z0-9-]+)/"', related).group(1) == new  # type: ignore[union-attr]
-    # The matrix on /framework/ counts it: 4A has exactly one case at autonomy, and it links there.
+    # The heat map on /framework/ counts it, and its cell opens the explorer with both filters set.
     matrix = (site / "framework" / "index.html").read_text(encoding="utf-8")
     index = build_index(atlas)
     n = len(index.element_position("4A", "autonomy"))
     assert n >= 1
-    assert f'<a href="4a/#cases-autonomy">{n}</a>' in matrix
+    cell = f'<a href="../explore/?element=4a&amp;spectrum=autonomy" aria-label="{n} case{"s" * (n != 1)}: 4A at autonomy">{n}</a>'
+    assert cell in matrix
+    assert new in case_links(site / "explore" / "index.html", site)
 
 
 def test_front_matter_text_is_escaped_in_head_and_body(built: tuple[Path, Atlas]) -> None:

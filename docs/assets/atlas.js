@@ -6,6 +6,9 @@
     return new URL(href, window.location.href).href;
   }
   function setUp() {
+    // The theme's search dialog has no accessible name; screen readers announce it as "Search".
+    var search = document.querySelector(".md-search[role=dialog]");
+    if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search");
     document.querySelectorAll(".atlas-address[data-href]").forEach(function (el) {
       el.textContent = absolute(el.dataset.href);
     });
