@@ -88,7 +88,7 @@ def cite(what: str, title: str, options: Options, path: str, href: str, date: st
         f'<p class="atlas-cite"><strong>Cite this {what}:</strong> {html.escape(sentence(title))} '
         f"<em>{PUBLISHER_NAME}</em>{dated}. "
         f'<span class="atlas-address" data-href="{href}">{html.escape(options.address(path))}</span> '
-        f'<button type="button" class="atlas-copy" data-href="{href}" hidden>Copy link</button></p>\n\n'
+        f'<button type="button" class="atlas-copy" data-href="{href}" hidden="">Copy link</button></p>\n\n'
     )
 
 

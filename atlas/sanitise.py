@@ -7,6 +7,7 @@ build stops: a payload that slipped past the Markdown checks is a bug to fix, no
 from __future__ import annotations
 
 import difflib
+from html import unescape
 from html.parser import HTMLParser
 
 import nh3
@@ -88,9 +89,19 @@ def sanitise(html: str) -> str:
     )
 
 
+def _same_text(a: str, b: str) -> bool:
+    """Equal once entity spellings and self-closing slashes, which the sanitiser rewrites, are set aside."""
+    return unescape(a.replace(" />", ">")) == unescape(b.replace(" />", ">"))
+
+
 def changes(html: str) -> list[str]:
     """What the sanitiser would remove or alter, one line each; empty when the page is safe."""
-    before, after = tokens(html), tokens(sanitise(html))
+    cleaned = sanitise(html)
+    if _same_text(html, cleaned):
+        return []  # the usual case, found in well under a millisecond
+    before, after = tokens(html), tokens(cleaned)
+    if before == after:
+        return []  # the usual case; the diff below is only for explaining a failure
     found = []
     for op, i1, i2, _, _ in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
         if op in ("delete", "replace"):

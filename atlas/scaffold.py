@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from atlas.model import Source
 from atlas.validate import ID_LENGTH
 
 SECOND_SECTION = {"practice": "What they do", "finding": "What was found", "network": "How the network works"}
@@ -27,17 +28,6 @@ PROMPTS = {
     ),
 }
 SECOND_PROMPT = "What happens in practice, step by step."
-
-
-@dataclass(frozen=True)
-class Source:
-    """A source as a contributor gives it."""
-
-    title: str
-    author: str | None = None
-    publisher: str | None = None
-    date: str | None = None
-    url: str | None = None
 
 
 @dataclass(frozen=True)
