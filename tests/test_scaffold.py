@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.model import Framework
-from atlas.model import Source
+from atlas.model import Framework, Source
 from atlas.scaffold import NewCase, case_text, parse_source, propose_id
 from atlas.validate import load_cases
 from tests.conftest import ROOT
