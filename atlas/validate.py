@@ -400,11 +400,20 @@ def _fields(doc: Document) -> dict[str, yaml.Node]:
     return mapping(doc.data)
 
 
-def _check_cross_fields(doc: Document) -> Iterator[Issue]:
+def _check_cross_fields(doc: Document, taken: Callable[[str], str | None] | None = None) -> Iterator[Issue]:
     """Rules that tie fields together: file name, spectrum for practice, review after publication."""
     fields = _fields(doc)
     ident = _scalar_value(fields["id"]) if "id" in fields else None
     if ident is not None and ident != doc.stem and not any(check_id(fields["id"], "id")):
+        other = taken(ident) if taken else None
+        if other is not None:
+            # The usual way in: an existing case copied to a new file with its id left unchanged.
+            yield (
+                line(fields["id"]),
+                "id",
+                f"{ident!r} is already the id of {other}; change it to {doc.stem!r} to match this file's name",
+            )
+            return
         yield (
             line(fields["id"]),
             "id",
@@ -455,10 +464,18 @@ def _check_body(doc: Document) -> Iterator[Issue]:
         yield at, "body", message
 
 
-def check_case(doc: Document, framework: Framework, specs: Check | None = None) -> list[Problem]:
-    """Every problem in one case document, in line order; pass ``specs`` to reuse them across cases."""
+def check_case(
+    doc: Document,
+    framework: Framework,
+    specs: Check | None = None,
+    taken: Callable[[str], str | None] | None = None,
+) -> list[Problem]:
+    """Every problem in one case document, in line order.
+
+    Pass ``specs`` to reuse them across cases, and ``taken`` to name the file that already has an id.
+    """
     issues = list((specs or check_mapping(case_specs(framework)))(doc.data, ""))
-    issues += _check_cross_fields(doc)
+    issues += _check_cross_fields(doc, taken)
     issues += _check_body(doc)
     return sorted(Problem(doc.path, at, field, message) for at, field, message in issues)
 
@@ -574,6 +591,11 @@ def load_cases(
     Pass a list as ``advice`` to collect warnings (see ``advise``) as of ``today``.
     """
     specs = check_mapping(case_specs(framework))
+
+    def taken(ident: str) -> str | None:
+        path = root / "cases" / f"{ident}.md"
+        return relative(path, root) if path.is_file() else None
+
     cases: list[Case] = []
     problems: list[Problem] = []
     first_seen: dict[str, Case] = {}
@@ -582,7 +604,7 @@ def load_cases(
         rel = relative(path, root)
         doc, found = read_case(path, rel)
         if doc is not None:
-            found = sorted(found + check_case(doc, framework, specs))
+            found = sorted(found + check_case(doc, framework, specs, taken))
         problems += found
         if doc is None or found:
             continue

@@ -105,25 +105,6 @@ def test_line_numbers_survive_windows_line_endings(tmp_path: Path, framework: Fr
     ]
 
 
-def test_duplicate_ids_across_files(tmp_path: Path, framework: Framework) -> None:
-    cases = tmp_path / "cases"
-    cases.mkdir()
-    (cases / "example-case.md").write_text(valid_case(), encoding="utf-8")
-    # Same id in a second file: the file-name check fires for it, and the duplicate is caught too.
-    (cases / "example-copy.md").write_text(valid_case(), encoding="utf-8")
-    found, problems = load_cases(sorted(cases.glob("*.md")), tmp_path, framework)
-    assert [c.id for c in found] == ["example-case"]
-    assert problems == [
-        Problem(
-            "cases/example-copy.md",
-            2,
-            "id",
-            "is 'example-case' but the file is called 'example-copy.md'; rename the file to example-case.md "
-            "(ids are permanent addresses, so do not change the id lightly)",
-        )
-    ]
-
-
 @pytest.mark.parametrize(
     ("front", "expected"),
     [
@@ -214,3 +195,15 @@ def test_the_same_id_in_two_folders_is_a_problem(tmp_path: Path, framework: Fram
 def test_the_template_is_a_valid_case(check_text: CheckText) -> None:
     template = (ROOT / "atlas" / "templates" / "case.md").read_text(encoding="utf-8")
     assert check_text(template, name="your-case-id") == []
+
+
+def test_a_copied_case_with_its_id_unchanged_gets_a_one_line_fix(tmp_path: Path, framework: Framework) -> None:
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "example-case.md").write_text(valid_case(), encoding="utf-8")
+    (cases / "my-new-case.md").write_text(valid_case(), encoding="utf-8")
+    _, problems = load_cases(sorted(cases.glob("*.md")), tmp_path, framework)
+    assert [str(p) for p in problems] == [
+        "cases/my-new-case.md:2: id: 'example-case' is already the id of cases/example-case.md; "
+        "change it to 'my-new-case' to match this file's name"
+    ]
