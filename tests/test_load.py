@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from atlas.load import list_case_files
-from atlas.model import Framework, Problem
+from atlas.model import Framework
 from atlas.validate import load_cases
 from tests.conftest import ROOT, CheckText, valid_case
 
