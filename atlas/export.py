@@ -244,6 +244,13 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
+def _spreadsheet_safe(value: object) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe, as spreadsheets expect."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def cases_csv(atlas: Atlas, index: Index) -> str:
     """``/api/cases.csv``: one row a live case, lists joined with ';'."""
     out = io.StringIO()
@@ -263,7 +270,7 @@ def cases_csv(atlas: Atlas, index: Index) -> str:
             "source_titles": LIST_SEPARATOR.join(s["title"] for s in r["sources"]),
             "source_urls": LIST_SEPARATOR.join(s["url"] or "" for s in r["sources"]),
         }
-        writer.writerow([row[c] for c in CSV_COLUMNS])
+        writer.writerow([_spreadsheet_safe(row[c]) for c in CSV_COLUMNS])
     return out.getvalue()
 
 
@@ -283,9 +290,11 @@ def atom_feed(atlas: Atlas, site_url: str | None = None) -> str:
     entries = []
     for case in cases:
         href = f"{base}cases/{case.id}/"
+        # An entry keeps the id of the case's first address, so renaming it does not look like a new case.
+        first = case.aliases[0] if case.aliases else case.id
         entries.append(
             "  <entry>\n"
-            f"    <id>{TAG}/cases/{case.id}/</id>\n"
+            f"    <id>{TAG}/cases/{first}/</id>\n"
             f'    <title type="text">{escape(case.title)}</title>\n'
             f'    <link rel="alternate" type="text/html" href={quoteattr(href)}/>\n'
             f"    <published>{_stamp(case.published)}</published>\n"

@@ -178,7 +178,7 @@ class Case:
     reviewed: dt.date | None = None
     contributor: str | None = None
     tags: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # earlier ids, the first one the case's original id
     withdrawn: Withdrawal | None = None
 
     @property

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from atlas import explore, export
+from atlas import explore, export, sanitise
 from atlas.index import Index, build_index
 from atlas.model import PUBLISHER_NAME, Atlas, Case, Element, Framework, Label, Question, Source, one_line
 
@@ -412,7 +412,8 @@ def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
         facts.append(f"- **Tags:** {', '.join(plain(t) for t in case.tags)}")
     out.append("\n".join(facts) + "\n\n")
     out.append(cite("case", case.title, options, case.address, "./", _case_dates(case)))
-    out.append(case.body.rstrip("\n") + "\n\n")
+    # The markers let the hook hold the contributor's own text to a stricter allow-list.
+    out.append(f"{sanitise.BODY_START}\n\n{case.body.rstrip()}\n\n{sanitise.BODY_END}\n\n")
     out.append("## Sources {#sources}\n\n")
     out.extend(_source_item(i, s) for i, s in enumerate(case.sources, start=1))
     related = index.related.get(case.id, ())

@@ -135,6 +135,8 @@ def check_body(body: str, first_line: int) -> Iterator[tuple[int, str]]:
         for url in _AUTOLINK.findall(text):
             if (problem := _link_problem(url, image=False)) is not None:
                 yield at, problem
+        if "<!--" in text:
+            yield at, "HTML comments are not allowed in a case; delete the '<!--' comment"
         for attr_list in _ATTR_LIST.finditer(text):
             for attribute, value in _ATTRIBUTE.findall(attr_list.group(1)):
                 key = attribute.lower()
@@ -143,3 +145,5 @@ def check_body(body: str, first_line: int) -> Iterator[tuple[int, str]]:
                         at,
                         f"the attribute {key!r} in {attr_list.group(0)!r} is not allowed; use only ids and classes",
                     )
+                elif key.startswith("#__"):
+                    yield at, f"the id {key[1:]!r} in {attr_list.group(0)!r} belongs to the theme; choose another"

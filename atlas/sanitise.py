@@ -7,6 +7,8 @@ build stops: a payload that slipped past the Markdown checks is a bug to fix, no
 from __future__ import annotations
 
 import difflib
+import re
+from collections.abc import Callable
 from html import unescape
 from html.parser import HTMLParser
 
@@ -89,14 +91,54 @@ def sanitise(html: str) -> str:
     )
 
 
+# A contributor's own text (between the body markers) gets a stricter list: what Markdown itself
+# produces, with no buttons, form fields or data attributes, images only from cases/images/, and no
+# ids that the theme's own scripts look up (Material's start with "__").
+BODY_START, BODY_END = "<!-- atlas-body -->", "<!-- /atlas-body -->"
+BODY_TAGS = TAGS - {"button", "input", "label"}
+BODY_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"class", "id", "title"},
+    "a": {"class", "id", "title", "href"},
+    "img": {"alt", "title", "src"},
+    "ol": {"start"},
+    "td": {"style"},
+    "th": {"style"},
+    "details": {"class", "open"},
+    "abbr": {"title"},
+}
+_LOCAL_IMAGE = re.compile(r"(\.\./)+images/[A-Za-z0-9._-]+")
+
+
+def _body_filter(element: str, attribute: str, value: str) -> str | None:
+    if element == "img" and attribute == "src" and not _LOCAL_IMAGE.fullmatch(value):
+        return None
+    if attribute == "id" and value.startswith("__"):
+        return None
+    return value
+
+
+def sanitise_body(html: str) -> str:
+    """A contributor's rendered text with everything off the stricter body allow-list removed."""
+    return nh3.clean(
+        html,
+        tags=BODY_TAGS,
+        attributes=BODY_ATTRIBUTES,
+        attribute_filter=_body_filter,
+        url_schemes=SCHEMES,
+        link_rel=None,
+        strip_comments=False,
+        filter_style_properties={"text-align"},
+    )
+
+
 def _same_text(a: str, b: str) -> bool:
     """Equal once entity spellings and self-closing slashes, which the sanitiser rewrites, are set aside."""
     return unescape(a.replace(" />", ">")) == unescape(b.replace(" />", ">"))
 
 
-def changes(html: str) -> list[str]:
+def changes(html: str, clean: Callable[[str], str] = sanitise) -> list[str]:
     """What the sanitiser would remove or alter, one line each; empty when the page is safe."""
-    cleaned = sanitise(html)
+    cleaned = clean(html)
     if _same_text(html, cleaned):
         return []  # the usual case, found in well under a millisecond
     before, after = tokens(html), tokens(cleaned)
@@ -107,3 +149,13 @@ def changes(html: str) -> list[str]:
         if op in ("delete", "replace"):
             found += [" ".join(t)[:120] for t in before[i1:i2]]
     return found
+
+
+def page_changes(html: str) -> tuple[list[str], list[str]]:
+    """What would be removed from a case page: from the contributor's body, and from the rest."""
+    start, end = html.find(BODY_START), html.rfind(BODY_END)
+    if start < 0 or end < start:
+        return [], changes(html)  # a withdrawn case's page: no contributor text of its own
+    body = html[start + len(BODY_START) : end]
+    rest = html[:start] + html[end + len(BODY_END) :]
+    return changes(body, sanitise_body), changes(rest)

@@ -63,7 +63,7 @@ def propose_id(title: str) -> str:
 
 def parse_source(text: str) -> Source:
     """Read 'title | author or publisher | date | url' (the last three optional)."""
-    parts = [p.strip() or None for p in text.split("|")]
+    parts = [p.strip() or None for p in text.split("|", 3)]
     parts += [None] * (4 - len(parts))
     title, who, date, url = parts[:4]
     return Source(title=title or "", publisher=who, date=date, url=url)

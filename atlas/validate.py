@@ -225,6 +225,14 @@ def check_mapping(specs: Mapping[str, Spec]) -> Check:
     return check
 
 
+def check_tag(node: yaml.Node, field: str) -> Iterator[Issue]:
+    """A keyword: text without ';', which the CSV export uses to join lists."""
+    yield from check_text(node, field)
+    value = _scalar_value(node)
+    if _is_text(node) and value and ";" in value:
+        yield line(node), field, f"must not contain ';', not {value!r}; give each keyword separately"
+
+
 def check_date(node: yaml.Node, field: str) -> Iterator[Issue]:
     """A real calendar date written YYYY-MM-DD."""
     value = _scalar_value(node)
@@ -390,7 +398,7 @@ def case_specs(framework: Framework) -> dict[str, Spec]:
         "published": Spec(check_date, required=True, example="2026-01-31"),
         "reviewed": Spec(check_date),
         "contributor": Spec(check_text),
-        "tags": Spec(check_list(check_text, example="[curriculum, send]")),
+        "tags": Spec(check_list(check_tag, example="[curriculum, send]")),
         "aliases": Spec(check_list(check_id, example="[an-earlier-id]")),
         "withdrawn": Spec(check_mapping(WITHDRAWN_SPECS)),
     }
@@ -446,6 +454,9 @@ def _check_body(doc: Document) -> Iterator[Issue]:
     previous = ""
     for offset, text in enumerate(doc.body.split("\n")):
         at = doc.body_line + offset
+        if "--8<--" in text:
+            # Snippet includes run before fences are read, so they count even inside code.
+            yield at, "body", "includes another file with '--8<--', which cases may not do; write the text in the case"
         if text.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
         elif fenced:
@@ -457,8 +468,6 @@ def _check_body(doc: Document) -> Iterator[Issue]:
                 "body",
                 f"has a level-1 heading {heading[:60]!r}; the title is shown for you, so start sections with '## '",
             )
-        elif "--8<--" in text:
-            yield at, "body", "includes another file with '--8<--', which cases may not do; write the text in the case"
         previous = text
     for at, message in safety.check_body(doc.body, doc.body_line):
         yield at, "body", message

@@ -15,7 +15,7 @@ from mkdocs.structure.files import File
 from atlas.addresses import redirects
 from atlas.load import list_images
 from atlas.render import Options, render_site
-from atlas.sanitise import changes
+from atlas.sanitise import page_changes
 from atlas.validate import load_atlas, summary
 
 if TYPE_CHECKING:
@@ -69,12 +69,18 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Stop the build if the allow-list sanitiser would change a case page (nothing is rewritten)."""
-    if page.file.generated_by is not None and page.file.src_uri.startswith("cases/") and page.file.name != "index":
-        removed = changes(html)
-        if removed:
-            listed = "\n  ".join(removed[:10])
-            raise PluginError(
-                f"{page.file.edit_uri or page.file.src_uri}: the page has HTML the sanitiser would remove, "
-                f"which the case checks should have caught; report it as a bug:\n  {listed}"
-            )
+    if page.file.generated_by is None or not page.file.src_uri.startswith("cases/") or page.file.name == "index":
+        return html
+    in_body, elsewhere = page_changes(html)
+    source = page.file.edit_uri or page.file.src_uri
+    if in_body:
+        raise PluginError(
+            f"{source}: body: has HTML that is not allowed in a case; write it in plain Markdown:\n  "
+            + "\n  ".join(in_body[:10])
+        )
+    if elsewhere:
+        raise PluginError(
+            f"{source}: the generated page has HTML the sanitiser would remove; report it as a bug:\n  "
+            + "\n  ".join(elsewhere[:10])
+        )
     return html

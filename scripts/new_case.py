@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         return None if answer else "this is required"
 
     missing = [name for name in ("title", "summary", "kind", "elements", "evidence") if getattr(args, name) is None]
+    if args.kind == "practice" and args.spectrum is None:
+        missing.append("spectrum")
     if not args.source:
         missing.append("source")
     if not interactive and missing:
@@ -116,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                 sources.append(ask("  source", not_empty))
             else:
                 sources.append(line)
-    ident = args.id or propose_id(title)
+    ident = args.id or propose_id(title) or "case"
     if error := check_id(ident):
         if not interactive:
             print(f"id {ident!r}: {error}")

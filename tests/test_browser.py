@@ -184,3 +184,15 @@ def test_no_serious_accessibility_problems(page: Page, base_url: str, path: str)
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+def test_a_shared_link_does_not_overwrite_your_own_ratings(page: Page, base_url: str) -> None:
+    page.goto(base_url + "self-assessment/")
+    page.check('input[name="1a"][value="g"]')
+    page.goto(base_url + "self-assessment/#1b=r&2a=constructor&9z=r")
+    assert page.is_checked('input[name="1b"][value="r"]')
+    assert not page.is_checked('input[name="1a"][value="g"]')
+    saved = page.evaluate("JSON.parse(localStorage.getItem('atlas-self-assessment-v1')).ratings")
+    assert saved == {"1a": "g"}
+    page.goto(base_url + "self-assessment/")
+    assert page.is_checked('input[name="1a"][value="g"]')

@@ -111,6 +111,11 @@ BAD = [
     ("tags", "tags: send", "tags: must be a list such as [curriculum, send], not 'send'"),
     ("tags", "tags: [on]", "tags[1]: must be text, not 'on', which YAML reads as a yes/no value; put it in quotes"),
     ("tags", 'tags: ["a", "a "]', "tags[2]: lists 'a ' more than once"),
+    (
+        "tags",
+        'tags: ["send; inclusion"]',
+        "tags[1]: must not contain ';', not 'send; inclusion'; give each keyword separately",
+    ),
     ("id", "id: index", "id: 'index' is reserved for the list of all cases; choose another id"),
     (
         "id",

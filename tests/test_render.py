@@ -106,3 +106,14 @@ def test_indexes_group_cases(mini: Atlas) -> None:
 def test_front_matter_always_reads_back(text: str) -> None:
     block = front_matter(text, text).split("---\n")[1]
     assert yaml.safe_load(block) == {"title": attribute(text), "description": attribute(text)}
+
+
+def test_csv_cells_cannot_become_spreadsheet_formulas(mini: Atlas) -> None:
+    from dataclasses import replace
+
+    from atlas.export import cases_csv
+
+    risky = replace(mini.cases[0], title='=HYPERLINK("https://evil.example")', summary="+1 more")
+    atlas = Atlas(mini.framework, (risky, *mini.cases[1:]))
+    row = cases_csv(atlas, build_index(atlas)).splitlines()[1]
+    assert "'=HYPERLINK" in row and ",'+1 more," in row

@@ -168,3 +168,38 @@ def test_a_case_can_show_an_image_from_cases_images(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "site" / "cases" / "images" / "pixel.png").is_file()
     assert 'src="../images/pixel.png"' in (tmp_path / "site" / "cases" / "mutual-mat-visits" / "index.html").read_text()
+
+
+# Forms the line-by-line checks cannot see; the stricter allow-list on the rendered body stops them.
+RENDERED_PAYLOADS = [
+    'Cite as <span\nclass="atlas-address" data-href="https://evil.example/fake">x</span>',
+    '<button\ntype="button" class="atlas-copy">Copy link</button>',
+    '<input\ntype="password" name="pw">',
+    '<img\nsrc="https://evil.example/p.png">',
+    "[![a](https://evil.example/t.png)](https://example.org)",
+    "![x][]\n\n[x]: https://evil.example/t.png",
+    "![x]\n\n[x]: https://evil.example/t.png",
+    "## What they do {: #__config }",
+]
+
+
+@pytest.mark.parametrize("payload", RENDERED_PAYLOADS)
+def test_a_payload_the_line_checks_miss_still_stops_the_build(payload: str, tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    path = project / "cases" / "mutual-mat-visits.md"
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{payload}\n", encoding="utf-8")
+    run = mkdocs_build(project, tmp_path / "site")
+    assert run.returncode != 0
+    assert "cases/mutual-mat-visits.md" in run.stderr and "body:" in run.stderr, run.stderr[-800:]
+
+
+def test_the_stricter_body_list_only_applies_between_the_markers() -> None:
+    from atlas.sanitise import BODY_END, BODY_START, page_changes
+
+    button = '<button type="button" class="atlas-copy" data-href="./" hidden="">Copy link</button>'
+    assert page_changes(f"<p>{button}</p>{BODY_START}<p>text</p>{BODY_END}") == ([], [])
+    assert page_changes(f"<p>x</p>{BODY_START}<p>{button}</p>{BODY_END}")[0] == [
+        "start button class=atlas-copy data-href=./ hidden= type=button",
+        "end button",
+    ]
+    assert page_changes("<p>withdrawn</p><script>x</script>") == ([], ["start script", "text x", "end script"])

@@ -74,12 +74,12 @@
 
     var params = new URLSearchParams(window.location.search);
     selects.forEach(function (select) {
-      var value = params.get(select.name);
+      var value = (params.get(select.name) || "").toLowerCase();
       if (value && select.querySelector('option[value="' + CSS.escape(value) + '"]')) select.value = value;
     });
     text.value = params.get("q") || "";
     form.addEventListener("change", update);
-    form.addEventListener("input", update);
+    text.addEventListener("input", update);
     form.addEventListener("reset", function () { setTimeout(update, 0); });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.hidden = false;

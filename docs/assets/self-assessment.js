@@ -15,17 +15,22 @@
     state.saved = new Date().toISOString().slice(0, 10);
     try { localStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* storage full or blocked */ }
   }
-  function fromHash() {
+  function fromHash(known) {
     var ratings = {};
     window.location.hash.replace(/^#/, "").split("&").forEach(function (pair) {
       var parts = pair.split("=");
-      if (/^[1-6][a-c]$/.test(parts[0]) && NAMES[parts[1]]) ratings[parts[0]] = parts[1];
+      var owns = Object.prototype.hasOwnProperty;
+      if (known.indexOf(parts[0]) >= 0 && owns.call(NAMES, parts[1])) ratings[parts[0]] = parts[1];
     });
     return ratings;
   }
+  function sameRatings(a, b) {
+    var keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every(function (k) { return a[k] === b[k]; });
+  }
   function csvCell(text) {
     var value = String(text || "");
-    if (/^[=+\-@]/.test(value)) value = "'" + value;  // stop spreadsheets reading a note as a formula
+    if (/^[=+\-@\t\r]/.test(value)) value = "'" + value;  // stop spreadsheets reading a note as a formula
     return '"' + value.replace(/"/g, '""') + '"';
   }
 
@@ -35,13 +40,23 @@
     form.dataset.ready = "yes";
     var elements = Array.prototype.slice.call(form.querySelectorAll("fieldset.atlas-element"));
     var status = form.querySelector(".atlas-sa-status");
+    var known = elements.map(function (f) { return f.dataset.element; });
     var state = load();
-    var shared = fromHash();
-    if (Object.keys(shared).length) {
-      state.ratings = shared;
-      save(state);
-      status.textContent = "Showing the ratings from the link you opened.";
+
+    function openShared() {
+      var shared = fromHash(known);
+      var own = load();
+      if (!Object.keys(shared).length || sameRatings(shared, own.ratings)) {
+        state = own;  // no link, or the address already holds this browser's own ratings
+        return;
+      }
+      // Show a shared link's ratings without touching this browser's own saved ones, until the
+      // reader changes a rating here: then these become theirs.
+      state = { ratings: shared, notes: {} };
+      status.textContent = "Showing the ratings from the link you opened. Your own saved ratings are "
+        + "untouched; changing a rating here saves these ratings as yours.";
     }
+    openShared();
 
     function apply() {
       elements.forEach(function (fieldset) {
@@ -63,16 +78,20 @@
     }
 
     var cases = null;
-    function recommend() {
-      var box = document.getElementById("atlas-recommendations");
-      var weak = elements
+    function weakElements() {
+      return elements
         .map(function (f) { return f.dataset.element; })
         .filter(function (id) { return WEAK.indexOf(state.ratings[id]) >= 0; });
-      if (!weak.length) {
+    }
+    function recommend() {
+      var box = document.getElementById("atlas-recommendations");
+      if (!weakElements().length) {
         box.innerHTML = "<p>Rate an element Red or Amber-Red to see the cases that bear on it, best matches first.</p>";
         return;
       }
       var show = function () {
+        var weak = weakElements();  // the ratings as they are now, not when the data was asked for
+        if (!weak.length) return recommend();
         var scored = cases.map(function (c) {
           var shared = c.elements.filter(function (e) { return weak.indexOf(e.toLowerCase()) >= 0; });
           return { c: c, shared: shared };
@@ -104,21 +123,36 @@
       fetch("../api/cases.json").then(function (r) { return r.json(); }).then(function (data) {
         cases = data.cases;
         show();
+      }).catch(function () {
+        box.textContent = "The list of cases could not be loaded here. Open this page from the atlas's web address.";
       });
     }
 
     function summary() {
       var section = document.querySelector(".atlas-print-summary");
-      var rows = elements.map(function (f) {
+      // Built with DOM calls and textContent: names and notes are never read as HTML.
+      function cell(tag, text, attributes) {
+        var node = document.createElement(tag);
+        node.textContent = text;
+        Object.keys(attributes || {}).forEach(function (k) { node.setAttribute(k, attributes[k]); });
+        return node;
+      }
+      section.textContent = "";
+      section.appendChild(cell("h2", "Self-assessment summary"));
+      var printed = new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
+      section.appendChild(cell("p", "Printed " + printed + "."));
+      var table = document.createElement("table");
+      var head = table.createTHead().insertRow();
+      ["Element", "Rating", "Notes"].forEach(function (h) { head.appendChild(cell("th", h)); });
+      var body = table.createTBody();
+      elements.forEach(function (f) {
         var id = f.dataset.element;
-        return "<tr><th scope=\"row\">" + id.toUpperCase() + " " + f.dataset.name.replace(/</g, "&lt;") + "</th><td class=\"atlas-rating-" + (state.ratings[id] || "none") + "\">" +
-          (NAMES[state.ratings[id]] || "Not rated") + "</td><td></td></tr>";
+        var row = body.insertRow();
+        row.appendChild(cell("th", id.toUpperCase() + " " + f.dataset.name, { scope: "row" }));
+        row.appendChild(cell("td", NAMES[state.ratings[id]] || "Not rated", { "class": "atlas-rating-" + (state.ratings[id] || "none") }));
+        row.appendChild(cell("td", state.notes[id] || ""));
       });
-      section.innerHTML = "<h2>Self-assessment summary</h2><p>Printed " + new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" }) +
-        ".</p><table><thead><tr><th>Element</th><th>Rating</th><th>Notes</th></tr></thead><tbody>" + rows.join("") + "</tbody></table>";
-      // Notes go in as text, never as HTML.
-      var cells = section.querySelectorAll("tbody td:last-child");
-      elements.forEach(function (f, i) { cells[i].textContent = state.notes[f.dataset.element] || ""; });
+      section.appendChild(table);
     }
 
     form.addEventListener("change", function (event) {
@@ -170,6 +204,11 @@
       }
     });
     window.addEventListener("beforeprint", summary);
+    window.addEventListener("hashchange", function () {
+      openShared();
+      apply();
+      recommend();
+    });
     apply();
     recommend();
   }
