@@ -78,12 +78,18 @@ def tokens(html: str) -> list[tuple[str, ...]]:
     return parser.tokens
 
 
-def sanitise(html: str) -> str:
-    """The HTML with everything off the allow-list removed."""
+def sanitise(
+    html: str,
+    tags: set[str] = TAGS,
+    attributes: dict[str, set[str]] = ATTRIBUTES,
+    attribute_filter: Callable[[str, str, str], str | None] | None = None,
+) -> str:
+    """The HTML with everything off the allow-list removed (the whole-page list unless told otherwise)."""
     return nh3.clean(
         html,
-        tags=TAGS,
-        attributes=ATTRIBUTES,
+        tags=tags,
+        attributes=attributes,
+        attribute_filter=attribute_filter,
         url_schemes=SCHEMES,
         link_rel=None,
         strip_comments=False,
@@ -119,16 +125,7 @@ def _body_filter(element: str, attribute: str, value: str) -> str | None:
 
 def sanitise_body(html: str) -> str:
     """A contributor's rendered text with everything off the stricter body allow-list removed."""
-    return nh3.clean(
-        html,
-        tags=BODY_TAGS,
-        attributes=BODY_ATTRIBUTES,
-        attribute_filter=_body_filter,
-        url_schemes=SCHEMES,
-        link_rel=None,
-        strip_comments=False,
-        filter_style_properties={"text-align"},
-    )
+    return sanitise(html, BODY_TAGS, BODY_ATTRIBUTES, _body_filter)
 
 
 def _same_text(a: str, b: str) -> bool:
