@@ -263,3 +263,23 @@ def test_the_hook_keeps_no_state_between_builds(tmp_path: Path) -> None:
     build(config)
     html = (tmp_path / "site" / "cases" / "mutual-mat-visits" / "index.html").read_text(encoding="utf-8")
     assert "<title>Edited title - MAT Practice Atlas</title>" in html
+
+
+def test_edit_links_open_the_contributors_file_once_the_repository_is_known(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "docs_dir: docs\n",
+            "docs_dir: docs\nrepo_url: https://github.com/example/atlas\nedit_uri: edit/main/docs/\n",
+        ),
+        encoding="utf-8",
+    )
+    run = mkdocs_build(project, tmp_path / "site")
+    assert run.returncode == 0, run.stderr
+    case = (tmp_path / "site" / "cases" / "mutual-mat-visits" / "index.html").read_text(encoding="utf-8")
+    edit = "https://github.com/example/atlas/edit/main/cases/mutual-mat-visits.md"
+    assert f'href="{edit}" title="Edit this page"' in case  # the theme's button
+    assert f'<a href="{edit}">Edit this case</a>' in case  # the footer link
+    about = (tmp_path / "site" / "about" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://github.com/example/atlas/edit/main/docs/about.md" title="Edit this page"' in about
