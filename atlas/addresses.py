@@ -27,8 +27,8 @@ def addresses(atlas: Atlas, docs_pages: Iterable[str], files: Iterable[str] = ()
     found = {page_address(p) for p in docs_pages}
     found |= {"/framework/", "/spectrum/", "/approach/", "/cases/"}
     for element in fw.elements:
-        found.add(f"/framework/{element.slug}/")
-        found |= {f"/framework/{element.slug}/#{q.anchor}" for q in element.questions}
+        found.add(element.address)
+        found |= {q.address for q in element.questions}
     found |= {f"/spectrum/{p.id}/" for p in fw.positions}
     found |= {f"/approach/{a.id}/" for a in fw.approaches}
     for case in atlas.cases:

@@ -184,9 +184,13 @@ def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
-def cases_json(atlas: Atlas, index: Index) -> str:
+def case_records(atlas: Atlas, index: Index) -> list[dict[str, Any]]:
+    """Every live case as the open data shows it, ordered by id; the JSON and the CSV share them."""
+    return [case_record(c, index) for c in sorted(atlas.live, key=lambda c: c.id)]
+
+
+def cases_json(records: list[dict[str, Any]]) -> str:
     """``/api/cases.json``: every live case, ordered by id."""
-    records = [case_record(c, index) for c in sorted(atlas.live, key=lambda c: c.id)]
     return _json({"publisher": PUBLISHER_NAME, "licence": "CC BY 4.0", "cases": records})
 
 
@@ -206,7 +210,7 @@ def framework_json(fw: Framework) -> str:
                     "name": e.name,
                     "themes": list(e.themes),
                     "summary": e.summary,
-                    "address": f"/framework/{e.slug}/",
+                    "address": e.address,
                     "questions": [
                         {
                             "id": q.id,
@@ -215,7 +219,7 @@ def framework_json(fw: Framework) -> str:
                             "text": q.text,
                             "red": q.red,
                             "green": q.green,
-                            "address": f"/framework/{e.slug}/#{q.anchor}",
+                            "address": q.address,
                         }
                         for q in e.questions
                     ],
@@ -251,13 +255,12 @@ def _spreadsheet_safe(value: object) -> object:
     return value
 
 
-def cases_csv(atlas: Atlas, index: Index) -> str:
+def cases_csv(records: list[dict[str, Any]]) -> str:
     """``/api/cases.csv``: one row a live case, lists joined with ';'."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for case in sorted(atlas.live, key=lambda c: c.id):
-        r = case_record(case, index)
+    for r in records:
         trust = r["trust"] or {}
         joined = {k: LIST_SEPARATOR.join(v) for k, v in r.items() if isinstance(v, list) and k != "sources"}
         row = {
@@ -316,9 +319,10 @@ def atom_feed(atlas: Atlas, site_url: str | None = None) -> str:
 
 def data_files(atlas: Atlas, index: Index, site_url: str | None = None) -> dict[str, str]:
     """Every open-data file, keyed by its path in the site."""
+    records = case_records(atlas, index)
     return {
-        "api/cases.json": cases_json(atlas, index),
-        "api/cases.csv": cases_csv(atlas, index),
+        "api/cases.json": cases_json(records),
+        "api/cases.csv": cases_csv(records),
         "api/cases.schema.json": _json(cases_schema()),
         "api/framework.json": framework_json(atlas.framework),
         "api/framework.schema.json": _json(framework_schema()),

@@ -74,6 +74,11 @@ class Question:
         """The permanent anchor on its element page, such as ``1c-ii``."""
         return f"{self.element.lower()}-{self.ref}"
 
+    @property
+    def address(self) -> str:
+        """The question's permanent address, such as ``/framework/1c/#1c-ii``."""
+        return f"/framework/{self.element.lower()}/#{self.anchor}"
+
 
 @dataclass(frozen=True)
 class Element:
@@ -90,6 +95,11 @@ class Element:
     def slug(self) -> str:
         """The element's address segment, such as ``1c``."""
         return self.id.lower()
+
+    @property
+    def address(self) -> str:
+        """The element's permanent address, such as ``/framework/1c/``."""
+        return f"/framework/{self.slug}/"
 
 
 @dataclass(frozen=True)

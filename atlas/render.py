@@ -199,8 +199,7 @@ def _question(q: Question, index: Index, options: Options) -> str:
         f'### {q.id} {plain(q.text)} {{#{q.anchor} data-toc-label="{q.id}"}}\n\n'
         f"- **Red (weak):** {plain(q.red)}\n"
         f"- **Green (strong):** {plain(q.green)}\n\n"
-        f"{cited}\n\n"
-        + cite("question", f"{q.id}: {q.text}", options, f"/framework/{q.element.lower()}/#{q.anchor}", f"#{q.anchor}")
+        f"{cited}\n\n" + cite("question", f"{q.id}: {q.text}", options, q.address, f"#{q.anchor}")
     )
 
 
@@ -213,7 +212,7 @@ def element_page(fw: Framework, element: Element, index: Index, options: Options
         f"Part of heading {heading.number}, [{plain(heading.name)}](index.md#heading-{heading.number}). "
         f"Themes: {'; '.join(plain(t) for t in element.themes)}.\n\n{plain(element.summary)}\n\n"
     )
-    out.append(cite("element", element_title(element), options, f"/framework/{element.slug}/", "./"))
+    out.append(cite("element", element_title(element), options, element.address, "./"))
     for stage, name in STAGE_NAMES.items():
         questions = [q for q in element.questions if q.stage == stage]
         if questions:
@@ -340,7 +339,8 @@ def _framework_line(case: Case, fw: Framework) -> str:
         refs = [q for q in case.questions if q.startswith(element_id + ".")]
         text = f"[{plain(element_title(e))}](../framework/{e.slug}.md)"
         if refs:
-            links = ", ".join(f"[{r}](../framework/{e.slug}.md#{e.slug}-{r.partition('.')[2]})" for r in refs)
+            anchors = {q.id: q.anchor for q in e.questions}
+            links = ", ".join(f"[{r}](../framework/{e.slug}.md#{anchors[r]})" for r in refs)
             text += f" (question{'s' if len(refs) > 1 else ''} {links})"
         parts.append(text)
     return "; ".join(parts)

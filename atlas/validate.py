@@ -450,18 +450,14 @@ def _check_body(doc: Document) -> Iterator[Issue]:
     if not doc.body.strip():
         yield doc.body_line, "body", "is empty; write the case below the closing '---' line"
         return
-    fenced = False
     previous = ""
-    for offset, text in enumerate(doc.body.split("\n")):
+    # code_free blanks fenced code and code spans, the same way the safety checks see the body.
+    for offset, (raw, text) in enumerate(zip(doc.body.split("\n"), safety.code_free(doc.body), strict=True)):
         at = doc.body_line + offset
-        if "--8<--" in text:
+        if "--8<--" in raw:
             # Snippet includes run before fences are read, so they count even inside code.
             yield at, "body", "includes another file with '--8<--', which cases may not do; write the text in the case"
-        if text.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        elif fenced:
-            continue
-        elif re.match(r"#(?!#)", text) or (re.fullmatch(r"=+\s*", text) and previous.strip()):
+        if re.match(r"#(?!#)", text) or (re.fullmatch(r"=+\s*", text) and previous.strip()):
             heading = text if text.startswith("#") else previous
             yield (
                 at,

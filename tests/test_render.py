@@ -111,9 +111,9 @@ def test_front_matter_always_reads_back(text: str) -> None:
 def test_csv_cells_cannot_become_spreadsheet_formulas(mini: Atlas) -> None:
     from dataclasses import replace
 
-    from atlas.export import cases_csv
+    from atlas.export import case_records, cases_csv
 
     risky = replace(mini.cases[0], title='=HYPERLINK("https://evil.example")', summary="+1 more")
     atlas = Atlas(mini.framework, (risky, *mini.cases[1:]))
-    row = cases_csv(atlas, build_index(atlas)).splitlines()[1]
+    row = cases_csv(case_records(atlas, build_index(atlas))).splitlines()[1]
     assert "'=HYPERLINK" in row and ",'+1 more," in row
