@@ -154,6 +154,11 @@ def _structure(node: yaml.Node, rel: str, where: str = "") -> Iterator[Problem]:
             yield from _structure(item, rel, f"{where}[{i}]")
 
 
+def _unreadable(rel: str, at: int, what: str, fix: str = "delete it") -> tuple[None, list[Problem], bool]:
+    """The answer for YAML that cannot be composed at all."""
+    return None, [Problem(rel, at, "front matter", f"{what}; {fix}")], False
+
+
 def parse_yaml(text: str, rel: str, first_line: int = 1) -> tuple[yaml.Node | None, list[Problem], bool]:
     """Compose YAML into nodes that count file lines; ``first_line`` is where the text starts.
 
@@ -164,37 +169,19 @@ def parse_yaml(text: str, rel: str, first_line: int = 1) -> tuple[yaml.Node | No
         node = yaml.compose(padded, Loader=LOADER)
     except yaml.reader.ReaderError as err:
         at = padded[: err.position].count("\n") + 1
-        return (
-            None,
-            [
-                Problem(
-                    rel,
-                    at,
-                    "front matter",
-                    f"contains the control character U+{err.character:04X}, which YAML does not allow; delete it"
-                    if isinstance(err.character, int)
-                    else "contains a character YAML does not allow; delete it",
-                )
-            ],
-            False,
-        )
+        if isinstance(err.character, int):
+            return _unreadable(
+                rel, at, f"contains the control character U+{err.character:04X}, which YAML does not allow"
+            )
+        return _unreadable(rel, at, "contains a character YAML does not allow")
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         last_line = first_line + text.count("\n")
         # An error found at the end of the text belongs to its last line, not the fence after it.
         at = min(int(mark.line) + 1, last_line) if mark is not None else first_line
         what = err.problem or err.context or "unreadable YAML"
-        return (
-            None,
-            [
-                Problem(
-                    rel,
-                    at,
-                    "front matter",
-                    f"the YAML cannot be read ({what}); check the colons, quotes and indentation on this line",
-                )
-            ],
-            False,
+        return _unreadable(
+            rel, at, f"the YAML cannot be read ({what})", "check the colons, quotes and indentation on this line"
         )
     if node is None:
         return None, [], False

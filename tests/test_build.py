@@ -8,7 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -83,6 +83,17 @@ def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
+
+
+def build_with_edit(
+    tmp_path: Path, change: Callable[[str], str], case: str = "mutual-mat-visits"
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Build a copy of the project after changing one case's text; returns the run and the site folder."""
+    project = copy_project(tmp_path / "project")
+    path = project / "cases" / f"{case}.md"
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    site = tmp_path / "site"
+    return mkdocs_build(project, site), site
 
 
 def pages(site: Path) -> Iterator[Path]:
@@ -233,10 +244,7 @@ def test_two_builds_are_byte_identical(built: tuple[Path, Atlas], tmp_path: Path
 
 
 def test_a_broken_case_fails_the_build_naming_file_line_and_field(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    path = project / "cases" / "mutual-mat-visits.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("kind: network", "kind: netwrok"), encoding="utf-8")
-    run = mkdocs_build(project, tmp_path / "site")
+    run, _ = build_with_edit(tmp_path, lambda text: text.replace("kind: network", "kind: netwrok"))
     assert run.returncode != 0
     assert (
         "cases/mutual-mat-visits.md:6: kind: must be one of practice, finding, network, "

@@ -11,7 +11,7 @@ import pytest
 
 from atlas.safety import check_body, clean_url
 from atlas.sanitise import changes
-from tests.test_build import copy_project, mkdocs_build
+from tests.test_build import build_with_edit, copy_project, mkdocs_build
 
 # OWASP filter-evasion categories: scripts, event handlers, entity-encoded and mixed-case schemes,
 # control characters inside javascript:, data: URLs, SVG, meta refresh, and attr_list attributes.
@@ -144,10 +144,7 @@ def test_payloads_never_reach_the_html(tmp_path: Path) -> None:
     "payload", ["<script>alert(1)</script>", "[x](jav&#x61;script:alert(1))", "![x](https://t.example/p.gif)"]
 )
 def test_a_body_payload_stops_the_build(payload: str, tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    path = project / "cases" / "mutual-mat-visits.md"
-    path.write_text(path.read_text(encoding="utf-8") + f"\n{payload}\n", encoding="utf-8")
-    run = mkdocs_build(project, tmp_path / "site")
+    run, _ = build_with_edit(tmp_path, lambda text: text + f"\n{payload}\n")
     assert run.returncode != 0
     assert "cases/mutual-mat-visits.md:" in run.stderr and ": body: " in run.stderr
 
@@ -185,10 +182,7 @@ RENDERED_PAYLOADS = [
 
 @pytest.mark.parametrize("payload", RENDERED_PAYLOADS)
 def test_a_payload_the_line_checks_miss_still_stops_the_build(payload: str, tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    path = project / "cases" / "mutual-mat-visits.md"
-    path.write_text(path.read_text(encoding="utf-8") + f"\n{payload}\n", encoding="utf-8")
-    run = mkdocs_build(project, tmp_path / "site")
+    run, _ = build_with_edit(tmp_path, lambda text: text + f"\n{payload}\n")
     assert run.returncode != 0
     assert "cases/mutual-mat-visits.md" in run.stderr and "body:" in run.stderr, run.stderr[-800:]
 

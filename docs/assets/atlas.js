@@ -23,9 +23,16 @@
       };
     });
   }
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(setUp);
-  } else {
-    document.addEventListener("DOMContentLoaded", setUp);
-  }
+  // Runs setUp on every page load: through Material's document$ (instant navigation too) or,
+  // without it, once the page is ready. The page scripts use it as well; this file loads first.
+  window.atlasOnPage = function (setUp) {
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(setUp);
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", setUp);
+    } else {
+      setUp();
+    }
+  };
+  window.atlasOnPage(setUp);
 })();
