@@ -187,6 +187,7 @@ class Case:
     trust: Trust | None = None
     reviewed: dt.date | None = None
     contributor: str | None = None
+    years: str | None = None  # the year or years the facts held, such as "2017-2020"
     tags: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # earlier ids, the first one the case's original id
     withdrawn: Withdrawal | None = None

@@ -282,6 +282,23 @@ def check_schools(node: yaml.Node, field: str) -> Iterator[Issue]:
         )
 
 
+YEARS_RE = re.compile(r"([0-9]{4})(?:-([0-9]{4}))?")
+
+
+def check_years(node: yaml.Node, field: str) -> Iterator[Issue]:
+    """A year (2019) or a range of years ("2017-2020") in which the facts held."""
+    value = _scalar_value(node)
+    match = YEARS_RE.fullmatch(value or "") if node.tag in (STR, INT) else None
+    if match is None:
+        yield (
+            line(node),
+            field,
+            f"must be a year such as 2019 or a range in quotes such as \"2017-2020\", not {_describe(node)}",
+        )
+    elif match[2] and int(match[2]) < int(match[1]):
+        yield line(node), field, f"{value!r} ends before it starts; write the earlier year first"
+
+
 def check_id(node: yaml.Node, field: str) -> Iterator[Issue]:
     """A permanent lowercase slug of 3 to 80 characters."""
     yield from check_text(node, field)
@@ -395,6 +412,7 @@ def case_specs(framework: Framework) -> dict[str, Spec]:
             required=True,
             example="[{title: ..., publisher: ...}]",
         ),
+        "years": Spec(check_years, example='"2017-2020"'),
         "published": Spec(check_date, required=True, example="2026-01-31"),
         "reviewed": Spec(check_date),
         "contributor": Spec(check_text),
@@ -539,6 +557,7 @@ def case_from(doc: Document, framework: Framework) -> Case:
         trust=trust,
         reviewed=dt.date.fromisoformat(str(reviewed.value)) if reviewed is not None else None,
         contributor=_text(f.get("contributor")),
+        years=_text(f.get("years")),
         tags=_texts(f.get("tags")),
         aliases=_texts(f.get("aliases")),
         withdrawn=_withdrawal(f.get("withdrawn")),
