@@ -14,6 +14,8 @@ improvement practice evidence principles expectations support training subject p
 secondary reading writing mathematics science behaviour attendance inclusion data report term
 year plan policy shared common local agreed central team cluster region visit coaching
 """.split()  # noqa: SIM905 - a word list reads better as prose
+# The benchmark's edit goes after this heading, which every synthetic case has.
+EDIT_AFTER = "## Context\n\n"
 SECTIONS = (
     "Context",
     "What they do",
@@ -78,10 +80,21 @@ def synthetic_case(index: int, framework: Framework, rng: random.Random) -> tupl
     return case_id, "\n".join(lines) + "\n"
 
 
-def write_corpus(folder: Path, count: int, framework: Framework, seed: int = 2026) -> None:
-    """Write ``count`` synthetic cases into ``folder`` (created if needed)."""
+def write_corpus(folder: Path, count: int, framework: Framework, seed: int = 2026) -> list[Path]:
+    """Write ``count`` synthetic cases into ``folder`` (created if needed) and return their paths."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
+    paths = []
     for i in range(count):
         case_id, text = synthetic_case(i, framework, rng)
-        (folder / f"{case_id}.md").write_text(text, encoding="utf-8")
+        path = folder / f"{case_id}.md"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def edited(text: str, words: str) -> str:
+    """The case ``text`` with ``words`` added at the start of its Context section, as a contributor might."""
+    if EDIT_AFTER not in text:
+        raise ValueError("the case has no Context section to edit")
+    return text.replace(EDIT_AFTER, f"{EDIT_AFTER}{words} ", 1)
