@@ -1,4 +1,4 @@
-"""Browser behaviour in Debian's Chromium, driven by Playwright: explorer, self-assessment, accessibility.
+"""Browser behaviour in Debian's Chromium, driven by Playwright: explorer, self-assessment, phones, paper, accessibility.
 
 Skipped, with one line saying how to enable them, where /usr/bin/chromium is missing; .ci/run installs it.
 """
@@ -9,8 +9,10 @@ import csv
 import functools
 import http.server
 import io
+import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,7 @@ if not CHROMIUM.exists():
     pytest.skip("browser tests skipped: run `apt-get install chromium` to enable them", allow_module_level=True)
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright  # noqa: E402
 
 # Running as root needs --no-sandbox; the rest stop Chromium trying to reach outside services.
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -53,9 +55,17 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: Browser, base_url: str) -> Iterator[Page]:
-    context = browser.new_context(accept_downloads=True)
+# One page of each kind the site has.
+PAGE_TYPES = ["", "framework/", "framework/1c/", "spectrum/alignment/", "approach/co-design/", "cases/",
+              "cases/bdat-send-adaptive-teaching/", "explore/", "self-assessment/", "contributing/", "data/"]  # fmt: skip
+PHONE = ViewportSize(width=390, height=844)
+DESKTOP = ViewportSize(width=1280, height=800)
+
+
+@contextmanager
+def opened(browser: Browser, base_url: str, **options: object) -> Iterator[Page]:
+    """A page in a fresh browser context; fails if anything was requested from outside the local server."""
+    context = browser.new_context(**options)  # type: ignore[arg-type]
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
@@ -63,6 +73,12 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     context.close()
     # Nothing may leave the machine: every request goes to the local server (or stays in the page).
     assert [url for url in requests if not url.startswith((base_url, "data:", "blob:"))] == []
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    with opened(browser, base_url, accept_downloads=True) as page:
+        yield page
 
 
 def visible_cases(page: Page) -> list[str]:
@@ -172,20 +188,6 @@ def test_the_printed_summary_fits_the_ratings(page: Page, base_url: str) -> None
     assert height < 900  # one A4 page at 96 dpi is about 1,100 px tall, margins included
 
 
-@pytest.mark.parametrize(
-    "path", ["", "framework/1c/", "cases/bdat-send-adaptive-teaching/", "explore/", "self-assessment/"]
-)
-def test_no_serious_accessibility_problems(page: Page, base_url: str, path: str) -> None:
-    page.goto(base_url + path)
-    results = Axe().run(page)
-    serious = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
-
-
 def test_a_shared_link_does_not_overwrite_your_own_ratings(page: Page, base_url: str) -> None:
     page.goto(base_url + "self-assessment/")
     page.check('input[name="1a"][value="g"]')
@@ -196,3 +198,123 @@ def test_a_shared_link_does_not_overwrite_your_own_ratings(page: Page, base_url:
     assert saved == {"1a": "g"}
     page.goto(base_url + "self-assessment/")
     assert page.is_checked('input[name="1a"][value="g"]')
+
+
+def sideways(page: Page) -> list[str]:
+    """What scrolls sideways on this page: the page itself, any table, or a table's scrolling wrapper."""
+    return page.evaluate(  # type: ignore[no-any-return]
+        """() => {
+          const out = [];
+          const root = document.documentElement;
+          if (root.scrollWidth > window.innerWidth) out.push(`page ${root.scrollWidth}px`);
+          document.querySelectorAll("article table").forEach((table, i) => {
+            for (const box of [table, table.closest(".md-typeset__scrollwrap"), table.closest(".md-typeset__table")]) {
+              if (box && box.scrollWidth > box.clientWidth) out.push(`table ${i + 1}: ${box.className || box.tagName} ${box.scrollWidth}px > ${box.clientWidth}px`);
+            }
+          });
+          document.querySelectorAll("article pre > code").forEach((code, i) => {
+            if (code.scrollWidth > code.clientWidth) out.push(`code block ${i + 1} ${code.scrollWidth}px`);
+          });
+          return out;
+        }"""
+    )
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["scripts", "no-scripts"])
+def test_every_page_fits_a_phone(browser: Browser, base_url: str, javascript: bool) -> None:
+    with opened(browser, base_url, viewport=PHONE, java_script_enabled=javascript) as page:
+        for path in PAGE_TYPES:
+            page.goto(base_url + path)
+            assert sideways(page) == [], path or "home"
+        # Wide tables become one block per row, each value labelled with its column.
+        page.goto(base_url + "cases/")
+        if javascript:
+            assert page.get_attribute("article table tbody td:nth-child(2)", "data-label") == "Kind"
+        assert page.locator("article table tbody tr").count() >= 20
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """The number of pages in a PDF that Chromium wrote (each is an uncompressed /Type /Page object)."""
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+
+def test_the_rated_self_assessment_prints_on_one_a4_page_with_its_suggested_cases(
+    page: Page, base_url: str, built: tuple[Path, Atlas]
+) -> None:
+    _, atlas = built
+    page.add_init_script("window.print = () => {};")
+    page.goto(base_url + "self-assessment/")
+    ratings = {"1a": "r", "1b": "ar", "2a": "r", "3a": "ar", "4a": "g", "5a": "ag", "6b": "r"}
+    for element, rating in ratings.items():
+        page.check(f'input[name="{element}"][value="{rating}"]')
+    for element in ("1a", "1b", "2a", "3a", "4a", "5a", "6b"):
+        page.fill(
+            f"#note-{element}", "Agreed at the June board: strong in two schools, patchy elsewhere; revisit in spring."
+        )
+    page.wait_for_selector("ol.atlas-recommended li")
+    page.click('button[data-action="print"]')
+    assert pdf_pages(page.pdf(format="A4")) == 1
+    page.emulate_media(media="print")
+    assert page.is_visible(".atlas-print-summary") and page.is_hidden("form.atlas-self-assessment")
+    assert page.is_hidden("#atlas-recommendations")  # the screen's list: the summary has its own
+    assert page.text_content(".atlas-print-summary tbody tr:nth-child(2) td") == "Amber-Red"
+    suggested = page.eval_on_selector_all(".atlas-print-summary ol li", "items => items.map(li => li.textContent)")
+    weak = {e.upper() for e, r in ratings.items() if r in ("r", "ar")}
+    titles = expected_recommendations(atlas, weak)
+    assert titles and len(suggested) == len(titles)
+    for title, text in zip(titles, suggested, strict=True):
+        assert text.startswith(title + " (for ")
+        assert re.search(r"http://127\.0\.0\.1:\d+/cases/[a-z0-9-]+/$", text), text  # the full address, for paper
+
+
+def test_an_element_page_prints_as_an_element_pack(page: Page, base_url: str) -> None:
+    page.goto(base_url + "framework/1c/")
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer", ".md-search"):
+        assert page.is_hidden(chrome), chrome
+    assert page.is_visible('[id="1c-i"]') and page.is_visible("text=Red (weak):") and page.is_visible("#cases")
+    assert page.locator('article a[href^="../../cases/"]:visible').count() >= 1
+    assert 1 <= pdf_pages(page.pdf(format="A4")) <= 12
+
+
+def test_a_case_prints_with_the_full_address_of_each_source(page: Page, base_url: str) -> None:
+    page.goto(base_url + "cases/bdat-send-adaptive-teaching/")
+    page.emulate_media(media="print")
+    assert page.is_hidden(".md-header") and page.is_hidden(".md-sidebar--primary")
+    printed = page.eval_on_selector_all(
+        "#sources + ol a[href^='http']",
+        "links => links.map(a => [a.href, getComputedStyle(a, '::after').content])",
+    )
+    assert printed and all(content == f'" ({href})"' for href, content in printed)
+
+
+def use_the_page(page: Page, path: str) -> None:
+    """Use the explorer and self-assessment before checking them, so their changed states are checked too."""
+    if path == "explore/":
+        page.select_option("#atlas-element", "1c")
+        page.fill("#atlas-q", "trust")
+    elif path == "self-assessment/":
+        page.check('input[name="1a"][value="r"]')
+        page.fill("#note-1a", "A note")
+        page.wait_for_selector("ol.atlas-recommended li")
+        page.click("fieldset.atlas-element details summary")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_no_serious_accessibility_problems(
+    browser: Browser, base_url: str, scheme: str, viewport: ViewportSize
+) -> None:
+    axe = Axe()
+    serious = []
+    with opened(browser, base_url, viewport=viewport, color_scheme=scheme) as page:
+        for path in PAGE_TYPES:
+            page.goto(base_url + path)
+            expected = "slate" if scheme == "dark" else "default"
+            assert page.get_attribute("body", "data-md-color-scheme") == expected
+            use_the_page(page, path)
+            for v in axe.run(page).response["violations"]:
+                if v["impact"] in ("serious", "critical"):
+                    targets = [node["target"] for node in v["nodes"][:3]]
+                    serious.append(f"/{path}: {v['id']}: {v['help']} ({len(v['nodes'])} nodes, {targets})")
+    assert serious == []

@@ -9,6 +9,20 @@
     // The theme's search dialog has no accessible name; screen readers announce it as "Search".
     var search = document.querySelector(".md-search[role=dialog]");
     if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search");
+    // Wide tables (four or more columns, such as All cases) become one block per row on phones
+    // (atlas.css); each value is labelled with its column's name, as the header row is out of sight.
+    document.querySelectorAll(".md-typeset table:not([class])").forEach(function (table) {
+      if (table.closest(".atlas-heat-map")) return;
+      var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      if (names.length < 4) return;
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, i) {
+          if (names[i] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", names[i]);
+        });
+      });
+    });
     document.querySelectorAll(".atlas-address[data-href]").forEach(function (el) {
       el.textContent = absolute(el.dataset.href);
     });

@@ -78,31 +78,38 @@
     }
 
     var cases = null;
+    var loadFailed = false;
     function weakElements() {
       return elements
         .map(function (f) { return f.dataset.element; })
         .filter(function (id) { return WEAK.indexOf(state.ratings[id]) >= 0; });
     }
+    // The cases for the weak elements, most matching elements first, then newest: at most 15.
+    function suggested(weak) {
+      var scored = cases.map(function (c) {
+        var shared = c.elements.filter(function (e) { return weak.indexOf(e.toLowerCase()) >= 0; });
+        return { c: c, shared: shared };
+      }).filter(function (x) { return x.shared.length; });
+      scored.sort(function (a, b) {
+        return b.shared.length - a.shared.length || (a.c.published < b.c.published ? 1 : a.c.published > b.c.published ? -1 : 0)
+          || a.c.title.localeCompare(b.c.title);
+      });
+      return scored.slice(0, 15);
+    }
     function recommend() {
       var box = document.getElementById("atlas-recommendations");
       if (!weakElements().length) {
         box.innerHTML = "<p>Rate an element Red or Amber-Red to see the cases that bear on it, best matches first.</p>";
+        summary();
         return;
       }
       var show = function () {
         var weak = weakElements();  // the ratings as they are now, not when the data was asked for
         if (!weak.length) return recommend();
-        var scored = cases.map(function (c) {
-          var shared = c.elements.filter(function (e) { return weak.indexOf(e.toLowerCase()) >= 0; });
-          return { c: c, shared: shared };
-        }).filter(function (x) { return x.shared.length; });
-        scored.sort(function (a, b) {
-          return b.shared.length - a.shared.length || (a.c.published < b.c.published ? 1 : a.c.published > b.c.published ? -1 : 0)
-            || a.c.title.localeCompare(b.c.title);
-        });
+        var scored = suggested(weak);
         var list = document.createElement("ol");
         list.className = "atlas-recommended";
-        scored.slice(0, 15).forEach(function (x) {
+        scored.forEach(function (x) {
           var item = document.createElement("li");
           var a = document.createElement("a");
           a.href = "../cases/" + x.c.id + "/";
@@ -118,18 +125,25 @@
           : "No case is tagged to these elements yet.";
         box.appendChild(intro);
         if (scored.length) box.appendChild(list);
+        summary();
       };
       if (cases) return show();
+      summary();
       fetch("../api/cases.json").then(function (r) { return r.json(); }).then(function (data) {
         cases = data.cases;
         show();
       }).catch(function () {
+        loadFailed = true;
         box.textContent = "The list of cases could not be loaded here. Open this page from the atlas's web address.";
+        summary();
       });
     }
 
+    // The printed page, kept up to date on every change so that any way of printing (the button,
+    // the browser's menu, a PDF export) gets the ratings, notes and suggested cases as they are.
     function summary() {
       var section = document.querySelector(".atlas-print-summary");
+      if (!section) return;
       // Built with DOM calls and textContent: names and notes are never read as HTML.
       function cell(tag, text, attributes) {
         var node = document.createElement(tag);
@@ -153,6 +167,28 @@
         row.appendChild(cell("td", state.notes[id] || ""));
       });
       section.appendChild(table);
+      section.appendChild(cell("h3", "Suggested cases"));
+      var weak = weakElements();
+      if (!weak.length) {
+        section.appendChild(cell("p", "No element is rated Red or Amber-Red, so no cases are suggested."));
+      } else if (!cases) {
+        section.appendChild(cell("p", loadFailed ? "The list of cases could not be loaded." : "Loading the suggested cases..."));
+      } else {
+        var scored = suggested(weak);
+        var upper = weak.map(function (w) { return w.toUpperCase(); }).join(", ");
+        section.appendChild(cell("p", scored.length
+          ? "Cases for the elements rated Red or Amber-Red (" + upper + "), most matching elements first:"
+          : "No case is tagged to " + upper + " yet."));
+        var list = document.createElement("ol");
+        scored.forEach(function (x) {
+          var item = cell("li", x.c.title + " (for " + x.shared.join(", ") + "): ");
+          item.appendChild(cell("span", new URL("../cases/" + x.c.id + "/", window.location.href).href, { "class": "atlas-print-address" }));
+          list.appendChild(item);
+        });
+        if (scored.length) section.appendChild(list);
+      }
+      var rated = Object.keys(state.ratings).length;
+      if (rated) section.appendChild(cell("p", "These ratings online: " + link()));
     }
 
     form.addEventListener("change", function (event) {
@@ -170,6 +206,7 @@
       if (input.tagName === "TEXTAREA") {
         state.notes[input.id.replace(/^note-/, "")] = input.value;
         save(state);
+        summary();
       }
     });
     form.addEventListener("click", function (event) {
