@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -248,11 +249,18 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
+# Characters that start a formula (with the full-width forms some spreadsheets also accept), and the
+# characters a spreadsheet may split a cell on when it is opened with other settings.
+_FORMULA = "=+-@\t\r\uff1d\uff0b\uff0d\uff20"
+_AFTER_SEPARATOR = re.compile(rf"([,;|\t\n\r]\s*)(?=[{re.escape(_FORMULA)}])")
+
+
 def _spreadsheet_safe(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe, as spreadsheets expect."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Text with an apostrophe before a formula character that starts it or a piece a spreadsheet splits off."""
+    if not isinstance(value, str):
+        return value
+    value = _AFTER_SEPARATOR.sub(r"\1'", value)
+    return "'" + value if value[:1] and value[0] in _FORMULA else value
 
 
 def cases_csv(records: list[dict[str, Any]]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,51 @@ def mapping(node: yaml.Node) -> dict[str, yaml.Node]:
     return {str(k.value): v for k, v in node.value}
 
 
+# The first bytes of each image format, so a file cannot pass as an image by its name alone.
+IMAGE_SIGNATURES = {
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".webp": (b"RIFF",),
+}
+# A case is a few pages of text; anything far bigger is a mistake, and bounds the work of every check.
+MAX_CASE_BYTES = 200_000
+MAX_IMAGE_BYTES = 5_000_000
+
+
+def _not_regular(entry: Path, rel: str) -> Problem | None:
+    """A problem for a symlink or anything else that is not a plain file or folder, found without following it."""
+    try:
+        mode = entry.lstat().st_mode
+    except OSError as err:
+        return Problem(rel, 1, "file", f"cannot be read ({err.strerror or err})")
+    if stat.S_ISLNK(mode):
+        return Problem(rel, 1, "file", "is a symbolic link; cases/ holds only real files, so copy the file in instead")
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return Problem(rel, 1, "file", "is not a regular file (a device, pipe or socket); remove it from cases/")
+    return None
+
+
+def _image_problem(image: Path, rel: str) -> Problem | None:
+    """A problem for anything in cases/images/ that is not a real image of a kind its name says."""
+    found = _not_regular(image, rel)
+    if found is not None:
+        return found
+    suffix = image.suffix.lower()
+    if image.is_dir() or suffix not in IMAGE_SUFFIXES or image.name.startswith("."):
+        return Problem(rel, 1, "file", f"is not an image; cases/images/ holds only {', '.join(IMAGE_SUFFIXES)} files")
+    size = image.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        return Problem(rel, 1, "file", f"is {size:,} bytes; images must be under {MAX_IMAGE_BYTES:,}, so shrink it")
+    with image.open("rb") as f:
+        head = f.read(12)
+    signature_ok = any(head.startswith(sig) for sig in IMAGE_SIGNATURES[suffix])
+    if not signature_ok or (suffix == ".webp" and head[8:12] != b"WEBP"):
+        return Problem(rel, 1, "file", f"is not a {suffix[1:].upper()} image, whatever its name says; save it again")
+    return None
+
+
 def list_case_files(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]:
     """The case files in ``folder``, and a problem for anything else there but images/, so nothing is skipped."""
     paths: list[Path] = []
@@ -54,19 +100,18 @@ def list_case_files(folder: Path, root: Path) -> tuple[list[Path], list[Problem]
         return [], [Problem(relative(folder, root), 1, "file", "the cases folder is missing")]
     for entry in sorted(folder.iterdir()):
         rel = relative(entry, root)
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir() and entry.name == IMAGES:
-            problems += [
-                Problem(
-                    relative(image, root),
-                    1,
-                    "file",
-                    f"is not an image; cases/images/ holds only {', '.join(IMAGE_SUFFIXES)} files",
-                )
-                for image in sorted(entry.iterdir())
-                if not image.is_file() or image.suffix.lower() not in IMAGE_SUFFIXES
-            ]
+        odd = _not_regular(entry, rel)
+        if odd is not None:
+            problems.append(odd)
+        elif entry.name.startswith("."):
+            problems.append(
+                Problem(rel, 1, "file", "starts with a dot, so it would be skipped silently; rename or remove it")
+            )
+        elif entry.is_dir() and entry.name == IMAGES:
+            for image in sorted(entry.iterdir()):
+                found = _image_problem(image, relative(image, root))
+                if found is not None:
+                    problems.append(found)
         elif entry.is_dir():
             problems.append(
                 Problem(rel, 1, "file", "is a folder; cases/ holds only case files named <id>.md and images/")
@@ -82,16 +127,24 @@ def list_case_files(folder: Path, root: Path) -> tuple[list[Path], list[Problem]
 
 
 def list_images(folder: Path) -> list[Path]:
-    """The images cases may show, from ``cases/images/``."""
+    """The images cases may show: the real image files in ``cases/images/`` that pass every file check."""
     images = folder / IMAGES
-    if not images.is_dir():
+    if not images.is_dir() or images.is_symlink():
         return []
-    return sorted(p for p in images.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    return sorted(p for p in images.iterdir() if _image_problem(p, p.name) is None)
 
 
 def _read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
     """Read a file as UTF-8 (with or without a byte-order mark), with Windows line endings normalised."""
+    odd = _not_regular(path, rel)
+    if odd is not None:
+        return None, [odd]
     try:
+        size = path.stat().st_size
+        if size > MAX_CASE_BYTES:
+            return None, [
+                Problem(rel, 1, "file", f"is {size:,} bytes; a case must be under {MAX_CASE_BYTES:,}, so shorten it")
+            ]
         raw = path.read_bytes()
     except OSError as err:
         return None, [Problem(rel, 1, "file", f"cannot be read ({err.strerror or err})")]
@@ -159,12 +212,61 @@ def _unreadable(rel: str, at: int, what: str, fix: str = "delete it") -> tuple[N
     return None, [Problem(rel, at, "front matter", f"{what}; {fix}")], False
 
 
+# The case template nests three levels (sources, then a source, then its fields); the YAML parsers
+# recurse once a level, so a deep file could exhaust the stack before any check sees it.
+MAX_DEPTH = 20
+_CHAIN = re.compile(r"(?:[-?](?:[ \t]+|$))+")
+
+
+def nesting(text: str) -> tuple[int, int]:
+    """The deepest nesting in YAML text and the 1-based line where it is reached, read in one linear pass."""
+    indents: list[int] = []
+    flow, deepest, where = 0, 0, 1
+    for number, raw in enumerate(text.split("\n"), start=1):
+        stripped = raw.lstrip(" ")
+        if not stripped.strip() or stripped.startswith("#"):
+            continue
+        if flow == 0:
+            indent = len(raw) - len(stripped)
+            while indents and indents[-1] > indent:
+                indents.pop()
+            if not indents or indents[-1] < indent:
+                indents.append(indent)
+        chain = _CHAIN.match(stripped)
+        depth = len(indents) + (len(chain.group(0).split()) if chain else 0)
+        quote = ""
+        for char in stripped:
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            elif char == "#":
+                break
+            elif char in "[{":
+                flow += 1
+                if depth + flow > deepest:
+                    deepest, where = depth + flow, number
+            elif char in "]}":
+                flow = max(flow - 1, 0)
+        if depth + flow > deepest:
+            deepest, where = depth + flow, number
+    return deepest, where
+
+
 def parse_yaml(text: str, rel: str, first_line: int = 1) -> tuple[yaml.Node | None, list[Problem], bool]:
     """Compose YAML into nodes that count file lines; ``first_line`` is where the text starts.
 
     Returns the node, the problems, and whether the node is safe to check further (no aliases).
     """
     padded = "\n" * (first_line - 1) + text
+    depth, at = nesting(text)
+    if depth > MAX_DEPTH:
+        return _unreadable(
+            rel,
+            first_line + at - 1,
+            f"nests values {depth} levels deep; the most allowed is {MAX_DEPTH}",
+            "write the fields as the template does",
+        )
     try:
         node = yaml.compose(padded, Loader=LOADER)
     except yaml.reader.ReaderError as err:

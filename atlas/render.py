@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import resources
 from urllib.parse import quote
 
 from atlas import explore, export, sanitise
@@ -95,8 +96,9 @@ def cite(what: str, title: str, options: Options, path: str, href: str, date: st
 def plain(text: str) -> str:
     """Escape text so Markdown shows it exactly as written, on one line, with no markup or HTML."""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line(text), quote=False))
-    # After the backslashes, so the entity's own '#' is not escaped; tables would split on '|'.
-    return escaped.replace("|", "&#124;")
+    # After the backslashes, so the entities' own '#' is not escaped: tables would split on '|', and
+    # a run of '~' would open a code fence that swallows the rest of the page.
+    return escaped.replace("|", "&#124;").replace("~", "&#126;")
 
 
 def attribute(text: str) -> str:
@@ -433,6 +435,19 @@ def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
         dates.append(f"Source file: `{case.path}`.")
     out.append("\n---\n\n" + " ".join(dates) + "\n")
     return "".join(out)
+
+
+TEMPLATE_MARKER = "<!-- atlas:case-template -->"
+
+
+def case_template() -> str:
+    """The case template contributors copy, as shipped in ``atlas/templates/case.md``."""
+    return resources.files("atlas").joinpath("templates/case.md").read_text(encoding="utf-8")
+
+
+def fill_contributing(markdown: str) -> str:
+    """The contributing page with the case template put in place of its marker."""
+    return markdown.replace(TEMPLATE_MARKER, case_template().rstrip("\n"))
 
 
 def open_data_page() -> str:

@@ -1,158 +1,234 @@
-"""The second layer: an allow-list sanitiser (nh3, the Ammonia bindings) run over each rendered case.
+"""The guard that cannot be talked round: an allow-list sanitiser (nh3, the Ammonia bindings).
 
-It never rewrites a page. If sanitising would change anything, the differences are reported and the
-build stops: a payload that slipped past the Markdown checks is a bug to fix, not HTML to quietly mend.
+It never rewrites a page. Each piece of HTML is cleaned twice by the same HTML5 parser: once with
+the allow-list and once with everything allowed. If the two results differ in any way, something
+off the list is there and the caller reports it. Comparing two outputs of one parser means no
+markup can be read one way by the check and another way by the browser.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 
 import nh3
+from pygments.token import STANDARD_TYPES
 
-HEADINGS = {f"h{n}" for n in range(1, 7)}
-TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "button", "caption", "cite", "code", "col", "colgroup", "dd", "del",
-    "details", "div", "dl", "dt", "em", "hr", "i", "img", "input", "ins", "kbd", "label", "li", "mark", "ol",
-    "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
-    "th", "thead", "tr", "u", "ul", *HEADINGS,
-}  # fmt: skip
-GENERIC = {"class", "id", "title", "lang"}
-# What Material and the enabled Markdown extensions emit: heading permalinks, admonitions, details,
-# tabs and task lists (inputs and labels), footnotes, highlighted code, aligned table cells, and the
-# atlas's own citation button.
-ATTRIBUTES: dict[str, set[str]] = {
-    "*": GENERIC,
-    "a": GENERIC | {"href"},
-    "img": GENERIC | {"src", "alt", "width", "height", "loading"},
-    "input": GENERIC | {"type", "checked", "disabled", "name"},
-    "label": GENERIC | {"for"},
-    "details": GENERIC | {"open"},
-    "ol": GENERIC | {"start"},
-    "td": GENERIC | {"style", "colspan", "rowspan"},
-    "th": GENERIC | {"style", "colspan", "rowspan"},
-    "span": GENERIC | {"data-href"},
-    "button": GENERIC | {"type", "data-href", "hidden"},
+HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
+SCHEMES = frozenset({"http", "https", "mailto"})
+
+# What Python-Markdown and the enabled extensions produce from a contributor's Markdown.
+BODY_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "div", "dl", "dt",
+    "em", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong",
+    "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", *HEADINGS,
+})  # fmt: skip
+BODY_ATTRIBUTES: Mapping[str, frozenset[str]] = {
+    "*": frozenset({"id", "title"}),
+    "a": frozenset({"href"}),
+    "img": frozenset({"alt", "src"}),
+    "ol": frozenset({"start"}),
+    "td": frozenset({"style"}),
+    "th": frozenset({"style"}),
+    "details": frozenset({"open"}),
+    "abbr": frozenset({"title"}),
+    "code": frozenset({"class"}),  # only "language-<name>", see _language
 }
-SCHEMES = {"http", "https", "mailto"}
+# Admonition and details types Material styles (with their aliases), and Pygments' token classes.
+_NOTES = frozenset({
+    "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check", "done",
+    "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing", "danger", "error",
+    "bug", "example", "quote", "cite", "seealso",
+})  # fmt: skip
+BODY_CLASSES: Mapping[str, frozenset[str]] = {
+    "a": frozenset({"headerlink", "footnote-ref", "footnote-backref"}),
+    "div": frozenset({"admonition", "highlight", "footnote", *_NOTES}),
+    "p": frozenset({"admonition-title"}),
+    "details": _NOTES,
+    "span": frozenset(c for c in STANDARD_TYPES.values() if c),
+}
+
+# The generated parts of a page add the atlas's own components; never the theme's (``md-*``).
+PAGE_TAGS = BODY_TAGS | {"button"}
+PAGE_ATTRIBUTES: Mapping[str, frozenset[str]] = {
+    **BODY_ATTRIBUTES,
+    "span": frozenset({"data-href"}),
+    "button": frozenset({"type", "data-href", "hidden"}),
+    "section": frozenset({"data-search-exclude"}),
+}
+PAGE_CLASSES: Mapping[str, frozenset[str]] = {
+    **BODY_CLASSES,
+    "p": BODY_CLASSES["p"] | {"atlas-cite"},
+    "span": BODY_CLASSES["span"] | {"atlas-address"},
+    "button": frozenset({"atlas-copy"}),
+}
+
+# Hand-written pages in docs/ are reviewed by maintainers, so they may use the theme's classes and a
+# few more tags, but they may no more run script than a case can.
+DOCS_TAGS = PAGE_TAGS | {"input", "label", "nav", "section", "figure", "figcaption", "aside"}
+DOCS_ATTRIBUTES: Mapping[str, frozenset[str]] = {
+    "*": frozenset({"id", "title", "class", "lang", "hidden"}),
+    "a": frozenset({"href"}),
+    "img": frozenset({"alt", "src", "width", "height", "loading"}),
+    "ol": frozenset({"start"}),
+    "td": frozenset({"style", "colspan", "rowspan"}),
+    "th": frozenset({"style", "colspan", "rowspan"}),
+    "details": frozenset({"open"}),
+    "input": frozenset({"type", "checked", "disabled", "name"}),
+    "label": frozenset({"for"}),
+    "span": frozenset({"data-href"}),
+    "button": frozenset({"type", "data-href"}),
+}
+
+
+@dataclass(frozen=True)
+class AllowList:
+    """What one kind of HTML may contain, and a filter for attribute values (such as image addresses)."""
+
+    tags: frozenset[str]
+    attributes: Mapping[str, frozenset[str]]
+    classes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    attribute_filter: Callable[[str, str, str], str | None] | None = None
+    strip_comments: bool = True
+
+    def clean(self, html: str) -> str:
+        """The HTML with everything off this list removed."""
+        # nh3 filters classes itself when told which are allowed, and refuses 'class' in both places.
+        attributes = {t: set(v) - ({"class"} if t in self.classes else set()) for t, v in self.attributes.items()}
+        for tag in self.classes:
+            attributes.setdefault(tag, set())
+        return nh3.clean(
+            html,
+            tags=set(self.tags),
+            attributes=attributes,
+            allowed_classes={tag: set(names) for tag, names in self.classes.items()},
+            attribute_filter=self.attribute_filter,
+            url_schemes=set(SCHEMES),
+            link_rel=None,
+            strip_comments=self.strip_comments,
+            filter_style_properties={"text-align"},
+        )
+
+
+_TAG_NAME = re.compile(r"</?([A-Za-z][^\s/>]*)")
+_ATTRIBUTE_NAME = re.compile(r"[\s\"'/]([^\s\"'<>/=]+)")
+# The look-behinds start each match at the beginning of a word, so a long word is read once, not once a letter.
+_PROPERTY = re.compile(r"(?<![A-Za-z-])([A-Za-z-]+)\s*:")
+_SCHEME = re.compile(r"(?<![A-Za-z0-9+.\-])([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def everything(html: str) -> str:
+    """The HTML as the same parser reads it, with every tag, attribute and address scheme in it allowed."""
+    # Over-collecting names is harmless: a name that is not really there allows nothing.
+    decoded = unescape(unescape(html))
+    squeezed = re.sub(r"[\x00-\x20]+", "", decoded)
+    # The parser adds table sections that the source may leave out; allow them so they are not a difference.
+    tags = {t.lower() for t in _TAG_NAME.findall(html)} | {"tbody", "colgroup"}
+    names = {a.lower() for a in _ATTRIBUTE_NAME.findall(html)}
+    schemes = {s.lower() for text in (decoded, squeezed) for s in _SCHEME.findall(text)}
+    return nh3.clean(
+        html,
+        tags=tags,
+        clean_content_tags=set(),
+        attributes={"*": names},
+        url_schemes=schemes,
+        link_rel=None,
+        strip_comments=False,
+        # Style properties are listed so both passes rewrite them the same way ("a: b;" becomes "a:b").
+        filter_style_properties={p.lower() for p in _PROPERTY.findall(decoded)},
+    )
 
 
 class _Tokens(HTMLParser):
-    """Tags with their attributes (sorted, decoded) and text, so two serialisations compare by meaning."""
+    """Tags with their attributes (sorted) and text, to explain a difference between two clean outputs."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tokens: list[tuple[str, ...]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        def value(key: str, text: str | None) -> str:
-            # The sanitiser rewrites "text-align: right;" as "text-align:right"; same meaning.
-            return "".join((text or "").split()).rstrip(";") if key == "style" else text or ""
-
-        self.tokens.append(("start", tag, *sorted(f"{k}={value(k, v)}" for k, v in attrs)))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
+        self.tokens.append(("<" + tag, *sorted(f'{k}="{v or ""}"' for k, v in attrs)))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag not in {"br", "hr", "img", "input", "col"}:
-            self.tokens.append(("end", tag))
+        self.tokens.append((f"</{tag}>",))
 
     def handle_data(self, data: str) -> None:
         if data.strip():
-            self.tokens.append(("text", " ".join(data.split())))
+            self.tokens.append((" ".join(data.split()),))
 
     def handle_comment(self, data: str) -> None:
-        self.tokens.append(("comment", data))
+        self.tokens.append((f"<!--{data}-->",))
 
 
 def tokens(html: str) -> list[tuple[str, ...]]:
-    """The page as a list of tokens."""
+    """HTML that nh3 has written, as a list of tokens (its output is well formed, so this reads it faithfully)."""
     parser = _Tokens()
     parser.feed(html)
     parser.close()
     return parser.tokens
 
 
-def sanitise(
-    html: str,
-    tags: set[str] = TAGS,
-    attributes: dict[str, set[str]] = ATTRIBUTES,
-    attribute_filter: Callable[[str, str, str], str | None] | None = None,
-) -> str:
-    """The HTML with everything off the allow-list removed (the whole-page list unless told otherwise)."""
-    return nh3.clean(
-        html,
-        tags=tags,
-        attributes=attributes,
-        attribute_filter=attribute_filter,
-        url_schemes=SCHEMES,
-        link_rel=None,
-        strip_comments=False,
-        filter_style_properties={"text-align"},
-    )
+def changes(html: str, allow: AllowList) -> list[str]:
+    """What the allow-list would remove or alter, one line each; empty when the HTML is within it."""
+    strict, loose = allow.clean(html), everything(html)
+    if strict == loose:
+        return []
+    found = []
+    before, after = tokens(loose), tokens(strict)
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if op in ("delete", "replace"):
+            found += [" ".join(t)[:120] for t in before[i1:i2]]
+        elif op == "insert":
+            found += ["added: " + " ".join(t)[:120] for t in after[j1:j2]]
+    return found or ["the HTML is not well formed (a tag is left open or closed twice)"]
 
 
-# A contributor's own text (between the body markers) gets a stricter list: what Markdown itself
-# produces, with no buttons, form fields or data attributes, images only from cases/images/, and no
-# ids that the theme's own scripts look up (Material's start with "__").
+# A contributor's own text sits between these markers on a case page, held to the body list.
 BODY_START, BODY_END = "<!-- atlas-body -->", "<!-- /atlas-body -->"
-BODY_TAGS = TAGS - {"button", "input", "label"}
-BODY_ATTRIBUTES: dict[str, set[str]] = {
-    "*": {"class", "id", "title"},
-    "a": {"class", "id", "title", "href"},
-    "img": {"alt", "title", "src"},
-    "ol": {"start"},
-    "td": {"style"},
-    "th": {"style"},
-    "details": {"class", "open"},
-    "abbr": {"title"},
-}
-_LOCAL_IMAGE = re.compile(r"(\.\./)+images/[A-Za-z0-9._-]+")
+_IMAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*")
 
 
-def _body_filter(element: str, attribute: str, value: str) -> str | None:
-    if element == "img" and attribute == "src" and not _LOCAL_IMAGE.fullmatch(value):
-        return None
-    if attribute == "id" and value.startswith("__"):
-        return None
+_LANGUAGE = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
+
+
+def _language(element: str, attribute: str, value: str) -> str | None:
+    """Code blocks may name their language as a class; no other class reaches them."""
+    if element == "code" and attribute == "class":
+        return value if _LANGUAGE.fullmatch(value) else None
     return value
 
 
-def sanitise_body(html: str) -> str:
-    """A contributor's rendered text with everything off the stricter body allow-list removed."""
-    return sanitise(html, BODY_TAGS, BODY_ATTRIBUTES, _body_filter)
+def body_allow_list(images: Collection[str], prefix: str = "") -> AllowList:
+    """The body list, with images only from ``cases/images/`` files that exist, written ``<prefix>images/<name>``.
+
+    ``prefix`` is ``../`` once MkDocs has made links relative to the case's own folder.
+    """
+
+    def keep(element: str, attribute: str, value: str) -> str | None:
+        if element == "img" and attribute == "src":
+            folder, _, name = value.partition("images/")
+            ok = folder == prefix and name in images and _IMAGE_NAME.fullmatch(name) is not None
+            return value if ok else None
+        if attribute == "id" and value.startswith("__"):
+            return None  # the theme's own scripts look up ids that start with "__"
+        return _language(element, attribute, value)
+
+    return AllowList(BODY_TAGS, BODY_ATTRIBUTES, BODY_CLASSES, keep)
 
 
-def _same_text(a: str, b: str) -> bool:
-    """Equal once entity spellings and self-closing slashes, which the sanitiser rewrites, are set aside."""
-    return unescape(a.replace(" />", ">")) == unescape(b.replace(" />", ">"))
+PAGE = AllowList(PAGE_TAGS, PAGE_ATTRIBUTES, PAGE_CLASSES, _language)
+DOCS = AllowList(DOCS_TAGS, DOCS_ATTRIBUTES, strip_comments=False)
 
 
-def changes(html: str, clean: Callable[[str], str] = sanitise) -> list[str]:
-    """What the sanitiser would remove or alter, one line each; empty when the page is safe."""
-    cleaned = clean(html)
-    if _same_text(html, cleaned):
-        return []  # the usual case, found in well under a millisecond
-    before, after = tokens(html), tokens(cleaned)
-    if before == after:
-        return []  # the usual case; the diff below is only for explaining a failure
-    found = []
-    for op, i1, i2, _, _ in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
-        if op in ("delete", "replace"):
-            found += [" ".join(t)[:120] for t in before[i1:i2]]
-    return found
-
-
-def page_changes(html: str) -> tuple[list[str], list[str]]:
+def page_changes(html: str, body: AllowList) -> tuple[list[str], list[str]]:
     """What would be removed from a case page: from the contributor's body, and from the rest."""
     start, end = html.find(BODY_START), html.rfind(BODY_END)
     if start < 0 or end < start:
-        return [], changes(html)  # a withdrawn case's page: no contributor text of its own
-    body = html[start + len(BODY_START) : end]
+        return [], changes(html, PAGE)  # a withdrawn case's page: no contributor text of its own
+    inside = html[start + len(BODY_START) : end]
     rest = html[:start] + html[end + len(BODY_END) :]
-    return changes(body, sanitise_body), changes(rest)
+    return changes(inside, body), changes(rest, PAGE)

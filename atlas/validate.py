@@ -17,8 +17,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from atlas import model, safety
-from atlas.load import Document, line, list_case_files, mapping, read_case, read_yaml_file, relative
+from atlas import model
+from atlas.body import BodyChecker, invisible
+from atlas.load import Document, line, list_case_files, list_images, mapping, read_case, read_yaml_file, relative
+from atlas.markdown import site_markdown
 from atlas.model import (
     Atlas,
     Case,
@@ -54,8 +56,6 @@ DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 YEAR_RE = re.compile(r"[0-9]{4}")
 SCHOOLS_MAX = 999
 RESERVED_IDS = ("index",)
-# Control, format (zero-width, direction overrides), surrogate, private-use and unassigned characters.
-INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
 ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
 
 
@@ -108,11 +108,6 @@ def _scalar_value(node: yaml.Node) -> str | None:
 # --- field checks ---------------------------------------------------------------------------
 
 
-def _invisible(value: str, allow: str = "") -> str | None:
-    """The first control or invisible character in ``value`` (other than those in ``allow``), if any."""
-    return next((c for c in value if c not in allow and unicodedata.category(c) in INVISIBLE), None)
-
-
 def check_text(node: yaml.Node, field: str, max_len: int | None = None, one_line: bool = False) -> Iterator[Issue]:
     """Text with something visible in it, no control or invisible characters, within ``max_len``."""
     if not _is_text(node):
@@ -120,7 +115,7 @@ def check_text(node: yaml.Node, field: str, max_len: int | None = None, one_line
         yield line(node), field, f"must be text, not {_describe(node)}{hint}"
         return
     value = str(node.value)
-    bad = _invisible(value, allow="" if one_line else "\n\t")
+    bad = invisible(value, allow="" if one_line else "\n\t")
     if bad is not None:
         name = unicodedata.name(bad, "a control character")
         where = "a line break" if bad == "\n" else f"the invisible character U+{ord(bad):04X} ({name})"
@@ -176,9 +171,11 @@ def check_list(item: Check, *, min_items: int = 0, example: str = "[a, b]") -> C
             yield from item(child, f"{field}[{i}]")
             value = _scalar_value(child)
             if value is not None:
-                if one_line(value) in seen:
+                # The same word typed as composed or decomposed characters is still the same word.
+                key = unicodedata.normalize("NFC", one_line(value))
+                if key in seen:
                     yield line(child), f"{field}[{i}]", f"lists {value!r} more than once"
-                seen.add(one_line(value))
+                seen.add(key)
 
     return check
 
@@ -227,7 +224,7 @@ def check_mapping(specs: Mapping[str, Spec]) -> Check:
 
 def check_tag(node: yaml.Node, field: str) -> Iterator[Issue]:
     """A keyword: text without ';', which the CSV export uses to join lists."""
-    yield from check_text(node, field)
+    yield from check_text(node, field, one_line=True)
     value = _scalar_value(node)
     if _is_text(node) and value and ";" in value:
         yield line(node), field, f"must not contain ';', not {value!r}; give each keyword separately"
@@ -293,7 +290,7 @@ def check_years(node: yaml.Node, field: str) -> Iterator[Issue]:
         yield (
             line(node),
             field,
-            f"must be a year such as 2019 or a range in quotes such as \"2017-2020\", not {_describe(node)}",
+            f'must be a year such as 2019 or a range in quotes such as "2017-2020", not {_describe(node)}',
         )
     elif match[2] and int(match[2]) < int(match[1]):
         yield line(node), field, f"{value!r} ends before it starts; write the earlier year first"
@@ -362,8 +359,17 @@ def check_element_ref(framework: Framework) -> Check:
 
 # --- cases ----------------------------------------------------------------------------------
 
+
+def check_source_title(node: yaml.Node, field: str) -> Iterator[Issue]:
+    """A source's title: one line of text without ';', which the CSV export uses to join titles."""
+    yield from check_text(node, field, one_line=True)
+    value = _scalar_value(node)
+    if _is_text(node) and value and ";" in value:
+        yield line(node), field, f"must not contain ';' (the open data joins titles with it), not {value!r}; use ','"
+
+
 SOURCE_SPECS = {
-    "title": Spec(check_text, required=True, example='"Report title"'),
+    "title": Spec(check_source_title, required=True, example='"Report title"'),
     "author": Spec(check_text),
     "publisher": Spec(check_text),
     "date": Spec(check_source_date),
@@ -426,7 +432,12 @@ def _fields(doc: Document) -> dict[str, yaml.Node]:
     return mapping(doc.data)
 
 
-def _check_cross_fields(doc: Document, taken: Callable[[str], str | None] | None = None) -> Iterator[Issue]:
+FUTURE_DAYS = 365
+
+
+def _check_cross_fields(
+    doc: Document, taken: Callable[[str], str | None] | None = None, today: dt.date | None = None
+) -> Iterator[Issue]:
     """Rules that tie fields together: file name, spectrum for practice, review after publication."""
     fields = _fields(doc)
     ident = _scalar_value(fields["id"]) if "id" in fields else None
@@ -455,6 +466,14 @@ def _check_cross_fields(doc: Document, taken: Callable[[str], str | None] | None
         )
     published = parse_date(_scalar_value(fields["published"]) or "") if "published" in fields else None
     reviewed = parse_date(_scalar_value(fields["reviewed"]) or "") if "reviewed" in fields else None
+    today = today or dt.date.today()
+    for key, day in (("published", published), ("reviewed", reviewed)):
+        if day and (day - today).days > FUTURE_DAYS:
+            yield (
+                line(fields[key]),
+                key,
+                f"is {day.isoformat()}, more than a year from today; give the date the case was {key}",
+            )
     if published and reviewed and reviewed < published:
         yield (
             line(fields["reviewed"]),
@@ -463,43 +482,21 @@ def _check_cross_fields(doc: Document, taken: Callable[[str], str | None] | None
         )
 
 
-def _check_body(doc: Document) -> Iterator[Issue]:
-    """The body has text and leaves the level-1 heading to the build."""
-    if not doc.body.strip():
-        yield doc.body_line, "body", "is empty; write the case below the closing '---' line"
-        return
-    previous = ""
-    # code_free blanks fenced code and code spans, the same way the safety checks see the body.
-    for offset, (raw, text) in enumerate(zip(doc.body.split("\n"), safety.code_free(doc.body), strict=True)):
-        at = doc.body_line + offset
-        if "--8<--" in raw:
-            # Snippet includes run before fences are read, so they count even inside code.
-            yield at, "body", "includes another file with '--8<--', which cases may not do; write the text in the case"
-        if re.match(r"#(?!#)", text) or (re.fullmatch(r"=+\s*", text) and previous.strip()):
-            heading = text if text.startswith("#") else previous
-            yield (
-                at,
-                "body",
-                f"has a level-1 heading {heading[:60]!r}; the title is shown for you, so start sections with '## '",
-            )
-        previous = text
-    for at, message in safety.check_body(doc.body, doc.body_line):
-        yield at, "body", message
-
-
 def check_case(
     doc: Document,
     framework: Framework,
+    body: BodyChecker,
     specs: Check | None = None,
     taken: Callable[[str], str | None] | None = None,
+    today: dt.date | None = None,
 ) -> list[Problem]:
     """Every problem in one case document, in line order.
 
     Pass ``specs`` to reuse them across cases, and ``taken`` to name the file that already has an id.
     """
     issues = list((specs or check_mapping(case_specs(framework)))(doc.data, ""))
-    issues += _check_cross_fields(doc, taken)
-    issues += _check_body(doc)
+    issues += _check_cross_fields(doc, taken, today)
+    issues += body.check(doc.body, doc.body_line)
     return sorted(Problem(doc.path, at, field, message) for at, field, message in issues)
 
 
@@ -558,7 +555,7 @@ def case_from(doc: Document, framework: Framework) -> Case:
         reviewed=dt.date.fromisoformat(str(reviewed.value)) if reviewed is not None else None,
         contributor=_text(f.get("contributor")),
         years=_text(f.get("years")),
-        tags=_texts(f.get("tags")),
+        tags=tuple(unicodedata.normalize("NFC", t) for t in _texts(f.get("tags"))),
         aliases=_texts(f.get("aliases")),
         withdrawn=_withdrawal(f.get("withdrawn")),
     )
@@ -603,6 +600,29 @@ def advise(doc: Document, case: Case, today: dt.date) -> Iterator[Problem]:
         )
 
 
+def body_checker(root: Path, framework: Framework) -> BodyChecker:
+    """The body checks for the site in ``root``: its Markdown settings, its images and its pages."""
+    generated = {"explore.md", "self-assessment.md", "data.md", "cases/index.md", "framework/index.md"}
+    generated |= {"spectrum/index.md", "approach/index.md"}
+    generated |= {f"spectrum/{p}.md" for p in model.POSITIONS} | {f"approach/{a}.md" for a in model.APPROACHES}
+    anchors: dict[str, frozenset[str]] = {}
+    for e in framework.elements:
+        sections = {"cases", "source", "cases-unplaced", *(f"{e.slug}-{s}" for s in model.STAGES)}
+        sections |= {f"cases-{p}" for p in model.POSITIONS}
+        anchors[f"framework/{e.slug}.md"] = frozenset(sections | {q.anchor for q in e.questions})
+
+    def page_exists(path: str) -> bool:
+        if path in generated or path in anchors:
+            return True
+        folder, _, name = path.partition("/")
+        if folder == "cases" and "/" not in name:
+            return (root / "cases" / name).is_file()
+        return (root / "docs" / path).is_file()
+
+    images = frozenset(p.name for p in list_images(root / "cases"))
+    return BodyChecker(site_markdown(root), images, page_exists, anchors.get)
+
+
 def load_cases(
     paths: Iterable[Path],
     root: Path,
@@ -615,6 +635,7 @@ def load_cases(
     Pass a list as ``advice`` to collect warnings (see ``advise``) as of ``today``.
     """
     specs = check_mapping(case_specs(framework))
+    body = body_checker(root, framework)
 
     def taken(ident: str) -> str | None:
         path = root / "cases" / f"{ident}.md"
@@ -628,7 +649,7 @@ def load_cases(
         rel = relative(path, root)
         doc, found = read_case(path, rel)
         if doc is not None:
-            found = sorted(found + check_case(doc, framework, specs, taken))
+            found = sorted(found + check_case(doc, framework, body, specs, taken, today))
         problems += found
         if doc is None or found:
             continue

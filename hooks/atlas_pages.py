@@ -14,8 +14,8 @@ from mkdocs.structure.files import File
 
 from atlas.addresses import redirects
 from atlas.load import list_images
-from atlas.render import Options, render_site
-from atlas.sanitise import page_changes
+from atlas.render import Options, fill_contributing, render_site
+from atlas.sanitise import DOCS, body_allow_list, changes, page_changes
 from atlas.validate import load_atlas, summary
 
 if TYPE_CHECKING:
@@ -55,11 +55,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Mark generated titles and descriptions as already escaped.
+    """Put the case template into the contributing page; mark generated titles and descriptions as escaped.
 
     The renderer escapes them because most of the theme prints them raw; Markup stops the few
     places that escape (`|e`) from escaping them a second time.
     """
+    if page.file.src_uri == "contributing/index.md":
+        return fill_contributing(markdown)
     if page.file.generated_by is not None:
         for key in ("title", "description"):
             if isinstance(page.meta.get(key), str):
@@ -68,10 +70,20 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Stop the build if the allow-list sanitiser would change a case page (nothing is rewritten)."""
-    if page.file.generated_by is None or not page.file.src_uri.startswith("cases/") or page.file.name == "index":
+    """Stop the build if the allow-list sanitiser would change a case page or a hand-written page."""
+    if page.file.generated_by is None:
+        found = changes(html, DOCS)
+        if found:
+            raise PluginError(
+                f"docs/{page.file.src_uri}: has HTML that is not allowed on a page; remove it:\n  "
+                + "\n  ".join(found[:10])
+            )
         return html
-    in_body, elsewhere = page_changes(html)
+    if not page.file.src_uri.startswith("cases/") or page.file.name == "index":
+        return html
+    # MkDocs has made image addresses relative to the case's own folder by now.
+    images = {posixpath.basename(f.src_uri) for f in files if f.src_uri.startswith("cases/images/")}
+    in_body, elsewhere = page_changes(html, body_allow_list(images, prefix="../"))
     source = page.file.edit_uri or page.file.src_uri
     if in_body:
         raise PluginError(

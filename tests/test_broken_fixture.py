@@ -55,7 +55,7 @@ EXPECTED = [
     (
         22,
         "tittle",
-        "is not a known field (did you mean 'title'?); the fields are id, title, summary, kind, elements, spectrum, approach, evidence, trust, sources, published, reviewed, contributor, tags, aliases, withdrawn",
+        "is not a known field (did you mean 'title'?); the fields are id, title, summary, kind, elements, spectrum, approach, evidence, trust, sources, years, published, reviewed, contributor, tags, aliases, withdrawn",
     ),
     (
         23,

@@ -158,6 +158,7 @@ def test_anything_in_cases_that_is_not_a_case_file_is_reported(tmp_path: Path, f
     paths, problems = list_case_files(cases, tmp_path)
     assert [p.name for p in paths] == ["a-case.md"]
     assert [str(p) for p in problems] == [
+        "cases/.gitkeep:1: file: starts with a dot, so it would be skipped silently; rename or remove it",
         "cases/SHOUTING.MD:1: file: is not a case file: case files end in '.md', not '.MD'; rename it to SHOUTING.md",
         "cases/folder.md:1: file: is a folder; cases/ holds only case files named <id>.md and images/",
         "cases/notes.txt:1: file: is not a case file: case files end in '.md', not '.txt'; move it out",
@@ -166,9 +167,8 @@ def test_anything_in_cases_that_is_not_a_case_file_is_reported(tmp_path: Path, f
 
 def test_an_unreadable_file_is_a_problem(tmp_path: Path, framework: Framework) -> None:
     (tmp_path / "cases").mkdir()
-    link = tmp_path / "cases" / "gone.md"
-    link.symlink_to(tmp_path / "missing.md")
-    _, problems = load_cases([link], tmp_path, framework)
+    gone = tmp_path / "cases" / "gone.md"
+    _, problems = load_cases([gone], tmp_path, framework)
     assert [str(p) for p in problems] == ["cases/gone.md:1: file: cannot be read (No such file or directory)"]
 
 

@@ -1,0 +1,190 @@
+"""Check a case body the way the build will see it: line checks first, then the rendered HTML.
+
+The line checks give friendly messages for the usual mistakes. The rendered checks are the guard:
+the body is turned into HTML with the site's own Markdown configuration and compared with the
+allow-list, so ``make check`` and the build give the same verdict on every body.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from html import unescape
+from urllib.parse import unquote, urlsplit
+
+from atlas import safety, sanitise
+from atlas.markdown import MarkdownConfig, Renderer
+
+Issue = tuple[int, str, str]
+# Ids the generated parts of a case page use; a heading in the body must not take them.
+RESERVED_IDS = frozenset({"sources", "related"})
+# Inline tags a body may write as HTML; each must be closed, or it runs on into the generated footer.
+_PAIRED = ("abbr", "b", "cite", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "small", "strong", "sub", "sup", "u")
+_OPEN = {tag: re.compile(rf"<{tag}[\s>]") for tag in _PAIRED}
+_HEADING_ID = re.compile(r'<h[1-6][^>]*\sid="([^"]*)"')
+_HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
+_SNIPPET = re.compile(r"-+8<-+")
+ZERO_WIDTH_JOINER = "\u200d"
+# Markdown's inline parsing slows down sharply on long paragraphs full of brackets or backticks, so
+# bodies stay within sizes that real cases never approach (the longest today is under 6,000 characters).
+MAX_BODY_CHARS = 50_000
+MAX_BLOCK_CHARS = 10_000
+MAX_MARKS = 150
+_MARKS = "[`<"
+
+
+def invisible(value: str, allow: str = "") -> str | None:
+    """The first control or invisible character in ``value`` (other than those in ``allow``), if any.
+
+    A zero-width joiner between two symbols is part of an emoji (a family, a flag), so it is allowed there.
+    """
+    for i, char in enumerate(value):
+        if char in allow or unicodedata.category(char) not in {"Cc", "Cf", "Cs", "Co", "Cn"}:
+            continue
+        if char == ZERO_WIDTH_JOINER and 0 < i < len(value) - 1 and _emoji(value[i - 1]) and _emoji(value[i + 1]):
+            continue
+        return char
+    return None
+
+
+def _emoji(char: str) -> bool:
+    return unicodedata.category(char) in {"So", "Sk"} or char == "\ufe0f"
+
+
+@dataclass
+class BodyChecker:
+    """Everything a body check needs to know about the site, made once for a whole run."""
+
+    markdown: MarkdownConfig
+    images: Collection[str]
+    page_exists: Callable[[str], bool]
+    anchors: Callable[[str], Collection[str] | None]
+
+    def __post_init__(self) -> None:
+        self._renderer = Renderer(self.markdown)
+        self._allow = sanitise.body_allow_list(self.images)
+        self._snippets = "pymdownx.snippets" in self.markdown.extensions
+
+    def check(self, body: str, first_line: int) -> Iterator[Issue]:
+        """Yield ``(line, field, message)`` for each problem in a body that starts on ``first_line``."""
+        if not body.strip():
+            yield first_line, "body", "is empty; write the case below the closing '---' line"
+            return
+        lines = body.split("\n")
+        bad = invisible(body, allow="\n\t")
+        if bad is not None:
+            at = first_line + next(i for i, text in enumerate(lines) if bad in text)
+            name = unicodedata.name(bad, "a control character")
+            yield at, "body", f"contains the invisible character U+{ord(bad):04X} ({name}); delete it"
+            return
+        if len(body) > MAX_BODY_CHARS:
+            yield first_line, "body", f"is {len(body):,} characters long; the most allowed is {MAX_BODY_CHARS:,}"
+            return
+        too_big = list(self._block_sizes(lines, first_line))
+        yield from too_big
+        friendly = list(self._line_checks(lines, first_line))
+        yield from friendly
+        if too_big:
+            return
+        html = self._renderer.html(body)
+        # The rendered checks find the same things in other words; they speak when the line checks are silent.
+        if not friendly:
+            yield from self._rendered_checks(html, lines, first_line)
+
+    def _block_sizes(self, lines: list[str], first_line: int) -> Iterator[Issue]:
+        """A problem for each paragraph too long, or too full of brackets, to render in good time."""
+        start, block = 0, list[str]()
+        for offset, text in enumerate([*lines, ""]):
+            if text.strip():
+                if not block:
+                    start = offset
+                block.append(text)
+                continue
+            if block:
+                joined = "\n".join(block)
+                marks = max(joined.count(m) for m in _MARKS)
+                if len(joined) > MAX_BLOCK_CHARS:
+                    yield (
+                        first_line + start,
+                        "body",
+                        f"has a paragraph of {len(joined):,} characters; the most allowed is {MAX_BLOCK_CHARS:,}, "
+                        "so split it with blank lines",
+                    )
+                elif marks > MAX_MARKS:
+                    yield (
+                        first_line + start,
+                        "body",
+                        f"has a paragraph with {marks} brackets or backticks; the most allowed is {MAX_MARKS}, "
+                        "so split it with blank lines",
+                    )
+                block = []
+
+    def _line_checks(self, lines: list[str], first_line: int) -> Iterator[Issue]:
+        previous = ""
+        for offset, (raw, text) in enumerate(zip(lines, safety.code_free("\n".join(lines)), strict=True)):
+            at = first_line + offset
+            if self._snippets and _SNIPPET.search(raw):
+                # Snippet includes run before code is read, so they count even inside code.
+                yield at, "body", "includes another file with '--8<--', which cases may not do; write the text out"
+            if re.match(r"#(?!#)", text) or (re.fullmatch(r"=+\s*", text) and previous.strip()):
+                heading = text if text.startswith("#") else previous
+                yield (
+                    at,
+                    "body",
+                    f"has a level-1 heading {heading[:60]!r}; the title is shown for you, so start sections with '## '",
+                )
+            previous = text
+        for at, message in safety.check_body("\n".join(lines), first_line):
+            yield at, "body", message
+
+    def _rendered_checks(self, html: str, lines: list[str], first_line: int) -> Iterator[Issue]:
+        def locate(*needles: str) -> int:
+            for needle in needles:
+                if needle:
+                    for offset, text in enumerate(lines):
+                        if needle.lower() in text.lower():
+                            return first_line + offset
+            return first_line
+
+        if "<h1" in html:
+            yield locate("# "), "body", "has a level-1 heading; the title is shown for you, so use '## ' headings"
+        for ident in _HEADING_ID.findall(html):
+            if ident in RESERVED_IDS:
+                yield (
+                    locate(ident),
+                    "body",
+                    f"has a heading with the address #{ident}, which the page's own {ident} section uses; "
+                    "rename the heading",
+                )
+        for tag, opening in _OPEN.items():
+            opened, closed = len(opening.findall(html)), html.count(f"</{tag}>")
+            if opened > closed:
+                yield locate(f"<{tag}"), "body", f"opens <{tag}> without closing it; add </{tag}> where it should end"
+        for href in _HREF.findall(html):
+            problem = self._link_problem(unescape(href))
+            if problem:
+                yield locate(href, unquote(href)), "body", problem
+        for change in sanitise.changes(html, self._allow):
+            needle = re.findall(r'"([^"]{3,})"', change) or [change.lstrip("<").split(" ")[0]]
+            yield (
+                locate(*needle, change.lstrip("</").split(" ")[0]),
+                "body",
+                f"has markup that is not allowed in a case ({change}); write it in plain Markdown, "
+                "with images from cases/images/ and links to http, https or mailto addresses",
+            )
+
+    def _link_problem(self, href: str) -> str | None:
+        """A link to a page of this site that does not exist, or to an anchor that page lacks."""
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+            return None
+        target = posixpath.normpath(posixpath.join("cases", unquote(parts.path)))
+        if not self.page_exists(target):
+            return f"links to {href!r}, but there is no such page; check the file name (other cases are '<id>.md')"
+        known = self.anchors(target)
+        if parts.fragment and known is not None and parts.fragment not in known:
+            return f"links to {href!r}, but that page has no anchor #{parts.fragment}; check the question number"
+        return None
