@@ -134,7 +134,7 @@ def list_images(folder: Path) -> list[Path]:
     return sorted(p for p in images.iterdir() if _image_problem(p, p.name) is None)
 
 
-def _read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
+def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
     """Read a file as UTF-8 (with or without a byte-order mark), with Windows line endings normalised."""
     odd = _not_regular(path, rel)
     if odd is not None:
@@ -303,7 +303,7 @@ def _not_a_mapping(node: yaml.Node | None, rel: str, at: int, what: str) -> list
 
 def read_case(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
     """Split a case file into front matter nodes and body, reporting what stops it being read."""
-    text, problems = _read_text(path, rel)
+    text, problems = read_text(path, rel)
     if text is None:
         return None, problems
     if not text.strip():
@@ -339,7 +339,7 @@ def read_case(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
 
 def read_yaml_file(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
     """Read a framework YAML file as a mapping with line numbers."""
-    text, problems = _read_text(path, rel)
+    text, problems = read_text(path, rel)
     if text is None:
         return None, problems
     node, problems, usable = parse_yaml(text, rel)

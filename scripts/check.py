@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from atlas.model import Problem
-from atlas.validate import load_atlas, summary
+from atlas.validate import check_docs, load_atlas, summary
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     paths = [p.resolve() for p in args.files] or None
     advice: list[Problem] = []
     atlas, problems = load_atlas(root, paths, advice, args.today)
+    # The hand-written pages are checked on a full run, as the build checks them.
+    problems += check_docs(root) if paths is None else []
     for problem in problems:
         print(problem)
     for warning in advice:

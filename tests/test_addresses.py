@@ -71,7 +71,7 @@ def test_renaming_a_case_keeps_every_ledger_address_working(tmp_path: Path) -> N
     (project / "cases" / f"{new}.md").write_text(text, encoding="utf-8")
     # Other cases link to the old file; a rename updates those links in the same change.
     for path in (project / "cases").glob("*.md"):
-        path.write_text(path.read_text(encoding="utf-8").replace(f"({old}.md)", f"({new}.md)"), encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8").replace(f"]({old}.md", f"]({new}.md"), encoding="utf-8")
     run = mkdocs_build(project, tmp_path / "site")
     assert run.returncode == 0, run.stderr
     site = tmp_path / "site"

@@ -37,14 +37,21 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def base_url(built: tuple[Path, Atlas]) -> Iterator[str]:
-    site, _ = built
+@contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """Serve a built site on a free local port; yields its address."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def base_url(built: tuple[Path, Atlas]) -> Iterator[str]:
+    site, _ = built
+    with serve(site) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

@@ -152,7 +152,7 @@ def test_a_body_payload_stops_the_build(payload: str, tmp_path: Path) -> None:
 
 def test_a_case_can_show_an_image_from_cases_images(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
-    (project / "cases" / "images").mkdir()
+    (project / "cases" / "images").mkdir(exist_ok=True)
     # The smallest valid PNG: one transparent pixel.
     (project / "cases" / "images" / "pixel.png").write_bytes(
         bytes.fromhex(
