@@ -72,7 +72,7 @@ HARMLESS_BODIES = {
     "abbr": 'A <abbr title="multi-academy trust">MAT</abbr> with <s>struck</s> text.',
 }
 # Files in cases/ that are refused whatever they hold.
-REFUSED_FILES: dict[str, Callable[[Path], None]] = {
+REFUSED_FILES: dict[str, Callable[[Path], object]] = {
     "cases/linked-case.md": lambda cases: (cases / "linked-case.md").symlink_to(ROOT / "mkdocs.yml"),
     "cases/images/passwd.png": lambda cases: (cases / "images" / "passwd.png").symlink_to("/etc/passwd"),
     "cases/images/environ.png": lambda cases: (cases / "images" / "environ.png").symlink_to("/proc/self/environ"),
@@ -216,14 +216,19 @@ def test_nothing_published_is_live_in_a_browser(harmless: Path) -> None:
 
     if not (harmless / "site").is_dir():
         assert mkdocs_build(harmless, harmless / "site").returncode == 0
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Dialog, sync_playwright
 
     with serve(harmless / "site") as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS, headless=True)
         page = browser.new_page()
         dialogs: list[str] = []
         outside: list[str] = []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+        def on_dialog(dialog: Dialog) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:")) else outside.append(r.url))
         for name in [*HARMLESS_BODIES, *HARMLESS_FIELDS]:
             page.goto(f"{base}cases/{name}/")
