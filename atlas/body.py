@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from html import unescape
 from urllib.parse import unquote, urlsplit
 
-from atlas import safety, sanitise
+from atlas import safety, sanitise, schema
 from atlas.markdown import MarkdownConfig, Renderer
 
 Issue = tuple[int, str, str]
@@ -68,8 +68,11 @@ class BodyChecker:
         self._allow = sanitise.body_allow_list(self.images)
         self._snippets = "pymdownx.snippets" in self.markdown.extensions
 
-    def check(self, body: str, first_line: int) -> Iterator[Issue]:
-        """Yield ``(line, field, message)`` for each problem in a body that starts on ``first_line``."""
+    def check(self, body: str, first_line: int, kind: str | None = None) -> Iterator[Issue]:
+        """Yield ``(line, field, message)`` for each problem in a body that starts on ``first_line``.
+
+        ``kind`` (practice, finding or network) decides the house-style sections; None skips them.
+        """
         if not body.strip():
             yield first_line, "body", "is empty; write the case below the closing '---' line"
             return
@@ -87,6 +90,8 @@ class BodyChecker:
         yield from too_big
         friendly = list(self._line_checks(lines, first_line))
         yield from friendly
+        if kind in schema.HOUSE_STYLE.second:
+            yield from house_style(lines, first_line, kind)
         if too_big:
             return
         html = self._renderer.html(body)
@@ -188,3 +193,60 @@ class BodyChecker:
         if parts.fragment and known is not None and parts.fragment not in known:
             return f"links to {href!r}, but that page has no anchor #{parts.fragment}; check the question number"
         return None
+
+
+_SECTION = re.compile(r"## +(.+?)(?: +\{[^}]*\})? *$")
+_QUESTION_LINK = re.compile(r"\]\(\.\./framework/[1-6][a-c]\.md#[1-6][a-c]-[ivx]+\)")
+QUESTIONS = schema.HOUSE_STYLE.rest[-1]
+
+
+def house_style(lines: list[str], first_line: int, kind: str) -> Iterator[Issue]:
+    """The sections every published case has, in order, enough words, and questions that link to the framework."""
+    style = schema.HOUSE_STYLE
+    expected = style.sections(kind)
+    text_lines = safety.code_free("\n".join(lines))
+    found = [(i, m.group(1)) for i, t in enumerate(text_lines) if (m := _SECTION.match(t))]
+    names = [name for _, name in found]
+    listing = "; ".join(f"'## {s}'" for s in expected)
+    if names != list(expected):
+        for position, want in enumerate(expected):
+            got = found[position] if position < len(found) else None
+            if got is None:
+                yield first_line, "body", f"has no '## {want}' section; a {kind} case has these, in order: {listing}"
+                break
+            if got[1] != want:
+                yield (
+                    first_line + got[0],
+                    "body",
+                    f"has '## {got[1]}' where '## {want}' belongs; a {kind} case has these sections, in order: "
+                    f"{listing}. Rename it, or move it under one of them as a '### ' heading",
+                )
+                break
+        else:
+            extra = found[len(expected)]
+            yield (
+                first_line + extra[0],
+                "body",
+                f"has an extra section '## {extra[1]}'; make it a '### ' heading inside one of: {listing}",
+            )
+    words = len(" ".join(lines).split())
+    if words < style.min_words:
+        yield (
+            first_line,
+            "body",
+            f"has {words} words; a case needs at least {style.min_words}, so say more about the context, what "
+            "happened and what the evidence shows",
+        )
+    if QUESTIONS in names:
+        start = found[names.index(QUESTIONS)][0]
+        bullets = [i for i, t in enumerate(text_lines[start + 1 :], start=start + 1) if t.startswith("- ")]
+        if not bullets:
+            yield first_line + start, "body", f"the '## {QUESTIONS}' section lists no questions; add at least one '- '"
+        for i in bullets:
+            if not _QUESTION_LINK.search(lines[i]):
+                yield (
+                    first_line + i,
+                    "body",
+                    "this question does not link to a framework question; end it with a link such as "
+                    "'See [1C.ii](../framework/1c.md#1c-ii).'",
+                )

@@ -7,10 +7,11 @@ in docs/assets/ add filtering, ratings and recommendations in the reader's brows
 from __future__ import annotations
 
 import math
-from html import escape
 
+from atlas import schema
 from atlas.index import Index
-from atlas.model import PHASES, Case, Framework
+from atlas.model import Case, Framework
+from atlas.templating import render
 
 SIZE_BANDS = (("1", 1, 1), ("2-5", 2, 5), ("6-15", 6, 15), ("16-30", 16, 30), ("31+", 31, 10**6))
 HEAT_LEVELS = 4
@@ -35,50 +36,44 @@ def heat_map(fw: Framework, index: Index, to_root: str) -> str:
     counts = {(e.id, p): len(index.element_position(e.id, p)) for e in fw.elements for p, _ in columns}
     most = max(counts.values(), default=0)
     totals = {e.id: len(index.by_element.get(e.id, ())) for e in fw.elements}
-    rows = []
-    for e in fw.elements:
-        cells = []
-        for position, name in columns:
-            n = counts[(e.id, position)]
-            query = f"element={e.slug}&amp;spectrum={position or 'none'}"
-            label = f"{n} case{'s' * (n != 1)}: {e.id} at {name.lower()}"
-            inner = f'<a href="{to_root}explore/?{query}" aria-label="{escape(label)}">{n}</a>' if n else "0"
-            cells.append(f'<td class="atlas-heat atlas-heat-{heat_level(n, most)}">{inner}</td>')
-        rows.append(
-            f'<tr><th scope="row"><a href="{e.slug}/">{e.id}</a> {escape(e.name)}</th>'
-            + "".join(cells)
-            + f'<td class="atlas-heat-total">{totals[e.id]}</td></tr>'
-        )
-    header = "".join(f'<th scope="col">{escape(name)}</th>' for _, name in columns)
+    rows = [
+        {
+            "element": e,
+            "total": totals[e.id],
+            "cells": [
+                {
+                    "count": counts[(e.id, position)],
+                    "level": heat_level(counts[(e.id, position)], most),
+                    "position": position or "none",
+                    "label": f"{_cases(counts[(e.id, position)])}: {e.id} at {name.lower()}",
+                }
+                for position, name in columns
+            ],
+        }
+        for e in fw.elements
+    ]
     busiest = max(fw.elements, key=lambda e: (totals[e.id], -fw.elements.index(e)))
     empty = [e.id for e in fw.elements if totals[e.id] == 0]
-    summary = f"In words: {busiest.id} {escape(busiest.name)} has the most cases ({totals[busiest.id]}). " + (
-        f"No case is tagged yet to {', '.join(empty)}." if empty else "Every element has at least one case."
+    page = render(
+        "heat_map.html",
+        columns=columns,
+        rows=rows,
+        to_root=to_root,
+        busiest=busiest,
+        most_cases=totals[busiest.id],
+        empty=empty,
     )
-    return (
-        '<div class="atlas-heat-map">'
-        "<table><caption>Cases by element and spectrum position. Darker cells hold more cases; "
-        "each number opens those cases in the explorer.</caption>"
-        f'<thead><tr><th scope="col">Element</th>{header}<th scope="col">All</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-        f'<p class="atlas-heat-summary">{summary}</p></div>\n\n'
-    )
+    return page + "\n\n"
+
+
+def _cases(n: int) -> str:
+    return f"{n} case{'s' * (n != 1)}"
 
 
 # --- explorer ---------------------------------------------------------------------------------
 
-KIND_LABELS = {"practice": "Practice", "finding": "Finding", "network": "Network"}
 
-
-def _select(name: str, label: str, options: list[tuple[str, str]], any_label: str) -> str:
-    items = "".join(f'<option value="{escape(v)}">{escape(t)}</option>' for v, t in options)
-    return (
-        f'<div class="atlas-filter"><label for="atlas-{name}">{label}</label>'
-        f'<select id="atlas-{name}" name="{name}"><option value="">{any_label}</option>{items}</select></div>'
-    )
-
-
-def _card(case: Case, fw: Framework, evidence_names: dict[str, str], to_root: str) -> str:
+def _card(case: Case, fw: Framework) -> dict[str, object]:
     trust = case.trust
     data = {
         "element": " ".join(e.lower() for e in case.elements),
@@ -92,51 +87,36 @@ def _card(case: Case, fw: Framework, evidence_names: dict[str, str], to_root: st
         "text": f"{case.title} {case.summary}".lower(),
         "published": case.published.isoformat(),
     }
-    attributes = " ".join(f'data-{k}="{escape(v)}"' for k, v in data.items())
-    chips = [KIND_LABELS[case.kind], evidence_names[case.evidence]]
+    chips = [schema.KINDS.name(case.kind), schema.EVIDENCE.name(case.evidence)]
     if case.spectrum:
         chips.append(next(p.name for p in fw.positions if p.id == case.spectrum))
     chips += list(case.elements)
-    chip_html = "".join(f"<span>{escape(c)}</span>" for c in chips)
-    return (
-        f'<li class="atlas-card" {attributes}><a href="{to_root}cases/{case.id}/">{escape(case.title)}</a>'
-        f'<p>{escape(case.summary)}</p><p class="atlas-chips">{chip_html}</p></li>'
-    )
+    return {"id": case.id, "title": case.title, "summary": case.summary, "data": data.items(), "chips": chips}
 
 
-def explorer(fw: Framework, index: Index, evidence_names: dict[str, str], regions: dict[str, str]) -> str:
+def _facet(name: str, label: str, options: list[tuple[str, str]], any_label: str) -> dict[str, object]:
+    return {"name": name, "label": label, "options": options, "any": any_label}
+
+
+def _terms(vocabulary: schema.Vocabulary) -> list[tuple[str, str]]:
+    return [(t.id, t.name) for t in vocabulary.terms]
+
+
+def explorer(fw: Framework, index: Index) -> str:
     """The filter form (revealed by the script) and every case as a card; one HTML block, no blank lines."""
-    to_root = "../"
-    element_options = "".join(
-        f'<optgroup label="{h.number}. {escape(h.name)}">'
-        + "".join(f'<option value="{e.slug}">{e.id} {escape(e.name)}</option>' for e in h.elements)
-        + "</optgroup>"
-        for h in fw.headings
-    )
     positions = [(p.id, p.name) for p in fw.positions] + [("none", "Not placed")]
     approaches = [(a.id, a.name) for a in fw.approaches] + [("none", "Not given")]
-    phases = [(p, p.replace("-", " ").capitalize()) for p in PHASES]
-    filters = [
-        '<div class="atlas-filter"><label for="atlas-element">Element</label><select id="atlas-element" '
-        f'name="element"><option value="">Any element</option>{element_options}</select></div>',
-        _select("spectrum", "Spectrum", positions, "Any position"),
-        _select("approach", "Approach", approaches, "Any approach"),
-        _select("kind", "Kind", list(KIND_LABELS.items()), "Any kind"),
-        _select("evidence", "Evidence", list(evidence_names.items()), "Any evidence"),
-        _select("phase", "Phase", phases, "Any phase"),
-        _select("region", "Region", list(regions.items()), "Any region"),
-        _select("size", "Trust size", [(n, f"{n} school{'s' * (n != '1')}") for n, _, _ in SIZE_BANDS], "Any size"),
-        '<div class="atlas-filter atlas-filter-text"><label for="atlas-q">Words in the title or summary</label>'
-        '<input id="atlas-q" name="q" type="search" autocomplete="off"></div>',
+    facets = [
+        _facet("spectrum", "Spectrum", positions, "Any position"),
+        _facet("approach", "Approach", approaches, "Any approach"),
+        _facet("kind", "Kind", _terms(schema.KINDS), "Any kind"),
+        _facet("evidence", "Evidence", _terms(schema.EVIDENCE), "Any evidence"),
+        _facet("phase", "Phase", _terms(schema.PHASES), "Any phase"),
+        _facet("region", "Region", _terms(schema.REGIONS), "Any region"),
+        _facet("size", "Trust size", [(n, f"{n} school{'s' * (n != '1')}") for n, _, _ in SIZE_BANDS], "Any size"),
     ]
-    cards = "".join(_card(c, fw, evidence_names, to_root) for c in index.cases)
-    return (
-        '<form class="atlas-filters" aria-label="Filter the cases" hidden>'
-        + "".join(filters)
-        + '<button type="reset" class="atlas-reset">Clear filters</button></form>'
-        f'<p class="atlas-count" role="status" aria-live="polite">{len(index.cases)} cases.</p>'
-        f'<ul class="atlas-cards">{cards}</ul>\n\n'
-    )
+    cards = [_card(c, fw) for c in index.cases]
+    return render("explorer.html", fw=fw, facets=facets, cards=cards, to_root="../") + "\n\n"
 
 
 # --- self-assessment --------------------------------------------------------------------------
@@ -146,32 +126,4 @@ def self_assessment(fw: Framework) -> str:
     """The rating form: each element with its questions folded away, four ratings and a note."""
     # Short codes keep a shared link readable: #1a=r&1b=ag.
     ratings = [(SCALE_CODES.get(s.id, s.id), s.name) for s in fw.scale]
-    parts = []
-    for heading in fw.headings:
-        parts.append(f'<h2 id="heading-{heading.number}">{heading.number}. {escape(heading.name)}</h2>')
-        for e in heading.elements:
-            radios = "".join(
-                f'<label class="atlas-rating atlas-rating-{value}"><input type="radio" name="{e.slug}" value="{value}">'
-                f" {escape(name)}</label>"
-                for value, name in ratings
-            )
-            questions = "".join(f"<li><strong>{q.id}</strong> {escape(q.text)}</li>" for q in e.questions)
-            parts.append(
-                f'<fieldset class="atlas-element" data-element="{e.slug}" data-name="{escape(e.name)}">'
-                f'<legend><a href="../framework/{e.slug}/">{e.id} {escape(e.name)}</a></legend>'
-                f'<div class="atlas-ratings" role="radiogroup" aria-label="Rating for {e.id}">{radios}</div>'
-                f"<details><summary>The questions for {e.id}</summary><ul>{questions}</ul></details>"
-                f'<label class="atlas-note-label" for="note-{e.slug}">Notes on {e.id}</label>'
-                f'<textarea id="note-{e.slug}" name="note-{e.slug}" rows="2"></textarea></fieldset>'
-            )
-    return (
-        '<form class="atlas-self-assessment" aria-label="Rate your trust">'
-        + "".join(parts)
-        + '<div class="atlas-actions">'
-        '<button type="button" data-action="link">Copy a link to these ratings</button>'
-        '<button type="button" data-action="csv">Download as CSV</button>'
-        '<button type="button" data-action="print">Print a one-page summary</button>'
-        '<button type="button" data-action="clear">Clear all ratings</button></div>'
-        '<p class="atlas-sa-status" role="status" aria-live="polite"></p></form>'
-        '<section class="atlas-print-summary" aria-hidden="true"></section>\n\n'
-    )
+    return render("self_assessment.html", fw=fw, ratings=ratings) + "\n\n"

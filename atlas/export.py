@@ -10,6 +10,7 @@ import re
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from atlas import schema
 from atlas.index import Index
 from atlas.model import PUBLISHER_NAME, Atlas, Case, Framework
 
@@ -21,62 +22,79 @@ _TEXT = {"type": "string"}
 _OPTIONAL_TEXT = {"type": ["string", "null"]}
 _LIST = {"type": "array", "items": {"type": "string"}}
 
-CASE_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
-    "id": (_TEXT, "The case's permanent id; its page is /cases/<id>/."),
-    "address": (_TEXT, "The case's address within the site, such as /cases/bdat-send-adaptive-teaching/."),
-    "title": (_TEXT, "The case's title, as plain text."),
-    "summary": (_TEXT, "One or two sentences, at most 300 characters."),
-    "kind": ({"enum": ["practice", "finding", "network"]}, "practice, finding or network."),
-    "elements": (_LIST, "Framework elements the case is tagged to, such as 1C."),
-    "questions": (_LIST, "Framework questions the case is tagged to, such as 1C.ii."),
-    "spectrum": (
-        {"enum": ["standardisation", "alignment", "autonomy", None]},
-        "standardisation, alignment, autonomy, or null when not placed.",
-    ),
-    "approach": ({"enum": ["roll-out", "co-design", "organic", None]}, "roll-out, co-design, organic, or null."),
-    "evidence": (
-        {"enum": ["own-account", "survey", "peer-review", "inspection", "research", "evaluation"]},
-        "The strongest kind of evidence the case rests on.",
-    ),
-    "trust": (
-        {
-            "type": ["object", "null"],
+
+def _enum(ids: tuple[str, ...], optional: bool = False) -> dict[str, Any]:
+    return {"enum": [*ids, None] if optional else list(ids)}
+
+
+def _said(key: str) -> str:
+    """A field's meaning in the open data, from the contract."""
+    f = schema.FIELDS[key]
+    if f.open_data:
+        return f.open_data
+    assert f.vocabulary is not None, f"the contract gives no open-data meaning for {key!r}"
+    return f"{_words(f.vocabulary.ids)}."
+
+
+def _words(ids: tuple[str, ...]) -> str:
+    return ", ".join(ids[:-1]) + " or " + ids[-1]
+
+
+# JSON types are this module's concern; what each field means comes from the contract.
+_TYPES: dict[str, dict[str, Any]] = {
+    "id": _TEXT,
+    "address": _TEXT,
+    "title": _TEXT,
+    "summary": _TEXT,
+    "kind": _enum(schema.KINDS.ids),
+    "elements": _LIST,
+    "questions": _LIST,
+    "spectrum": _enum(schema.POSITION_IDS, optional=True),
+    "approach": _enum(schema.APPROACH_IDS, optional=True),
+    "evidence": _enum(schema.EVIDENCE.ids),
+    "trust": {
+        "type": ["object", "null"],
+        "additionalProperties": False,
+        "required": [f.key for f in schema.TRUST_FIELDS],
+        "properties": {
+            "name": _OPTIONAL_TEXT,
+            "schools": {"type": ["integer", "null"], "minimum": 1},
+            "phases": {"type": "array", "items": _enum(schema.PHASES.ids)},
+            "region": _enum(schema.REGIONS.ids, optional=True),
+        },
+    },
+    "sources": {
+        "type": "array",
+        "minItems": 1,
+        "items": {
+            "type": "object",
             "additionalProperties": False,
-            "required": ["name", "schools", "phases", "region"],
-            "properties": {
-                "name": _OPTIONAL_TEXT,
-                "schools": {"type": ["integer", "null"], "minimum": 1},
-                "phases": _LIST,
-                "region": _OPTIONAL_TEXT,
-            },
+            "required": [f.key for f in schema.SOURCE_FIELDS],
+            "properties": {f.key: _TEXT if f.needed else _OPTIONAL_TEXT for f in schema.SOURCE_FIELDS},
         },
-        "The trust described: name, number of schools, phases and region; null for other cases.",
-    ),
-    "sources": (
-        {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["title", "author", "publisher", "date", "url"],
-                "properties": {
-                    "title": _TEXT,
-                    "author": _OPTIONAL_TEXT,
-                    "publisher": _OPTIONAL_TEXT,
-                    "date": _OPTIONAL_TEXT,
-                    "url": _OPTIONAL_TEXT,
-                },
-            },
-        },
-        "Each source's title, author, publisher, date (YYYY or YYYY-MM-DD) and web address.",
-    ),
-    "published": ({"type": "string", "format": "date"}, "The date the case was added, YYYY-MM-DD."),
-    "reviewed": ({"type": ["string", "null"], "format": "date"}, "The date the case was last checked, or null."),
-    "contributor": (_OPTIONAL_TEXT, "Who contributed the case, or null."),
-    "tags": (_LIST, "Free keywords."),
-    "aliases": (_LIST, "Earlier ids; their addresses redirect to this case."),
-    "related": (_LIST, "Ids of up to five related cases, most related first."),
+    },
+    "published": {"type": "string", "format": "date"},
+    "reviewed": {"type": ["string", "null"], "format": "date"},
+    "contributor": _OPTIONAL_TEXT,
+    "tags": _LIST,
+    "aliases": _LIST,
+    "related": _LIST,
+}
+# Fields the open data adds to what a case file holds.
+_DERIVED = {
+    "address": "The case's address within the site, such as /cases/bdat-send-adaptive-teaching/.",
+    "questions": "Framework questions the case is tagged to, such as 1C.ii.",
+    "related": "Ids of up to five related cases, most related first.",
+}
+# Every contract field but 'withdrawn' (withdrawn cases are left out), in contract order, with the derived ones.
+_ORDER = [
+    "id", "address", "title", "summary", "kind", "elements", "questions",
+    *(f.key for f in schema.CASE_FIELDS if f.key not in ("id", "title", "summary", "kind", "elements", "withdrawn")),
+    "related",
+]  # fmt: skip
+# A plain optional field of the contract is text or null unless a type is given above.
+CASE_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
+    key: (_TYPES.get(key, _OPTIONAL_TEXT), _DERIVED.get(key) or _said(key)) for key in _ORDER
 }
 
 
@@ -152,19 +170,11 @@ def framework_schema() -> dict[str, Any]:
 
 
 def case_record(case: Case, index: Index) -> dict[str, Any]:
-    """One live case as the open data shows it."""
+    """One live case as the open data shows it, its fields in the order of ``CASE_FIELDS``."""
     trust = case.trust
-    return {
-        "id": case.id,
-        "address": case.address,
-        "title": case.title,
-        "summary": case.summary,
-        "kind": case.kind,
+    special: dict[str, Any] = {
         "elements": list(case.elements),
         "questions": list(case.questions),
-        "spectrum": case.spectrum,
-        "approach": case.approach,
-        "evidence": case.evidence,
         "trust": None
         if trust is None
         else {"name": trust.name, "schools": trust.schools, "phases": list(trust.phases), "region": trust.region},
@@ -174,11 +184,12 @@ def case_record(case: Case, index: Index) -> dict[str, Any]:
         ],
         "published": case.published.isoformat(),
         "reviewed": case.reviewed.isoformat() if case.reviewed else None,
-        "contributor": case.contributor,
         "tags": list(case.tags),
         "aliases": list(case.aliases),
         "related": [c.id for c in index.related.get(case.id, ())],
     }
+    # Plain fields of the contract come straight from the case, so a new one needs no code here.
+    return {key: special[key] if key in special else getattr(case, key) for key in CASE_FIELDS}
 
 
 def _json(data: object) -> str:
@@ -242,11 +253,12 @@ def framework_json(fw: Framework) -> str:
     )
 
 
-CSV_COLUMNS = (
-    "id", "address", "title", "summary", "kind", "elements", "questions", "spectrum", "approach", "evidence",
-    "trust_name", "trust_schools", "trust_phases", "trust_region", "source_titles", "source_urls",
-    "published", "reviewed", "contributor", "tags", "aliases", "related",
-)  # fmt: skip
+# One column per open-data field; the trust and the sources are spread over columns of their own.
+_SPREAD = {
+    "trust": tuple(f"trust_{f.key}" for f in schema.TRUST_FIELDS),
+    "sources": ("source_titles", "source_urls"),
+}
+CSV_COLUMNS = tuple(column for key in CASE_FIELDS for column in _SPREAD.get(key, (key,)))
 
 
 # Characters that start a formula (with the full-width forms some spreadsheets also accept), and the

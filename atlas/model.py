@@ -6,23 +6,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-KINDS = ("practice", "finding", "network")
-POSITIONS = ("standardisation", "alignment", "autonomy")
-APPROACHES = ("roll-out", "co-design", "organic")
-EVIDENCE = ("own-account", "survey", "peer-review", "inspection", "research", "evaluation")
-PHASES = ("primary", "secondary", "all-through", "special", "alternative-provision", "post-16")
-REGIONS = (
-    "north-east",
-    "north-west",
-    "yorkshire-and-the-humber",
-    "east-midlands",
-    "west-midlands",
-    "east-of-england",
-    "london",
-    "south-east",
-    "south-west",
-)
-STAGES = ("start", "additional")
+from atlas import schema
+
+# The allowed values are declared in the contract; these are their ids, for modules that need only those.
+KINDS = schema.KINDS.ids
+POSITIONS = schema.POSITION_IDS
+APPROACHES = schema.APPROACH_IDS
+EVIDENCE = schema.EVIDENCE.ids
+PHASES = schema.PHASES.ids
+REGIONS = schema.REGIONS.ids
+STAGES = schema.STAGES.ids
 PUBLISHER_NAME = "MAT Practice Atlas"
 
 

@@ -16,43 +16,10 @@ from dataclasses import dataclass
 from importlib import resources
 from urllib.parse import quote
 
-from atlas import explore, export, sanitise
+from atlas import explore, export, sanitise, schema, templating
 from atlas.index import Index, build_index
 from atlas.model import PUBLISHER_NAME, Atlas, Case, Element, Framework, Label, Question, Source, one_line
 
-KIND_NAMES = {
-    "practice": ("Practice", "what a trust does"),
-    "finding": ("Finding", "a research or review result"),
-    "network": ("Network", "a model of trusts working together"),
-}
-EVIDENCE_NAMES = {
-    "own-account": ("Own account", "the trust or network describes its own work"),
-    "survey": ("Survey", "a survey of trusts, leaders or staff"),
-    "peer-review": ("Peer review", "seen or confirmed by reviewers from outside the trust"),
-    "inspection": ("Inspection", "an inspectorate's report"),
-    "research": ("Research", "an independent study"),
-    "evaluation": ("Impact evaluation", "an evaluation with a comparison group"),
-}
-REGION_NAMES = {
-    "north-east": "North East",
-    "north-west": "North West",
-    "yorkshire-and-the-humber": "Yorkshire and the Humber",
-    "east-midlands": "East Midlands",
-    "west-midlands": "West Midlands",
-    "east-of-england": "East of England",
-    "london": "London",
-    "south-east": "South East",
-    "south-west": "South West",
-}
-PHASE_NAMES = {
-    "primary": "primary",
-    "secondary": "secondary",
-    "all-through": "all-through",
-    "special": "special",
-    "alternative-provision": "alternative provision",
-    "post-16": "post-16",
-}
-STAGE_NAMES = {"start": "Questions to start with", "additional": "Further questions"}
 UNPLACED = "Not placed on the spectrum"
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -83,14 +50,17 @@ def sentence(text: str) -> str:
 
 def cite(what: str, title: str, options: Options, path: str, href: str, date: str | None = None) -> str:
     """A citation line with a copy-link button; the script makes the address absolute in the browser."""
-    dated = f", {date}" if date else ""
     # The address is shown as text so it prints; the button stays hidden until the script runs.
-    return (
-        f'<p class="atlas-cite"><strong>Cite this {what}:</strong> {html.escape(sentence(title))} '
-        f"<em>{PUBLISHER_NAME}</em>{dated}. "
-        f'<span class="atlas-address" data-href="{href}">{html.escape(options.address(path))}</span> '
-        f'<button type="button" class="atlas-copy" data-href="{href}" hidden="">Copy link</button></p>\n\n'
+    line = templating.render(
+        "cite.html",
+        what=what,
+        title=sentence(title),
+        publisher=PUBLISHER_NAME,
+        date=date,
+        href=href,
+        address=options.address(path),
     )
+    return line + "\n\n"
 
 
 def plain(text: str) -> str:
@@ -140,8 +110,8 @@ def _join(parts: Iterable[str]) -> str:
 
 
 def _case_item(case: Case, to_cases: str) -> str:
-    kind = KIND_NAMES[case.kind][0]
-    evidence = EVIDENCE_NAMES[case.evidence][0].lower()
+    kind = schema.KINDS.name(case.kind)
+    evidence = schema.EVIDENCE.name(case.evidence).lower()
     return f"- [{plain(case.title)}]({to_cases}{case.id}.md): {plain(case.summary)} *({kind}; evidence: {evidence})*"
 
 
@@ -215,7 +185,7 @@ def element_page(fw: Framework, element: Element, index: Index, options: Options
         f"Themes: {'; '.join(plain(t) for t in element.themes)}.\n\n{plain(element.summary)}\n\n"
     )
     out.append(cite("element", element_title(element), options, element.address, "./"))
-    for stage, name in STAGE_NAMES.items():
+    for stage, name in ((t.id, t.name) for t in schema.STAGES.terms):
         questions = [q for q in element.questions if q.stage == stage]
         if questions:
             out.append(f"## {name} {{#{element.slug}-{stage}}}\n\n")
@@ -294,7 +264,8 @@ def approach_table(fw: Framework, index: Index, to_approach: str) -> str:
 
 def approach_index_page(fw: Framework, index: Index) -> str:
     """``approach/index.md``: the three approaches with their counts."""
-    out = [front_matter("Approaches", "Roll-out, co-design and organic: three ways trusts develop shared practice.")]
+    names = _join(a.name.lower() for a in fw.approaches)
+    out = [front_matter("Approaches", f"How trusts develop shared practice: {names}.")]
     out.append(
         "# Approaches\n\nHow a shared practice comes about matters as much as where it sits "
         "on the [spectrum](../spectrum/index.md).\n\n"
@@ -323,8 +294,8 @@ def cases_page(fw: Framework, index: Index) -> str:
         spectrum = f"[{fw_name(fw.positions, c.spectrum)}](../spectrum/{c.spectrum}.md)" if c.spectrum else "–"
         trust = plain(c.trust.name) if c.trust and c.trust.name else "–"
         out.append(
-            f"| [{plain(c.title)}]({c.id}.md) | {KIND_NAMES[c.kind][0]} | {elements} | {spectrum} | "
-            f"{EVIDENCE_NAMES[c.evidence][0]} | {trust} | {c.published.isoformat()} |\n"
+            f"| [{plain(c.title)}]({c.id}.md) | {schema.KINDS.name(c.kind)} | {elements} | {spectrum} | "
+            f"{schema.EVIDENCE.name(c.evidence)} | {trust} | {c.published.isoformat()} |\n"
         )
     return "".join(out)
 
@@ -356,9 +327,9 @@ def _trust_line(case: Case) -> str | None:
     if t.schools:
         parts.append(_count(t.schools, "school"))
     if t.phases:
-        parts.append(_join(PHASE_NAMES[p] for p in t.phases))
+        parts.append(_join(schema.PHASES.name(p).lower() for p in t.phases))
     if t.region:
-        parts.append(REGION_NAMES[t.region])
+        parts.append(schema.REGIONS.name(t.region))
     return "; ".join(parts) or None
 
 
@@ -394,8 +365,8 @@ def withdrawn_page(case: Case, atlas: Atlas, options: Options) -> str:
 
 def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
     """``cases/<id>.md``: generated header and footer around the contributor's body."""
-    kind, kind_def = KIND_NAMES[case.kind]
-    evidence, evidence_def = EVIDENCE_NAMES[case.evidence]
+    kind, kind_def = schema.KINDS.name(case.kind), schema.KINDS.term(case.kind).definition
+    evidence, evidence_def = schema.EVIDENCE.name(case.evidence), schema.EVIDENCE.term(case.evidence).definition
     out = [front_matter(case.title, case.summary)]
     out.append(f"# {plain(case.title)}\n\n{plain(case.summary)}\n\n")
     facts = [
@@ -410,6 +381,10 @@ def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
     trust = _trust_line(case)
     if trust:
         facts.append(f"- **Trust:** {trust}")
+    for f in schema.CASE_FIELDS:
+        value = getattr(case, f.key) if f.fact else None
+        if value:
+            facts.append(f"- **{f.label}:** {plain(str(value))}")
     if case.tags:
         facts.append(f"- **Tags:** {', '.join(plain(t) for t in case.tags)}")
     out.append("\n".join(facts) + "\n\n")
@@ -438,6 +413,9 @@ def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
 
 
 TEMPLATE_MARKER = "<!-- atlas:case-template -->"
+FIELDS_MARKER = "<!-- atlas:field-table -->"
+EVIDENCE_MARKER = "<!-- atlas:evidence-table -->"
+SECTIONS_MARKER = "<!-- atlas:body-sections -->"
 
 
 def case_template() -> str:
@@ -445,9 +423,45 @@ def case_template() -> str:
     return resources.files("atlas").joinpath("templates/case.md").read_text(encoding="utf-8")
 
 
+def field_table() -> str:
+    """The contributing page's table of front-matter keys, from the contract."""
+    rows = [f"| `{f.key}` | {f.required} | {f.description} |" for f in schema.CASE_FIELDS]
+    return "\n".join(["| Key | Needed? | What to write |", "| --- | --- | --- |", *rows])
+
+
+def evidence_table() -> str:
+    """The contributing page's table of evidence labels, from the contract."""
+    rows = [f"| `{t.id}` | {t.name}: {t.definition}. |" for t in schema.EVIDENCE.terms]
+    return "\n".join(["| Label | Meaning |", "| --- | --- |", *rows])
+
+
+def body_sections() -> str:
+    """The contributing page's list of the sections a body has, from the house style."""
+    style = schema.HOUSE_STYLE
+    second = " or ".join(f"`## {name}` ({kind})" for kind, name in style.second.items())
+    items = [f"`## {style.first}`", second, *(f"`## {name}`" for name in style.rest)]
+    lines = [f"{i}. {item}" for i, item in enumerate(items, start=1)]
+    return f"Write at least {style.min_words} words under these headings, in this order:\n\n" + "\n".join(lines)
+
+
 def fill_contributing(markdown: str) -> str:
-    """The contributing page with the case template put in place of its marker."""
-    return markdown.replace(TEMPLATE_MARKER, case_template().rstrip("\n"))
+    """The contributing page with the template, the field and evidence tables and the sections put in place."""
+    for marker, text in (
+        (TEMPLATE_MARKER, case_template().rstrip("\n")),
+        (FIELDS_MARKER, field_table()),
+        (EVIDENCE_MARKER, evidence_table()),
+        (SECTIONS_MARKER, body_sections()),
+    ):
+        markdown = markdown.replace(marker, text)
+    return markdown
+
+
+def problems_page(path: str, problems: list[str]) -> str:
+    """The page a preview shows at the address of a case that has problems, listing them."""
+    out = [front_matter(f"Problems in {path}", "This case has problems to fix before it can be shown.", False)]
+    out.append(f"# Problems in {plain(path)}\n\nFix these in `{path}`, save, and this page will show the case:\n\n")
+    out.extend(f"- {plain(p)}\n" for p in problems)
+    return "".join(out)
 
 
 def open_data_page() -> str:
@@ -487,9 +501,7 @@ def explore_page(fw: Framework, index: Index) -> str:
         "part of the page's address, so you can send a filtered view to a colleague or link to it from a "
         "review report.\n\n"
     )
-    regions = dict(REGION_NAMES)
-    evidence = {k: v[0] for k, v in EVIDENCE_NAMES.items()}
-    out.append(explore.explorer(fw, index, evidence, regions))
+    out.append(explore.explorer(fw, index))
     return "".join(out)
 
 

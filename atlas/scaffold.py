@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 import yaml
 
 from atlas.model import Source
+from atlas.schema import HOUSE_STYLE
 from atlas.validate import ID_LENGTH
 
-SECOND_SECTION = {"practice": "What they do", "finding": "What was found", "network": "How the network works"}
 PROMPTS = {
     "Context": "Who is involved, how large the trust or network is, and what problem it faced.",
     "Where it sits on the spectrum and why": (
-        "Standardisation, alignment or autonomy, and whether it came about by roll-out, co-design "
-        "or organic growth. Say why."
+        "Where the practice sits on the spectrum, and how it came about (roll-out, co-design or organic growth), "
+        "as the source describes it. Say why."
     ),
     "Evidence and impact": (
         "What kind of evidence this is (the trust's own account, a survey, an external review...) "
@@ -94,7 +94,7 @@ def case_text(case: NewCase) -> str:
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
     sections = [
         ("Context", PROMPTS["Context"]),
-        (SECOND_SECTION[case.kind], SECOND_PROMPT),
+        (HOUSE_STYLE.second[case.kind], SECOND_PROMPT),
         ("Where it sits on the spectrum and why", PROMPTS["Where it sits on the spectrum and why"]),
         ("Evidence and impact", PROMPTS["Evidence and impact"]),
         ("Questions for your trust", PROMPTS["Questions for your trust"]),

@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 
 from atlas.model import APPROACHES, EVIDENCE, KINDS, PHASES, POSITIONS, REGIONS, Framework
+from atlas.schema import HOUSE_STYLE, PLACED_KIND
 
 VOCABULARY = """
 trust school leaders curriculum assessment pupils staff governance board review network peer
@@ -16,13 +17,6 @@ year plan policy shared common local agreed central team cluster region visit co
 """.split()  # noqa: SIM905 - a word list reads better as prose
 # The benchmark's edit goes after this heading, which every synthetic case has.
 EDIT_AFTER = "## Context\n\n"
-SECTIONS = (
-    "Context",
-    "What they do",
-    "Where it sits on the spectrum and why",
-    "Evidence and impact",
-    "Questions for your trust",
-)
 
 
 def _sentence(rng: random.Random, words: int) -> str:
@@ -49,12 +43,12 @@ def synthetic_case(index: int, framework: Framework, rng: random.Random) -> tupl
         f"kind: {kind}",
         f"elements: [{', '.join(refs)}]",
     ]
-    if kind == "practice" or rng.random() < 0.3:
+    if kind == PLACED_KIND or rng.random() < 0.3:
         lines.append(f"spectrum: {rng.choice(POSITIONS)}")
     if rng.random() < 0.7:
         lines.append(f"approach: {rng.choice(APPROACHES)}")
     lines.append(f"evidence: {rng.choice(EVIDENCE)}")
-    if kind == "practice":
+    if kind == PLACED_KIND:
         lines += [
             "trust:",
             f"  name: Synthetic Trust {index}",
@@ -72,11 +66,12 @@ def synthetic_case(index: int, framework: Framework, rng: random.Random) -> tupl
         "---",
         "",
     ]
-    for section in SECTIONS:
+    for section in HOUSE_STYLE.sections(kind):
         lines += [f"## {section}", ""]
         lines += [" ".join(_sentence(rng, rng.randint(8, 16)) for _ in range(5)), ""]
     first = elements[0]
-    lines[-1] += f" See [{first.id}](../framework/{first.slug}.md)."
+    question = first.questions[0]
+    lines += [f"- {_sentence(rng, 10)[:-1]}? See [{question.id}](../framework/{first.slug}.md#{question.anchor}).", ""]
     return case_id, "\n".join(lines) + "\n"
 
 

@@ -13,11 +13,12 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import yaml
 
-from atlas import model, sanitise
+from atlas import model, sanitise, schema
 from atlas.body import BodyChecker, invisible
 from atlas.load import (
     Document,
@@ -199,6 +200,13 @@ class Spec:
     example: str = ""
 
 
+def _specs(fields: tuple[schema.Field, ...], checks: Mapping[str, Check]) -> dict[str, Spec]:
+    """Specs in contract order: the check from here, whether it is required and its example from the contract."""
+    missing = [f.key for f in fields if f.key not in checks] + [k for k in checks if k not in {f.key for f in fields}]
+    assert not missing, f"the validator and the contract disagree about {missing}"
+    return {f.key: Spec(checks[f.key], required=f.needed, example=f.example) for f in fields}
+
+
 def check_mapping(specs: Mapping[str, Spec]) -> Check:
     """A check for a group of ``key: value`` lines: known keys, required keys, each value's check."""
 
@@ -378,25 +386,26 @@ def check_source_title(node: yaml.Node, field: str) -> Iterator[Issue]:
         yield line(node), field, f"must not contain ';' (the open data joins titles with it), not {value!r}; use ','"
 
 
-SOURCE_SPECS = {
-    "title": Spec(check_source_title, required=True, example='"Report title"'),
-    "author": Spec(check_text),
-    "publisher": Spec(check_text),
-    "date": Spec(check_source_date),
-    "url": Spec(check_url),
-}
-TRUST_SPECS = {
-    "name": Spec(check_text),
-    "schools": Spec(check_schools),
-    "phases": Spec(check_list(check_choice(model.PHASES), min_items=1, example="[primary, secondary]")),
-    "region": Spec(check_choice(model.REGIONS)),
-}
-
-
-WITHDRAWN_SPECS = {
-    "reason": Spec(check_text, required=True, example='"Merged into a fuller case."'),
-    "superseded_by": Spec(check_id),
-}
+SOURCE_SPECS = _specs(
+    schema.SOURCE_FIELDS,
+    {
+        "title": check_source_title,
+        "author": check_text,
+        "publisher": check_text,
+        "date": check_source_date,
+        "url": check_url,
+    },
+)
+TRUST_SPECS = _specs(
+    schema.TRUST_FIELDS,
+    {
+        "name": check_text,
+        "schools": check_schools,
+        "phases": check_list(check_choice(schema.PHASES.ids), min_items=1, example="[primary, secondary]"),
+        "region": check_choice(schema.REGIONS.ids),
+    },
+)
+WITHDRAWN_SPECS = _specs(schema.WITHDRAWN_FIELDS, {"reason": check_text, "superseded_by": check_id})
 
 
 def _check_source(node: yaml.Node, field: str) -> Iterator[Issue]:
@@ -409,33 +418,26 @@ def _check_source(node: yaml.Node, field: str) -> Iterator[Issue]:
 
 def case_specs(framework: Framework) -> dict[str, Spec]:
     """The case front-matter contract: every allowed key, in the order a template shows them."""
-    return {
-        "id": Spec(check_id, required=True, example="my-trust-curriculum-model"),
-        "title": Spec(_text_up_to(TITLE_MAX, one_line=True), required=True, example='"What the trust does"'),
-        "summary": Spec(_text_up_to(SUMMARY_MAX), required=True, example='"One or two sentences."'),
-        "kind": Spec(check_choice(model.KINDS), required=True, example="practice"),
-        "elements": Spec(
-            check_list(check_element_ref(framework), min_items=1, example="[1C, 3A.ii]"),
-            required=True,
-            example="[1C, 3A.ii]",
-        ),
-        "spectrum": Spec(check_choice(model.POSITIONS)),
-        "approach": Spec(check_choice(model.APPROACHES)),
-        "evidence": Spec(check_choice(model.EVIDENCE), required=True, example="own-account"),
-        "trust": Spec(check_mapping(TRUST_SPECS)),
-        "sources": Spec(
-            check_list(_check_source, min_items=1, example="[{title: ..., publisher: ...}]"),
-            required=True,
-            example="[{title: ..., publisher: ...}]",
-        ),
-        "years": Spec(check_years, example='"2017-2020"'),
-        "published": Spec(check_date, required=True, example="2026-01-31"),
-        "reviewed": Spec(check_date),
-        "contributor": Spec(check_text),
-        "tags": Spec(check_list(check_tag, example="[curriculum, send]")),
-        "aliases": Spec(check_list(check_id, example="[an-earlier-id]")),
-        "withdrawn": Spec(check_mapping(WITHDRAWN_SPECS)),
+    checks: dict[str, Check] = {
+        "id": check_id,
+        "title": _text_up_to(TITLE_MAX, one_line=True),
+        "summary": _text_up_to(SUMMARY_MAX),
+        "kind": check_choice(schema.KINDS.ids),
+        "elements": check_list(check_element_ref(framework), min_items=1, example="[1C, 3A.ii]"),
+        "spectrum": check_choice(schema.POSITION_IDS),
+        "approach": check_choice(schema.APPROACH_IDS),
+        "evidence": check_choice(schema.EVIDENCE.ids),
+        "trust": check_mapping(TRUST_SPECS),
+        "sources": check_list(_check_source, min_items=1, example="[{title: ..., publisher: ...}]"),
+        "years": check_years,
+        "published": check_date,
+        "reviewed": check_date,
+        "contributor": check_text,
+        "tags": check_list(check_tag, example="[curriculum, send]"),
+        "aliases": check_list(check_id, example="[an-earlier-id]"),
+        "withdrawn": check_mapping(WITHDRAWN_SPECS),
     }
+    return _specs(schema.CASE_FIELDS, checks)
 
 
 def _fields(doc: Document) -> dict[str, yaml.Node]:
@@ -468,11 +470,11 @@ def _check_cross_fields(
             f"rename the file to {ident}.md (ids are permanent addresses, so do not change the id lightly)",
         )
     kind = fields.get("kind")
-    if kind is not None and _scalar_value(kind) == "practice" and "spectrum" not in fields:
+    if kind is not None and _scalar_value(kind) == schema.PLACED_KIND and "spectrum" not in fields:
         yield (
             line(kind),
             "spectrum",
-            f"is required when kind is practice; add 'spectrum:' with one of {', '.join(model.POSITIONS)}",
+            f"is required when kind is practice; add 'spectrum:' with one of {', '.join(schema.POSITION_IDS)}",
         )
     published = parse_date(_scalar_value(fields["published"]) or "") if "published" in fields else None
     reviewed = parse_date(_scalar_value(fields["reviewed"]) or "") if "reviewed" in fields else None
@@ -506,7 +508,8 @@ def check_case(
     """
     issues = list((specs or check_mapping(case_specs(framework)))(doc.data, ""))
     issues += _check_cross_fields(doc, taken, today)
-    issues += body.check(doc.body, doc.body_line)
+    kind = _fields(doc).get("kind")
+    issues += body.check(doc.body, doc.body_line, _scalar_value(kind) if kind is not None else None)
     return sorted(Problem(doc.path, at, field, message) for at, field, message in issues)
 
 
@@ -610,6 +613,14 @@ def advise(doc: Document, case: Case, today: dt.date) -> Iterator[Problem]:
         )
 
 
+class CasesFound(NamedTuple):
+    """The cases that passed, every problem, and the warnings for the cases that passed."""
+
+    cases: tuple[Case, ...]
+    problems: list[Problem]
+    warnings: list[Problem]
+
+
 def body_checker(root: Path, framework: Framework) -> BodyChecker:
     """The body checks for the site in ``root``: its Markdown settings, its images and its pages."""
     generated = {"explore.md", "self-assessment.md", "data.md", "cases/index.md", "framework/index.md"}
@@ -658,12 +669,11 @@ def load_cases(
     paths: Iterable[Path],
     root: Path,
     framework: Framework,
-    advice: list[Problem] | None = None,
     today: dt.date | None = None,
-) -> tuple[tuple[Case, ...], list[Problem]]:
+) -> CasesFound:
     """Read, check and build every case; a case with any problem is left out and reported.
 
-    Pass a list as ``advice`` to collect warnings (see ``advise``) as of ``today``.
+    Warnings (see ``advise``) are worked out as of ``today``.
     """
     specs = check_mapping(case_specs(framework))
     body = body_checker(root, framework)
@@ -674,6 +684,7 @@ def load_cases(
 
     cases: list[Case] = []
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     first_seen: dict[str, Case] = {}
     docs: dict[str, Document] = {}
     for path in sorted(set(paths)):
@@ -686,8 +697,7 @@ def load_cases(
             continue
         case = case_from(doc, framework)
         docs[case.id] = doc
-        if advice is not None:
-            advice += advise(doc, case, today or dt.date.today())
+        warnings += advise(doc, case, today or dt.date.today())
         # Ids equal file names, so they can only clash when files come from different folders.
         if case.id in first_seen:
             other = first_seen[case.id]
@@ -699,7 +709,7 @@ def load_cases(
         first_seen[case.id] = case
         cases.append(case)
     problems += _check_addresses(cases, docs)
-    return tuple(sorted(cases, key=lambda c: c.id)), problems
+    return CasesFound(tuple(sorted(cases, key=lambda c: c.id)), problems, warnings)
 
 
 def _check_addresses(cases: list[Case], docs: dict[str, Document]) -> Iterator[Problem]:
@@ -928,22 +938,30 @@ def load_framework(folder: Path, root: Path) -> tuple[Framework | None, list[Pro
     )
 
 
-def load_atlas(
-    root: Path,
-    case_paths: Iterable[Path] | None = None,
-    advice: list[Problem] | None = None,
-    today: dt.date | None = None,
-) -> tuple[Atlas | None, list[Problem]]:
-    """Load and check the framework and cases under ``root``; the atlas is None if anything is wrong."""
+@dataclass(frozen=True)
+class Loaded:
+    """What loading found: the atlas (None if anything is wrong), the problems, and warnings that do not stop it."""
+
+    atlas: Atlas | None
+    """The framework and every case, when there are no problems."""
+    problems: list[Problem]
+    """Everything that stops a build, in file and line order."""
+    warnings: list[Problem]
+    """Advice for contributors, such as a review over two years old; never stops a build."""
+    passing: Atlas | None = None
+    """The framework and just the cases without problems, for a preview that shows the problems."""
+
+
+def load_atlas(root: Path, case_paths: Iterable[Path] | None = None, today: dt.date | None = None) -> Loaded:
+    """Load and check the framework and cases under ``root`` (or just ``case_paths``), as of ``today``."""
     framework, problems = load_framework(root / "framework", root)
     if framework is None:
-        return None, problems
+        return Loaded(None, problems, [])
     if case_paths is None:
         paths, problems = list_case_files(root / "cases", root)
     else:
         paths, problems = list(case_paths), []
-    cases, found = load_cases(paths, root, framework, advice, today)
-    problems += found
-    if problems:
-        return None, problems
-    return Atlas(framework, cases), []
+    found = load_cases(paths, root, framework, today)
+    problems += found.problems
+    passing = Atlas(framework, found.cases)
+    return Loaded(None if problems else passing, problems, found.warnings, passing)

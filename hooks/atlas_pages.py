@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
@@ -14,9 +15,12 @@ from mkdocs.structure.files import File
 
 from atlas.addresses import redirects
 from atlas.load import list_images
-from atlas.render import Options, fill_contributing, render_site
+from atlas.render import Options, fill_contributing, problems_page, render_site
 from atlas.sanitise import DOCS, body_allow_list, changes, page_changes
 from atlas.validate import load_atlas, summary
+
+# A mkdocs.* logger, so a preview shows warnings; INFO, so they never fail a --strict build.
+log = logging.getLogger("mkdocs.hooks.atlas")
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -24,20 +28,43 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 
+def _serving(config: MkDocsConfig) -> bool:
+    """Whether this is a ``mkdocs serve`` preview: serve sets the site's address to its own local one."""
+    host, port = config.dev_addr
+    return bool(config.site_url) and urlsplit(config.site_url).netloc == f"{host}:{port}"
+
+
 # Run before other plugins' on_files (redirects, search) so they see the generated pages.
 @event_priority(50)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the generated pages, data files and alias redirects; stop the build on any content problem."""
     root = Path(config.config_file_path).parent
-    atlas, problems = load_atlas(root)
+    loaded = load_atlas(root)
+    for warning in loaded.warnings:
+        log.info("%s:%s: warning: %s: %s", warning.path, warning.line, warning.field, warning.message)
+    serving = _serving(config)
+    atlas = loaded.atlas or (loaded.passing if serving else None)
     if atlas is None:
+        problems = loaded.problems
         raise PluginError("\n".join(map(str, problems)) + f"\n{summary(problems)}: fix them and build again")
+    pages = {}
+    if loaded.problems:
+        # A preview shows the problems on every page and keeps answering; a build has stopped above.
+        config.extra["atlas_problems"] = [str(p) for p in loaded.problems]
+        for problem in loaded.problems:
+            log.info("%s", problem)
+        for path in sorted({p.path for p in loaded.problems}):
+            if path.startswith("cases/") and path.endswith(".md") and "/" not in path[6:]:
+                listed = [str(p) for p in loaded.problems if p.path == path]
+                pages[path] = problems_page(path, listed)
     docs_to_root = posixpath.relpath(root.as_posix(), Path(config.docs_dir).as_posix())
     edit_template = None
     if config.repo_url and config.edit_uri:
         edit_template = urljoin(config.repo_url.rstrip("/") + "/", f"{config.edit_uri}{docs_to_root}/") + "{path}"
-    options = Options(edit_url_template=edit_template, site_url=config.site_url)
-    for path, text in render_site(atlas, options).items():
+    # A preview's own address is not the site's, so citations there stay relative.
+    options = Options(edit_url_template=edit_template, site_url=None if serving else config.site_url)
+    pages.update(render_site(atlas, options))
+    for path, text in pages.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} has the address of a generated page; move or rename it")
         generated = File.generated(config, path, content=text)

@@ -6,7 +6,6 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from atlas.model import Problem
 from atlas.validate import check_docs, load_atlas, summary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,8 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     paths = [p.resolve() for p in args.files] or None
-    advice: list[Problem] = []
-    atlas, problems = load_atlas(root, paths, advice, args.today)
+    loaded = load_atlas(root, paths, args.today)
+    atlas, problems, advice = loaded.atlas, loaded.problems, loaded.warnings
     # The hand-written pages are checked on a full run, as the build checks them.
     problems += check_docs(root) if paths is None else []
     for problem in problems:

@@ -19,7 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    atlas, problems = load_atlas(root)
+    loaded = load_atlas(root)
+    atlas, problems = loaded.atlas, loaded.problems
     if atlas is None:
         print("\n".join(map(str, problems)) + f"\n{summary(problems)}")
         return 1

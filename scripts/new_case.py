@@ -10,6 +10,7 @@ from pathlib import Path
 
 from atlas import model
 from atlas.scaffold import NewCase, case_text, parse_source, propose_id
+from atlas.schema import HOUSE_STYLE, PLACED_KIND
 from atlas.validate import ID_LENGTH, ID_RE, did_you_mean, load_atlas, load_framework, summary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         return None if answer else "this is required"
 
     missing = [name for name in ("title", "summary", "kind", "elements", "evidence") if getattr(args, name) is None]
-    if args.kind == "practice" and args.spectrum is None:
+    if args.kind == PLACED_KIND and args.spectrum is None:
         missing.append("spectrum")
     if not args.source:
         missing.append("source")
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     spectrum = args.spectrum
     if spectrum is None and interactive:
-        optional = kind != "practice"
+        optional = kind != PLACED_KIND
         label = f"Spectrum ({', '.join(model.POSITIONS)}{'; leave blank if it spans them' if optional else ''})"
         spectrum = ask(label, choice(model.POSITIONS, optional=optional)) or None
     approach = args.approach
@@ -145,13 +146,16 @@ def main(argv: list[str] | None = None) -> int:
     path = root / "cases" / f"{ident}.md"
     path.write_text(case_text(case), encoding="utf-8")
     print(f"wrote cases/{ident}.md")
-    _, problems = load_atlas(root, [path])
-    for problem in problems:
+    loaded = load_atlas(root, [path])
+    # A new draft's body is unwritten, so only problems in the details it was given are failures now.
+    details = [p for p in loaded.problems if p.field != "body"]
+    for problem in details:
         print(problem)
-    if problems:
-        print(f"{summary(problems)}: fix them in cases/{ident}.md, then run make check")
+    if details:
+        print(f"{summary(details)}: fix them in cases/{ident}.md, then run make check")
         return 1
-    print(f"no problems. Now write the five sections in cases/{ident}.md, then run make serve to see it.")
+    print(f"The details are fine. Now write the body of cases/{ident}.md under its five headings")
+    print(f"(at least {HOUSE_STYLE.min_words} words), run make check, then make serve to see it.")
     return 0
 
 

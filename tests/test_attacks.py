@@ -20,7 +20,7 @@ from tests.conftest import ROOT, valid_case
 from tests.test_build import copy_project, mkdocs_build
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-BODY = "\n## More\n\nA line of ordinary text first.\n\n{}\n"
+BODY = "\n### More\n\nA line of ordinary text first.\n\n{}\n"
 
 # Body text a case may not contain. Each becomes its own case file, named after its key.
 REFUSED_BODIES = {

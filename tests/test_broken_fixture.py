@@ -49,7 +49,7 @@ EXPECTED = [
     (14, "trust.size", "is not a known field; the fields are name, schools, phases, region"),
     (16, "sources[1]", "needs an author or a publisher (or both)"),
     (17, "sources[1].url", "must be a full web address starting with https:// or http://, not 'javascript:alert(1)'"),
-    (18, "sources[2].title", "is missing; add it, for example 'title: \"Report title\"'"),
+    (18, "sources[2].title", "is missing; add it, for example 'title: \"Title of the report\"'"),
     (19, "sources[2].date", "'2018-02-30' is not a real date (day is out of range for month)"),
     (20, "published", "'2025-13-45' is not a real date (month must be in 1..12)"),
     (
@@ -63,6 +63,16 @@ EXPECTED = [
         "the key 'evidence' appears twice (lines 8 and 23); YAML would silently keep only the last one, so remove one of them",
     ),
     (
+        25,
+        "body",
+        "has 9 words; a case needs at least 250, so say more about the context, what happened and what the evidence shows",
+    ),
+    (
+        25,
+        "body",
+        "has no '## Context' section; a practice case has these, in order: '## Context'; '## What they do'; '## Where it sits on the spectrum and why'; '## Evidence and impact'; '## Questions for your trust'",
+    ),
+    (
         26,
         "body",
         "has a level-1 heading '# A heading the build adds itself'; the title is shown for you, so start sections with '## '",
@@ -71,7 +81,7 @@ EXPECTED = [
 
 
 def test_every_problem_is_reported_in_line_order(framework: Framework) -> None:
-    cases, problems = load_cases([FIXTURE], ROOT, framework)
+    cases, problems, _ = load_cases([FIXTURE], ROOT, framework)
     assert cases == ()
     assert problems == [Problem(PATH, line, field, message) for line, field, message in EXPECTED]
 

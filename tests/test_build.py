@@ -15,7 +15,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from atlas.index import build_index
 from atlas.model import Atlas
-from tests.conftest import ROOT
+from tests.conftest import ROOT, VALID_CASE
 
 PROJECT_PARTS = ("mkdocs.yml", "docs", "cases", "framework", "hooks", "atlas", "overrides")
 
@@ -38,11 +38,7 @@ sources:
     date: 2026
 published: 2026-11-22
 ---
-
-## Context
-
-Written for the build test.
-"""
+""" + VALID_CASE.split("\n---\n", 1)[1]
 TWIN = "bdat-curriculum-choices-justified-locally"
 
 

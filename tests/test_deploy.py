@@ -29,7 +29,8 @@ def build(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> tupl
             patch.setenv(name, value)
         run = mkdocs_build(project, project / "site")
     assert run.returncode == 0, run.stderr
-    atlas, problems = load_atlas(project)
+    loaded = load_atlas(project)
+    atlas, problems = loaded.atlas, loaded.problems
     assert problems == [] and atlas is not None
     return project / "site", atlas, run.stderr
 

@@ -17,7 +17,7 @@ from atlas.validate import load_cases
 def synthetic(tmp_path_factory: pytest.TempPathFactory, framework: Framework) -> Atlas:
     root = tmp_path_factory.mktemp("synthetic")
     write_corpus(root / "cases", 400, framework, seed=7)
-    cases, problems = load_cases(sorted((root / "cases").glob("*.md")), root, framework)
+    cases, problems, _ = load_cases(sorted((root / "cases").glob("*.md")), root, framework)
     assert problems == []
     return Atlas(framework, cases)
 
@@ -38,5 +38,5 @@ def test_synthetic_corpora_are_valid_and_repeatable(tmp_path: Path, framework: F
     write_corpus(tmp_path / "b", 50, framework, seed=1)
     first = {p.name: p.read_text() for p in (tmp_path / "a").iterdir()}
     assert first == {p.name: p.read_text() for p in (tmp_path / "b").iterdir()}
-    cases, problems = load_cases(sorted((tmp_path / "a").glob("*.md")), tmp_path, framework)
+    cases, problems, _ = load_cases(sorted((tmp_path / "a").glob("*.md")), tmp_path, framework)
     assert (len(cases), problems) == (50, [])

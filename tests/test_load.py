@@ -18,7 +18,7 @@ def problems_for(raw: bytes, tmp_path: Path, framework: Framework) -> list[str]:
     (tmp_path / "cases").mkdir(exist_ok=True)
     path = tmp_path / "cases" / "example-case.md"
     path.write_bytes(raw)
-    cases, problems = load_cases([path], tmp_path, framework)
+    cases, problems, _ = load_cases([path], tmp_path, framework)
     assert not (cases and problems)
     return [str(p) for p in problems]
 
@@ -168,7 +168,7 @@ def test_anything_in_cases_that_is_not_a_case_file_is_reported(tmp_path: Path, f
 def test_an_unreadable_file_is_a_problem(tmp_path: Path, framework: Framework) -> None:
     (tmp_path / "cases").mkdir()
     gone = tmp_path / "cases" / "gone.md"
-    _, problems = load_cases([gone], tmp_path, framework)
+    _, problems, _ = load_cases([gone], tmp_path, framework)
     assert [str(p) for p in problems] == ["cases/gone.md:1: file: cannot be read (No such file or directory)"]
 
 
@@ -176,7 +176,7 @@ def test_the_same_file_twice_is_checked_once(tmp_path: Path, framework: Framewor
     (tmp_path / "cases").mkdir()
     path = tmp_path / "cases" / "example-case.md"
     path.write_text(valid_case(), encoding="utf-8")
-    cases, problems = load_cases([path, path], tmp_path, framework)
+    cases, problems, _ = load_cases([path, path], tmp_path, framework)
     assert (len(cases), problems) == (1, [])
 
 
@@ -185,16 +185,21 @@ def test_the_same_id_in_two_folders_is_a_problem(tmp_path: Path, framework: Fram
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "example-case.md").write_text(valid_case(), encoding="utf-8")
     paths = [tmp_path / "cases" / "example-case.md", tmp_path / "more" / "example-case.md"]
-    cases, problems = load_cases(paths, tmp_path, framework)
+    cases, problems, _ = load_cases(paths, tmp_path, framework)
     assert [c.path for c in cases] == ["cases/example-case.md"]
     assert [str(p) for p in problems] == [
         "more/example-case.md:2: id: 'example-case' is already the id of cases/example-case.md; ids must be unique"
     ]
 
 
-def test_the_template_is_a_valid_case(check_text: CheckText) -> None:
+def test_the_template_is_valid_but_its_unfilled_body_is_not_a_case(check_text: CheckText) -> None:
+    # Every field of the template passes; make check still refuses it until the body is written,
+    # as the pull-request check would.
     template = (ROOT / "atlas" / "templates" / "case.md").read_text(encoding="utf-8")
-    assert check_text(template, name="your-case-id") == []
+    assert [str(p) for p in check_text(template, name="your-case-id")] == [
+        "cases/your-case-id.md:28: body: has 115 words; a case needs at least 250, so say more about the context, "
+        "what happened and what the evidence shows"
+    ]
 
 
 def test_a_copied_case_with_its_id_unchanged_gets_a_one_line_fix(tmp_path: Path, framework: Framework) -> None:
@@ -202,7 +207,7 @@ def test_a_copied_case_with_its_id_unchanged_gets_a_one_line_fix(tmp_path: Path,
     cases.mkdir()
     (cases / "example-case.md").write_text(valid_case(), encoding="utf-8")
     (cases / "my-new-case.md").write_text(valid_case(), encoding="utf-8")
-    _, problems = load_cases(sorted(cases.glob("*.md")), tmp_path, framework)
+    _, problems, _ = load_cases(sorted(cases.glob("*.md")), tmp_path, framework)
     assert [str(p) for p in problems] == [
         "cases/my-new-case.md:2: id: 'example-case' is already the id of cases/example-case.md; "
         "change it to 'my-new-case' to match this file's name"

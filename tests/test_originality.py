@@ -25,9 +25,9 @@ def seed_runs() -> set[tuple[str, ...]]:
 
 @pytest.fixture(scope="module")
 def atlas() -> Atlas:
-    loaded, problems = load_atlas(ROOT)
-    assert loaded is not None, problems
-    return loaded
+    loaded = load_atlas(ROOT)
+    assert loaded.atlas is not None, loaded.problems
+    return loaded.atlas
 
 
 def allowed_names(atlas: Atlas) -> set[str]:

@@ -24,7 +24,8 @@ OPTIONS = Options(edit_url_template="https://example.org/repo/edit/main/{path}")
 
 @pytest.fixture(scope="module")
 def mini() -> Atlas:
-    atlas, problems = load_atlas(MINI)
+    loaded = load_atlas(MINI)
+    atlas, problems = loaded.atlas, loaded.problems
     assert problems == []
     assert atlas is not None
     return atlas

@@ -1,0 +1,25 @@
+"""Markup from templates: Jinja2 with autoescaping, so no value reaches HTML or XML unescaped."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+
+@cache
+def _environment() -> Environment:
+    # Cached per process because it holds only the templates shipped with the package, never content.
+    return Environment(
+        loader=PackageLoader("atlas", "templates"),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        keep_trailing_newline=False,
+    )
+
+
+def render(name: str, **context: Any) -> str:
+    """A template rendered with ``context``, as one line: Markdown reads an HTML block up to a blank line."""
+    text = _environment().get_template(name).render(**context)
+    return "".join(line.strip() for line in text.splitlines())

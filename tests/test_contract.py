@@ -1,0 +1,128 @@
+"""The case contract is declared once: everything that restates it is generated from it or checked against it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import frontmatter
+import pytest
+
+from atlas import schema
+from atlas.export import CASE_FIELDS, CSV_COLUMNS, case_records, cases_csv
+from atlas.index import build_index
+from atlas.render import fill_contributing, render_site
+from atlas.validate import case_specs, load_atlas
+from tests.conftest import ROOT, valid_case
+from tests.test_build import copy_project
+
+CODE = [*(ROOT / "atlas").rglob("*.py"), *(ROOT / "hooks").glob("*.py"), *(ROOT / "scripts").glob("*.py")]
+CODE += [*(ROOT / "docs" / "assets").glob("*.js")]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [*schema.KINDS.ids, *schema.EVIDENCE.ids, *schema.PHASES.ids, *schema.REGIONS.ids, *schema.POSITION_IDS,
+     *schema.APPROACH_IDS],
+)  # fmt: skip
+def test_each_vocabulary_value_is_written_once_in_the_code(value: str) -> None:
+    quoted = re.compile(rf"[\"']{re.escape(value)}[\"']")
+    holders = [p.relative_to(ROOT).as_posix() for p in CODE if quoted.search(p.read_text(encoding="utf-8"))]
+    assert holders == ["atlas/schema.py"]
+
+
+def test_the_validator_checks_exactly_the_contract_fields(framework: object) -> None:
+    from atlas.validate import load_framework
+
+    fw, _ = load_framework(ROOT / "framework", ROOT)
+    assert fw is not None
+    assert list(case_specs(fw)) == [f.key for f in schema.CASE_FIELDS]
+
+
+def test_the_template_follows_the_contract() -> None:
+    template = frontmatter.loads((ROOT / "atlas" / "templates" / "case.md").read_text(encoding="utf-8"))
+    keys = list(template.metadata)
+    order = [f.key for f in schema.CASE_FIELDS]
+    assert keys == [k for k in order if k in keys], "the template's keys are out of the contract's order"
+    assert {f.key for f in schema.CASE_FIELDS if f.needed} <= set(keys)
+    assert set(keys) <= set(order)
+
+
+def test_the_contributing_page_lists_every_field_and_label() -> None:
+    page = fill_contributing((ROOT / "docs" / "contributing" / "index.md").read_text(encoding="utf-8"))
+    for f in schema.CASE_FIELDS:
+        assert f"| `{f.key}` | {f.required} |" in page
+    for term in schema.EVIDENCE.terms:
+        assert f"| `{term.id}` | {term.name}" in page
+    for name in schema.HOUSE_STYLE.sections("practice"):
+        assert f"`## {name}`" in page
+    assert "<!-- atlas:" not in page
+
+
+def test_every_open_data_field_has_a_csv_column() -> None:
+    for key in CASE_FIELDS:
+        assert any(column == key or column.startswith(key.rstrip("s") + "_") for column in CSV_COLUMNS), key
+
+
+def test_python_frontmatter_reads_every_case_as_the_loader_does() -> None:
+    loaded = load_atlas(ROOT)
+    assert loaded.atlas is not None, loaded.problems
+    for case in loaded.atlas.cases:
+        post = frontmatter.loads((ROOT / case.path).read_text(encoding="utf-8"))
+        assert post["id"] == case.id
+        assert " ".join(str(post["title"]).split()) == case.title
+        assert post["kind"] == case.kind and post["evidence"] == case.evidence
+        assert post.get("spectrum") == case.spectrum and post.get("approach") == case.approach
+        assert post.content.strip() == case.body.strip()
+
+
+def test_a_new_plain_field_reaches_the_case_page_and_the_open_data() -> None:
+    loaded = load_atlas(ROOT)
+    assert loaded.atlas is not None
+    case = next(c for c in loaded.atlas.live if c.years)
+    pages = render_site(loaded.atlas)
+    assert f"- **Years:** {case.years}" in pages[f"cases/{case.id}.md"]
+    rows = list(csv.DictReader(io.StringIO(cases_csv(case_records(loaded.atlas, build_index(loaded.atlas))))))
+    assert next(r for r in rows if r["id"] == case.id)["years"] == case.years
+
+
+def make_check(project: Path, *files: str) -> tuple[int, str]:
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check.py"), "--root", str(project), *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return run.returncode, run.stdout
+
+
+BODY = valid_case("a-contract-case").split("---\n", 2)[2]
+HEAD = valid_case("a-contract-case")[: -len(BODY)]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "template",
+            (ROOT / "atlas" / "templates" / "case.md").read_text(encoding="utf-8").replace("your-case-id", "a-contract-case"),
+            "a case needs at least 250",
+        ),
+        ("renamed-heading", HEAD + BODY.replace("## What they do", "## What we did"), "has '## What we did' where '## What they do' belongs"),
+        ("ninety-nine-words", HEAD + "## Context\n\n" + "word " * 68 + "\n\n## What they do\n\nx\n\n## Where it sits on the spectrum and why\n\nx\n\n## Evidence and impact\n\nx\n\n## Questions for your trust\n\n- Why? See [1C.ii](../framework/1c.md#1c-ii).\n", "has 99 words"),
+        ("unlinked-question", HEAD + BODY.replace(" See [4A.i](../framework/4a.md#4a-i).", ""), "does not link to a framework question"),
+    ],
+)  # fmt: skip
+def test_what_the_corpus_tests_refuse_make_check_refuses_first(
+    name: str, text: str, message: str, tmp_path: Path
+) -> None:
+    project = copy_project(tmp_path / "project")
+    path = project / "cases" / "a-contract-case.md"
+    path.write_text(text, encoding="utf-8")
+    status, output = make_check(project, str(path))
+    assert status == 1
+    assert message in output, output
