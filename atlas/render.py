@@ -14,19 +14,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
-from urllib.parse import quote
 
 from atlas import explore, export, sanitise, schema, templating
+from atlas.coverage import MIN_CASES, coverage
 from atlas.index import Index, build_index
-from atlas.model import PUBLISHER_NAME, Atlas, Case, Element, Framework, Label, Question, Source, one_line
+from atlas.model import PUBLISHER_NAME, Atlas, Case, Element, Framework, Label, Question, one_line
 
 UNPLACED = "Not placed on the spectrum"
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-# Parentheses, spaces and angle brackets are percent-encoded so a URL cannot end its Markdown link early.
-URL_SAFE = ":/?#@!$&'*+,;=%~[]"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 
 
@@ -176,7 +174,7 @@ def _question(q: Question, index: Index, options: Options) -> str:
 
 
 def element_page(fw: Framework, element: Element, index: Index, options: Options) -> str:
-    """``framework/<id>.md``: the element, its questions with anchors, its cases by position."""
+    """``framework/<id>.md``: the element, its cases by position first, then its questions with anchors."""
     heading = next(h for h in fw.headings if h.number == element.heading)
     out = [front_matter(element_title(element), element.summary)]
     out.append(f"# {plain(element_title(element))}\n\n")
@@ -185,19 +183,15 @@ def element_page(fw: Framework, element: Element, index: Index, options: Options
         f"Themes: {'; '.join(plain(t) for t in element.themes)}.\n\n{plain(element.summary)}\n\n"
     )
     out.append(cite("element", element_title(element), options, element.address, "./"))
-    for stage, name in ((t.id, t.name) for t in schema.STAGES.terms):
-        questions = [q for q in element.questions if q.stage == stage]
-        if questions:
-            out.append(f"## {name} {{#{element.slug}-{stage}}}\n\n")
-            out.extend(_question(q, index, options) for q in questions)
+    # The cases come before the questions, so a reader on a phone reaches them in the first screens.
     cases = index.by_element.get(element.id, ())
     out.append("## Cases {#cases}\n\n")
     if not cases:
-        out.append("No case is tagged to this element yet.\n\n")
+        out.append("No case is tagged to this element yet. See [cases wanted](../wanted.md).\n\n")
     else:
         out.append(
-            f"{_count(len(cases), 'case is', 'cases are')} tagged to {element.id}, "
-            "grouped by where each sits on the spectrum.\n\n"
+            f"{_count(len(cases), 'case is', 'cases are')} tagged to {element.id}, grouped by where each sits "
+            f"on the spectrum. The questions come after them, each with the cases that cite it.\n\n"
         )
         groups: list[tuple[str | None, str]] = [(p.id, p.name) for p in fw.positions] + [(None, UNPLACED)]
         for position, name in groups:
@@ -205,6 +199,11 @@ def element_page(fw: Framework, element: Element, index: Index, options: Options
             if members:
                 out.append(f"### {plain(name)} {{#cases-{position or 'unplaced'}}}\n\n")
                 out.append(_case_list(members, "../cases/") + "\n")
+    for stage, name in ((t.id, t.name) for t in schema.STAGES.terms):
+        questions = [q for q in element.questions if q.stage == stage]
+        if questions:
+            out.append(f"## {name} {{#{element.slug}-{stage}}}\n\n")
+            out.extend(_question(q, index, options) for q in questions)
     out.append(f"## Source {{#source}}\n\n{plain(fw.credit)}\n")
     return "".join(out)
 
@@ -279,25 +278,35 @@ def approach_index_page(fw: Framework, index: Index) -> str:
 
 
 def cases_page(fw: Framework, index: Index) -> str:
-    """``cases/index.md``: every case in one table."""
+    """``cases/index.md``: every case in one table, which stacks into cards on a phone."""
     out = [front_matter("All cases", "Every case study in the MAT Practice Atlas in one table.", searchable=False)]
     out.append(
         f"# All cases\n\n{_count(len(index.cases), 'case')}, in order of title. Use search, or browse by "
         "[element](../framework/index.md) or [spectrum position](../spectrum/index.md).\n\n"
     )
-    out.append(
-        "| Case | Kind | Elements | Spectrum | Evidence | Trust | Published |\n"
-        "| --- | --- | --- | --- | --- | --- | --- |\n"
-    )
-    for c in index.cases:
-        elements = ", ".join(f"[{e}](../framework/{e.lower()}.md)" for e in c.elements)
-        spectrum = f"[{fw_name(fw.positions, c.spectrum)}](../spectrum/{c.spectrum}.md)" if c.spectrum else "–"
-        trust = plain(c.trust.name) if c.trust and c.trust.name else "–"
-        out.append(
-            f"| [{plain(c.title)}]({c.id}.md) | {schema.KINDS.name(c.kind)} | {elements} | {spectrum} | "
-            f"{schema.EVIDENCE.name(c.evidence)} | {trust} | {c.published.isoformat()} |\n"
-        )
+    rows = [
+        {
+            "href": f"{c.id}/",
+            "title": c.title,
+            "kind": schema.KINDS.name(c.kind),
+            "elements": [{"id": e, "href": f"../framework/{e.lower()}/"} for e in c.elements],
+            "spectrum": {"name": fw_label(fw.positions, c.spectrum), "href": f"../spectrum/{c.spectrum}/"}
+            if c.spectrum
+            else None,
+            "evidence": schema.EVIDENCE.name(c.evidence),
+            "trust": c.trust.name if c.trust else None,
+            "published": c.published.isoformat(),
+        }
+        for c in index.cases
+    ]
+    columns = ("Case", "Kind", "Elements", "Spectrum", "Evidence", "Trust", "Published")
+    out.append(templating.render("case_table.html", columns=columns, rows=rows) + "\n")
     return "".join(out)
+
+
+def fw_label(labels: tuple[Label, ...], label_id: str) -> str:
+    """The display name of a position or approach, as plain text."""
+    return next(label.name for label in labels if label.id == label_id)
 
 
 def fw_name(labels: tuple[Label, ...], label_id: str) -> str:
@@ -331,15 +340,6 @@ def _trust_line(case: Case) -> str | None:
     if t.region:
         parts.append(schema.REGIONS.name(t.region))
     return "; ".join(parts) or None
-
-
-def _source_item(n: int, s: Source) -> str:
-    who = "; ".join(plain(x) for x in (s.author, s.publisher) if x)
-    title = f"*{plain(s.title)}*"
-    if s.url:
-        title = f"[{title}]({quote(s.url, safe=URL_SAFE)})"
-    when = f" ({source_date(s.date)})" if s.date else ""
-    return f"{n}. {title}. {who}{when}.\n"
 
 
 def _case_dates(case: Case) -> str:
@@ -392,13 +392,31 @@ def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
     # The markers let the hook hold the contributor's own text to a stricter allow-list.
     out.append(f"{sanitise.BODY_START}\n\n{case.body.rstrip()}\n\n{sanitise.BODY_END}\n\n")
     out.append("## Sources {#sources}\n\n")
-    out.extend(_source_item(i, s) for i, s in enumerate(case.sources, start=1))
+    sources = [
+        {
+            "title": src.title,
+            "url": src.url,
+            "who": "; ".join(x for x in (src.author, src.publisher) if x),
+            "when": source_date(src.date) if src.date else None,
+        }
+        for src in case.sources
+    ]
+    out.append(templating.render("sources.html", sources=sources) + "\n\n")
     related = index.related.get(case.id, ())
     if related:
-        out.append("\n## Related cases {#related}\n\n")
-        for other in related:
-            shared = [e for e in case.elements if e in other.elements]
-            out.append(_case_item(other, "").rstrip() + f" Shares {_join(shared)}.\n")
+        # Titles and labels only, and kept out of the search index: the cases themselves are indexed.
+        out.append("## Related cases {#related}\n\n")
+        items = [
+            {
+                "href": f"../{other.id}/",
+                "title": other.title,
+                "kind": schema.KINDS.name(other.kind),
+                "evidence": schema.EVIDENCE.name(other.evidence).lower(),
+                "shared": _join([e for e in case.elements if e in other.elements]),
+            }
+            for other in related
+        ]
+        out.append(templating.render("related.html", items=items) + "\n")
     dates = [f"Published {long_date(case.published)}."]
     if case.reviewed:
         dates.append(f"Last reviewed {long_date(case.reviewed)}.")
@@ -416,6 +434,7 @@ TEMPLATE_MARKER = "<!-- atlas:case-template -->"
 FIELDS_MARKER = "<!-- atlas:field-table -->"
 EVIDENCE_MARKER = "<!-- atlas:evidence-table -->"
 SECTIONS_MARKER = "<!-- atlas:body-sections -->"
+EVIDENCE_BASE_MARKER = "<!-- atlas:evidence-base -->"
 
 
 def case_template() -> str:
@@ -462,6 +481,76 @@ def problems_page(path: str, problems: list[str]) -> str:
     out.append(f"# Problems in {plain(path)}\n\nFix these in `{path}`, save, and this page will show the case:\n\n")
     out.extend(f"- {plain(p)}\n" for p in problems)
     return "".join(out)
+
+
+def _make_new(flags: str) -> str:
+    return f'`make new ARGS="{flags}"`'
+
+
+def wanted_page(atlas: Atlas) -> str:
+    """``wanted.md``: where the atlas most needs cases, from the corpus itself, with a way to start each."""
+    fw = atlas.framework
+    report = coverage(atlas)
+    out = [front_matter("Cases wanted", "Where the atlas most needs cases from trusts and networks.", False)]
+    out.append(
+        "# Cases wanted\n\nThe atlas is only as useful as its cases. These lists come from the cases themselves "
+        f"and shrink as cases are added. Each element, spectrum position and approach should have at least "
+        f"{MIN_CASES} cases, and every question at least one. If your trust or network has a story that fits, "
+        "see [how to contribute](contributing/index.md); the command beside each gap starts a case with it "
+        "filled in.\n\n"
+    )
+    questions = {q.id: q for e in fw.elements for q in e.questions}
+    fewest = min(report.questions.values(), default=0)
+    out.append("## Questions {#questions}\n\n")
+    wanted = [q for q, n in report.questions.items() if n == fewest]
+    what = "no case cites them yet" if fewest == 0 else f"each has only {_count(fewest, 'case')}"
+    out.append(f"{_count(len(wanted), 'question')}: {what}.\n\n| Question | Start a case |\n| --- | --- |\n")
+    for q_id in wanted:
+        q = questions[q_id]
+        out.append(
+            f"| [{q.id}](framework/{q.element.lower()}.md#{q.anchor}) {plain(q.text)} | "
+            f"{_make_new(f'--elements {q.id}')} |\n"
+        )
+    rows = sorted(report.elements.items(), key=lambda item: (item[1], fw.elements.index(fw.element(item[0]))))
+    short = [(e, n) for e, n in rows if n < MIN_CASES] or rows[:5]
+    out.append(f"\n## Elements {{#elements}}\n\nThe {_count(len(short), 'element')} with the fewest cases.\n\n")
+    out.append("| Element | Cases | Start a case |\n| --- | ---: | --- |\n")
+    for e_id, n in short:
+        e = fw.element(e_id)
+        out.append(
+            f"| [{plain(element_title(e))}](framework/{e.slug}.md) | {n} | {_make_new(f'--elements {e.id}')} |\n"
+        )
+    out.append("\n## Spectrum positions and approaches {#spectrum}\n\n| Tag | Cases | Start a case |\n")
+    out.append("| --- | ---: | --- |\n")
+    for label, n, flag in sorted(
+        [(p, report.positions[p.id], f"--kind {schema.PLACED_KIND} --spectrum {p.id}") for p in fw.positions]
+        + [(a, report.approaches[a.id], f"--approach {a.id}") for a in fw.approaches],
+        key=lambda row: row[1],
+    ):
+        folder = "spectrum" if label in fw.positions else "approach"
+        out.append(f"| [{plain(label.name)}]({folder}/{label.id}.md) | {n} | {_make_new(flag)} |\n")
+    out.append("\n## Evidence {#evidence}\n\nStronger evidence is always welcome: an inspection report, a survey, an ")
+    out.append("independent study or an evaluation with a comparison group.\n\n| Evidence | Cases |\n| --- | ---: |\n")
+    for term_id, n in sorted(report.evidence.items(), key=lambda item: item[1]):
+        term = schema.EVIDENCE.term(term_id)
+        out.append(f"| {plain(term.name)}: {plain(term.definition)} | {n} |\n")
+    return "".join(out)
+
+
+def evidence_base(atlas: Atlas) -> str:
+    """A paragraph for the home page: how many cases, from how many sources, over which years, and how to weigh them."""
+    report = coverage(atlas)
+    n = len(atlas.live)
+    span = f", dated {report.years[0]} to {report.years[1]}" if report.years else ""
+    counts = [(schema.EVIDENCE.term(k), v) for k, v in report.evidence.items() if v]
+    by_label = _join(f"{v} {t.name.lower()}" for t, v in sorted(counts, key=lambda tv: -tv[1]))
+    return (
+        f"The atlas holds **{_count(n, 'case')}**, drawn from the work of **{len(report.publishers)} publishers "
+        f"and authors**{span}. By the evidence they rest on: {by_label}. A trust's own account tells you what it "
+        "does and why, not whether it works better than something else; research and inspection look from "
+        "outside, and only an evaluation with a comparison group tests impact. Each case says which it is. "
+        "See [cases wanted](wanted.md) for the gaps."
+    )
 
 
 def open_data_page() -> str:
@@ -543,6 +632,7 @@ def render_site(atlas: Atlas, options: Options | None = None) -> dict[str, str]:
         "data.md": open_data_page(),
         "explore.md": explore_page(fw, index),
         "self-assessment.md": self_assessment_page(fw),
+        "wanted.md": wanted_page(atlas),
         **export.data_files(atlas, index, options.site_url),
     }
     for e in fw.elements:

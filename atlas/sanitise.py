@@ -53,7 +53,7 @@ BODY_CLASSES: Mapping[str, frozenset[str]] = {
 }
 
 # The generated parts of a page add the atlas's own components; never the theme's (``md-*``).
-PAGE_TAGS = BODY_TAGS | {"button"}
+PAGE_TAGS = BODY_TAGS | {"button", "section"}
 PAGE_ATTRIBUTES: Mapping[str, frozenset[str]] = {
     **BODY_ATTRIBUTES,
     "span": frozenset({"data-href"}),
@@ -63,8 +63,10 @@ PAGE_ATTRIBUTES: Mapping[str, frozenset[str]] = {
 PAGE_CLASSES: Mapping[str, frozenset[str]] = {
     **BODY_CLASSES,
     "p": BODY_CLASSES["p"] | {"atlas-cite"},
-    "span": BODY_CLASSES["span"] | {"atlas-address"},
+    "span": BODY_CLASSES["span"] | {"atlas-address", "atlas-labels"},
     "button": frozenset({"atlas-copy"}),
+    "ol": frozenset({"atlas-sources"}),
+    "section": frozenset({"atlas-related"}),
 }
 
 # Hand-written pages in docs/ are reviewed by maintainers, so they may use the theme's classes and a

@@ -15,7 +15,7 @@ from mkdocs.structure.files import File
 
 from atlas.addresses import redirects
 from atlas.load import list_images
-from atlas.render import Options, fill_contributing, problems_page, render_site
+from atlas.render import EVIDENCE_BASE_MARKER, Options, evidence_base, fill_contributing, problems_page, render_site
 from atlas.sanitise import DOCS, body_allow_list, changes, page_changes
 from atlas.validate import load_atlas, summary
 
@@ -64,6 +64,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # A preview's own address is not the site's, so citations there stay relative.
     options = Options(edit_url_template=edit_template, site_url=None if serving else config.site_url)
     pages.update(render_site(atlas, options))
+    # Kept on this build's own config, for the home page's summary of the evidence (see on_page_markdown).
+    config.extra["atlas_evidence_base"] = evidence_base(atlas)
     for path, text in pages.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} has the address of a generated page; move or rename it")
@@ -89,6 +91,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     """
     if page.file.src_uri == "contributing/index.md":
         return fill_contributing(markdown)
+    if page.file.src_uri == "index.md":
+        return markdown.replace(EVIDENCE_BASE_MARKER, config.extra.get("atlas_evidence_base", ""))
     if page.file.generated_by is not None:
         for key in ("title", "description"):
             if isinstance(page.meta.get(key), str):
