@@ -19,10 +19,10 @@ serve: $(STAMP)  ## Serve the site at http://127.0.0.1:8000, rebuilding on edits
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
 build: $(STAMP)  ## Build the site into site/, failing on any problem or warning
-	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(BIN)/mkdocs build --strict
+	@SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(BIN)/mkdocs build --strict
 
 check: $(STAMP)  ## Check the case files (all, or FILES="cases/a.md cases/b.md")
-	$(BIN)/python scripts/check.py $(FILES)
+	@$(BIN)/python scripts/check.py $(FILES)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -38,9 +38,9 @@ clean:
 	rm -rf $(VENV) site
 
 new: $(STAMP)  ## Start a new case: asks for its details (or ARGS="--title ... --no-input"), writes cases/<id>.md
-	$(BIN)/python scripts/new_case.py $(ARGS)
+	@$(BIN)/python scripts/new_case.py $(ARGS)
 
-bench: $(STAMP)  ## Build synthetic corpora of 100, 1,000 and 10,000 cases and check the budgets (QUICK=1: a one-minute check)
+bench: $(STAMP)  ## Time the atlas against a bare Material site of the same cases at 1,000 and 10,000 cases, and check the budgets (QUICK=1: 100 and 400)
 	$(BIN)/python scripts/bench.py $(if $(QUICK),--quick,)
 
 ledger: $(STAMP)  ## Add the site's new addresses to addresses.txt (after review: every line is a promise)

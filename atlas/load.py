@@ -282,6 +282,19 @@ def parse_yaml(text: str, rel: str, first_line: int = 1) -> tuple[yaml.Node | No
         # An error found at the end of the text belongs to its last line, not the fence after it.
         at = min(int(mark.line) + 1, last_line) if mark is not None else first_line
         what = err.problem or err.context or "unreadable YAML"
+        # A value such as 'title: Reading: a trust's approach' reads as a second key; say which value to quote.
+        source_line = padded.split("\n")[at - 1]
+        colon = re.fullmatch(r"\s*(?:-\s+)*([^\s:#'\"][^:]*?):\s+(\S.*?:\s.*?)\s*", source_line)
+        if "mapping values are not allowed" in what and colon is not None:
+            key, value = colon[1], colon[2]
+            plain = '"' not in value and "\\" not in value
+            quoted = f'"{value}"' if plain else "'" + value.replace("'", "''") + "'"
+            return _unreadable(
+                rel,
+                at,
+                f"the value of {key!r} contains ': ', so YAML reads it as another key",
+                f"put the whole value in quotes: {key}: {quoted}",
+            )
         return _unreadable(
             rel, at, f"the YAML cannot be read ({what})", "check the colons, quotes and indentation on this line"
         )

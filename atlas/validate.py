@@ -250,11 +250,33 @@ def check_tag(node: yaml.Node, field: str) -> Iterator[Issue]:
 
 def check_date(node: yaml.Node, field: str) -> Iterator[Issue]:
     """A real calendar date written YYYY-MM-DD."""
+
+    def meant(written: str) -> str:
+        """' (did you mean 2026-11-23?)' for a date written in another order, or '' when none is meant."""
+        year_first = re.fullmatch(r"([0-9]{4})([/.-])([0-9]{1,2})\2([0-9]{1,2})", written)
+        day_first = re.fullmatch(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})", written)
+        if year_first:
+            year, month, day = int(year_first[1]), int(year_first[3]), int(year_first[4])
+        elif day_first:
+            first, second, year = int(day_first[1]), int(day_first[3]), int(day_first[4])
+            # Only a second number over 12 makes it month first (US order). Otherwise it is read day
+            # first, the British order, and when both readings are real dates the date is spelled out.
+            day, month = (second, first) if second > 12 >= first else (first, second)
+        else:
+            return ""
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            return ""
+        guessed = day_first is not None and day <= 12 and month <= 12 and day != month
+        words = f", {date.day} {date:%B %Y}" if guessed else ""
+        return f" (did you mean {date.isoformat()}{words}?)"
+
     value = _scalar_value(node)
     if value is None or node.tag not in (STR, "tag:yaml.org,2002:timestamp"):
         yield line(node), field, f"must be a date written YYYY-MM-DD, not {_describe(node)}"
     elif not DATE_RE.fullmatch(value):
-        yield line(node), field, f"must be a date written YYYY-MM-DD, not {value!r}"
+        yield line(node), field, f"must be a date written YYYY-MM-DD, not {value!r}{meant(value)}"
     else:
         try:
             dt.date.fromisoformat(value)
