@@ -325,3 +325,18 @@ def test_no_serious_accessibility_problems(
                     targets = [node["target"] for node in v["nodes"][:3]]
                     serious.append(f"/{path}: {v['id']}: {v['help']} ({len(v['nodes'])} nodes, {targets})")
     assert serious == []
+
+
+def test_every_element_page_shows_a_case_within_two_phone_screens(
+    browser: Browser, base_url: str, built: tuple[Path, Atlas]
+) -> None:
+    # Two screens of a 390 x 844 phone, less the header: the bound is 1,700 px from the top.
+    _, atlas = built
+    with opened(browser, base_url, viewport=PHONE) as page:
+        for element in atlas.framework.elements:
+            page.goto(f"{base_url}framework/{element.slug}/")
+            top = page.evaluate(
+                '() => { const a = document.querySelector(\'article a[href*="/cases/"], article a[href^="../../cases/"]\');'
+                " return a ? a.getBoundingClientRect().top + window.scrollY : null; }"
+            )
+            assert top is not None and top <= 1700, (element.id, top)
