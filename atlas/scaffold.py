@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from atlas.model import Source
-from atlas.schema import HOUSE_STYLE
-from atlas.validate import ID_LENGTH
+from atlas.model import Source, Trust
+from atlas.schema import CASE_FIELDS, HOUSE_STYLE, TRUST_FIELDS
+from atlas.validate import ID_LENGTH, Check
 
 PROMPTS = {
     "Context": "Who is involved, how large the trust or network is, and what problem it faced.",
@@ -46,6 +46,8 @@ class NewCase:
     approach: str | None = None
     contributor: str | None = None
     tags: tuple[str, ...] = field(default=())
+    trust: Trust | None = None
+    years: int | str | None = None
 
 
 def propose_id(title: str) -> str:
@@ -69,29 +71,77 @@ def parse_source(text: str) -> Source:
     return Source(title=title or "", publisher=who, date=date, url=url)
 
 
+def _dump(meta: dict[str, object]) -> str:
+    return yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+
+
+# The contract writes a list field's example as a flow list, such as "[1C.ii, 3A]".
+LIST_KEYS = frozenset(f.key for f in (*CASE_FIELDS, *TRUST_FIELDS) if f.example.startswith("["))
+# A number of schools, or a single year, is written as a number, as the template shows it.
+NUMBER_KEYS = frozenset({"schools", "years"})
+
+
+def written_value(key: str, answer: str) -> str | int | list[str]:
+    """The value the scaffolder writes for a typed answer: a list from commas, a number where one is meant."""
+    answer = answer.strip()
+    # Contract examples are shown as YAML, in quotes; someone copying that style means the words inside.
+    if len(answer) >= 2 and answer[0] == answer[-1] and answer[0] in "'\"":
+        answer = answer[1:-1]
+    if key in LIST_KEYS:
+        return [item.strip() for item in answer.split(",") if item.strip()]
+    if key in NUMBER_KEYS and answer.isascii() and answer.isdigit():
+        return int(answer)
+    return answer
+
+
+def written_node(key: str, value: object) -> yaml.Node:
+    """The YAML node ``key: value`` becomes in a case file the scaffolder writes."""
+    document = yaml.compose(_dump({key: value}), Loader=yaml.SafeLoader)
+    assert isinstance(document, yaml.MappingNode)
+    node: yaml.Node = document.value[0][1]
+    return node
+
+
+def problems_in(check: Check, key: str, value: object, where: str | None = None) -> list[str]:
+    """What the validator's ``check`` says of ``value`` as the scaffolder would write it, as 'field: message'."""
+    return [f"{field}: {message}" for _, field, message in check(written_node(key, value), where or key)]
+
+
+def source_entry(source: Source) -> dict[str, str]:
+    """A source as the scaffolder writes it: only the parts that were given."""
+    return {k: v for k, v in vars(source).items() if v is not None and not (k == "date" and v == "")}
+
+
+def _trust_entry(trust: Trust) -> dict[str, object]:
+    values: dict[str, object] = {
+        "name": trust.name,
+        "schools": trust.schools,
+        "phases": list(trust.phases),
+        "region": trust.region,
+    }
+    return {f.key: values[f.key] for f in TRUST_FIELDS if values[f.key] not in (None, [])}
+
+
 def case_text(case: NewCase) -> str:
     """The case file: front matter in the contract's key order, then the five section headings."""
-    meta: dict[str, object] = {
+    values: dict[str, object] = {
         "id": case.id,
         "title": case.title,
         "summary": case.summary,
         "kind": case.kind,
         "elements": list(case.elements),
+        "spectrum": case.spectrum or None,
+        "approach": case.approach or None,
+        "evidence": case.evidence,
+        "trust": _trust_entry(case.trust) if case.trust else None,
+        "sources": [source_entry(s) for s in case.sources],
+        "years": case.years if case.years != "" else None,
+        "published": case.published,
+        "contributor": case.contributor or None,
+        "tags": list(case.tags),
     }
-    if case.spectrum:
-        meta["spectrum"] = case.spectrum
-    if case.approach:
-        meta["approach"] = case.approach
-    meta["evidence"] = case.evidence
-    meta["sources"] = [
-        {k: v for k, v in vars(s).items() if v is not None and not (k == "date" and v == "")} for s in case.sources
-    ]
-    meta["published"] = case.published
-    if case.contributor:
-        meta["contributor"] = case.contributor
-    if case.tags:
-        meta["tags"] = list(case.tags)
-    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    meta = {f.key: values[f.key] for f in CASE_FIELDS if values.get(f.key) not in (None, [], {})}
+    front = _dump(meta)
     sections = [
         ("Context", PROMPTS["Context"]),
         (HOUSE_STYLE.second[case.kind], SECOND_PROMPT),

@@ -4,38 +4,65 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from atlas import model
-from atlas.scaffold import NewCase, case_text, parse_source, propose_id
+from atlas import model, schema
+from atlas.scaffold import NewCase, case_text, parse_source, problems_in, propose_id, source_entry, written_value
 from atlas.schema import HOUSE_STYLE, PLACED_KIND
-from atlas.validate import ID_LENGTH, ID_RE, did_you_mean, load_atlas, load_framework, summary
+from atlas.validate import TRUST_SPECS, Check, case_specs, load_atlas, load_framework, summary
 
 ROOT = Path(__file__).resolve().parent.parent
+SOURCE_FORMAT = "'title | author or publisher | YYYY-MM-DD | url'"
+
+Problems = Callable[[str], list[str]]
 
 
-def ask(prompt: str, check: Callable[[str], str | None], default: str | None = None) -> str:
-    """Ask until ``check`` accepts the answer (it returns an error message, or None when fine)."""
+def plain(markdown: str) -> str:
+    """Contract text as a terminal shows it: no links to other parts of the page, no backticks."""
+    text = re.sub(r"\s*See \[[^\]]*\]\([^)]*\)\.", "", markdown)
+    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).replace("`", "")
+
+
+def shown_example(field: schema.Field) -> str:
+    """The contract's example as it is typed here: no YAML quotes or brackets."""
+    return field.example.strip("[]\"'")
+
+
+def as_tuple(value: object) -> tuple[str, ...]:
+    """A written list value as a tuple of its items."""
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+
+def ask(field: schema.Field, problems: Problems, *, optional: bool = False, default: str = "") -> str:
+    """Describe a field from the contract, then ask until its answer passes ``problems``."""
+    print(f"\n{field.label}: {plain(field.description)}")
+    # Terms the description does not already name are listed with what they mean.
+    if field.vocabulary is not None and not all(f"`{t}`" in field.description for t in field.vocabulary.ids):
+        for term in field.vocabulary.terms:
+            print(f"  {term.id}" + (f": {term.definition}" if term.definition else ""))
+    hint = f"default {default}" if default else "blank to skip" if optional else f"such as {shown_example(field)}"
     while True:
-        shown = f"{prompt} [{default}]: " if default else f"{prompt}: "
-        answer = input(shown).strip() or (default or "")
-        error = check(answer)
-        if error is None:
+        answer = input(f"{field.label} ({hint}): ").strip() or default
+        if optional and not answer:
+            return ""
+        found = problems(answer)
+        if not found:
             return answer
-        print(f"  {error}")
+        for problem in found:
+            print(f"  {problem}")
 
 
-def choice(options: tuple[str, ...], optional: bool = False) -> Callable[[str], str | None]:
-    """A check that accepts one of ``options`` (or nothing, when optional)."""
+def written_text(key: str, answer: str) -> str:
+    """A one-value answer as the scaffolder writes it (without quotes copied from the contract's examples)."""
+    return str(written_value(key, answer))
 
-    def check(answer: str) -> str | None:
-        if (optional and not answer) or answer in options:
-            return None
-        return f"choose one of {', '.join(options)}, not {answer!r}{did_you_mean(answer, options)}"
 
-    return check
+def checked_by(check: Check, key: str, where: str | None = None) -> Problems:
+    """The validator's check for ``key``, run on an answer as the scaffolder would write it."""
+    return lambda answer: problems_in(check, key, written_value(key, answer), where)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,9 +75,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spectrum", choices=model.POSITIONS)
     parser.add_argument("--approach", choices=model.APPROACHES)
     parser.add_argument("--evidence", choices=model.EVIDENCE)
+    parser.add_argument("--trust-name", help="the trust's name, for a case about one trust")
+    parser.add_argument("--schools", help="how many schools the trust had, as a whole number")
+    parser.add_argument("--phases", help=f"comma-separated, from {', '.join(schema.PHASES.ids)}")
+    parser.add_argument("--region", choices=schema.REGIONS.ids)
     parser.add_argument(
-        "--source", action="append", default=[], help="'title | author or publisher | YYYY-MM-DD | url' (repeatable)"
+        "--source", action="append", default=[], help=f"{SOURCE_FORMAT} (repeatable; the last three optional)"
     )
+    parser.add_argument("--years", help="the year or years the facts held: 2019 or 2017-2020")
     parser.add_argument("--contributor")
     parser.add_argument("--id", help="the permanent id (default: made from the title)")
     parser.add_argument("--no-input", action="store_true", help="never ask; fail if something required is missing")
@@ -62,28 +94,30 @@ def main(argv: list[str] | None = None) -> int:
     if framework is None:
         print("\n".join(map(str, problems)))
         return 1
-    refs = {e.id for e in framework.elements} | {q.id for e in framework.elements for q in e.questions}
+    specs = case_specs(framework)
+    fields = schema.FIELDS
+    trust_fields = {f.key: f for f in schema.TRUST_FIELDS}
 
-    def check_elements(answer: str) -> str | None:
-        items = [a.strip() for a in answer.split(",") if a.strip()]
-        bad = [a for a in items if a not in refs]
-        if not items:
-            return "give at least one element or question, such as 1C or 1C.ii"
-        return (
-            f"not in the framework: {', '.join(bad)} (elements are 1A to 6B; questions look like 1C.ii)"
-            if bad
-            else None
-        )
+    def case_check(key: str) -> Problems:
+        return checked_by(specs[key].check, key)
 
-    def check_id(answer: str) -> str | None:
-        if not ID_RE.fullmatch(answer) or not ID_LENGTH[0] <= len(answer) <= ID_LENGTH[1]:
-            return "use 3 to 80 lowercase letters, digits and single hyphens"
-        if (root / "cases" / f"{answer}.md").exists():
-            return f"cases/{answer}.md already exists: choose another id"
-        return None
+    def trust_check(key: str) -> Problems:
+        return checked_by(TRUST_SPECS[key].check, key, f"trust.{key}")
 
-    def not_empty(answer: str) -> str | None:
-        return None if answer else "this is required"
+    def source_check(number: int) -> Problems:
+        def check(answer: str) -> list[str]:
+            entry = [source_entry(parse_source(answer))]
+            found = problems_in(specs["sources"].check, "sources", entry)
+            return [p.replace("sources[1]", f"sources[{number}]", 1) for p in found]
+
+        return check
+
+    def id_check(answer: str) -> list[str]:
+        found = case_check("id")(answer)
+        ident = written_text("id", answer)
+        if not found and (root / "cases" / f"{ident}.md").exists():
+            found = [f"id {ident!r}: cases/{ident}.md already exists: choose another id"]
+        return found
 
     missing = [name for name in ("title", "summary", "kind", "elements", "evidence") if getattr(args, name) is None]
     if args.kind == PLACED_KIND and args.spectrum is None:
@@ -93,55 +127,87 @@ def main(argv: list[str] | None = None) -> int:
     if not interactive and missing:
         print(f"missing: {', '.join('--' + m for m in missing)} (or run without --no-input to be asked)")
         return 1
-    title = args.title or ask("Title", not_empty)
-    summary_text = args.summary or ask("Summary (one or two sentences, at most 300 characters)", not_empty)
-    kind = args.kind or ask(f"Kind ({', '.join(model.KINDS)})", choice(model.KINDS))
-    elements = args.elements or ask("Elements or questions, comma-separated (such as 1C, 3A.ii)", check_elements)
-    if args.elements and (error := check_elements(args.elements)):
-        print(f"--elements: {error}")
+    # Flags the validator would refuse are refused here, before anything is written.
+    flagged = {
+        "elements": (args.elements, case_check("elements")),
+        "trust-name": (args.trust_name, trust_check("name")),
+        "schools": (args.schools, trust_check("schools")),
+        "phases": (args.phases, trust_check("phases")),
+        "years": (args.years, case_check("years")),
+    }
+    refused = [f"--{flag}: {p}" for flag, (value, check) in flagged.items() if value is not None for p in check(value)]
+    if refused:
+        print("\n".join(refused))
         return 1
-    spectrum = args.spectrum
-    if spectrum is None and interactive:
-        optional = kind != PLACED_KIND
-        label = f"Spectrum ({', '.join(model.POSITIONS)}{'; leave blank if it spans them' if optional else ''})"
-        spectrum = ask(label, choice(model.POSITIONS, optional=optional)) or None
-    approach = args.approach
-    if approach is None and interactive:
-        approach = (
-            ask(f"Approach ({', '.join(model.APPROACHES)}; blank if unknown)", choice(model.APPROACHES, True)) or None
-        )
-    evidence = args.evidence or ask(f"Evidence ({', '.join(model.EVIDENCE)})", choice(model.EVIDENCE))
-    sources = list(args.source)
-    if not sources:
-        print("Sources, one per line as 'title | author or publisher | YYYY-MM-DD | url'; a blank line ends.")
-        while not sources or (line := input("  source: ").strip()):
-            if not sources:
-                sources.append(ask("  source", not_empty))
-            else:
-                sources.append(line)
-    ident = args.id or propose_id(title) or "case"
-    if error := check_id(ident):
-        if not interactive:
-            print(f"id {ident!r}: {error}")
-            return 1
-        ident = ask(f"Id ({error})", check_id)
-    elif interactive and not args.id:
-        ident = ask("Id, the case's permanent address", check_id, default=ident)
-    contributor = args.contributor
-    if contributor is None and interactive:
-        contributor = input("Your name or your network's name (optional): ").strip() or None
+    try:
+        title = args.title or ask(fields["title"], case_check("title"))
+        summary_text = args.summary or ask(fields["summary"], case_check("summary"))
+        kind = args.kind or ask(fields["kind"], case_check("kind"))
+        elements = args.elements or ask(fields["elements"], case_check("elements"))
+        spectrum = args.spectrum
+        if spectrum is None and interactive:
+            spectrum = ask(fields["spectrum"], case_check("spectrum"), optional=kind != PLACED_KIND) or None
+        approach = args.approach
+        if approach is None and interactive:
+            approach = ask(fields["approach"], case_check("approach"), optional=True) or None
+        evidence = args.evidence or ask(fields["evidence"], case_check("evidence"))
+        trust = {"name": args.trust_name, "schools": args.schools, "phases": args.phases, "region": args.region}
+        if interactive and all(v is None for v in trust.values()):
+            print(f"\n{fields['trust'].label}: for a case about one trust, what the source says of it.")
+            for key, field in trust_fields.items():
+                trust[key] = ask(field, trust_check(key), optional=True) or None
+        sources = list(args.source)
+        if not sources:
+            print(f"\n{fields['sources'].label}: {plain(fields['sources'].description)}")
+            print(f"Give each on one line as {SOURCE_FORMAT}; a blank line ends the list.")
+            while True:
+                answer = input(f"  source {len(sources) + 1}: ").strip()
+                if not answer and sources:
+                    break
+                found = source_check(len(sources) + 1)(answer) if answer else ["give at least one source"]
+                for problem in found:
+                    print(f"  {problem}")
+                if not found:
+                    sources.append(answer)
+        years = args.years
+        if years is None and interactive:
+            years = ask(fields["years"], case_check("years"), optional=True) or None
+        ident = args.id or propose_id(title) or "case"
+        if found_id := id_check(ident):
+            print("\n".join(found_id))
+            if not interactive:
+                return 1
+            ident = ask(fields["id"], id_check)
+        elif interactive and not args.id:
+            ident = ask(fields["id"], id_check, default=ident)
+        contributor = args.contributor
+        if contributor is None and interactive:
+            contributor = ask(fields["contributor"], case_check("contributor"), optional=True) or None
+    except (EOFError, KeyboardInterrupt):
+        print("\nstopped: nothing was written")
+        return 1
+    schools = written_value("schools", trust["schools"] or "")
+    written_years = written_value("years", years or "")
+    ident = written_text("id", ident)
     case = NewCase(
         id=ident,
-        title=title,
-        summary=summary_text,
-        kind=kind,
-        elements=tuple(a.strip() for a in elements.split(",") if a.strip()),
-        evidence=evidence,
+        title=written_text("title", title),
+        summary=written_text("summary", summary_text),
+        kind=written_text("kind", kind),
+        elements=as_tuple(written_value("elements", elements)),
+        evidence=written_text("evidence", evidence),
         sources=tuple(parse_source(s) for s in sources),
         published=dt.date.today(),
-        spectrum=spectrum,
-        approach=approach,
-        contributor=contributor,
+        spectrum=spectrum and written_text("spectrum", spectrum),
+        approach=approach and written_text("approach", approach),
+        contributor=contributor and written_text("contributor", contributor),
+        trust=model.Trust(
+            name=trust["name"] and written_text("name", trust["name"]),
+            schools=schools if isinstance(schools, int) else None,
+            phases=as_tuple(written_value("phases", trust["phases"] or "")),
+            region=trust["region"] and written_text("region", trust["region"]),
+        ),
+        years=None if isinstance(written_years, list) or not written_years else written_years,
     )
     path = root / "cases" / f"{ident}.md"
     path.write_text(case_text(case), encoding="utf-8")
@@ -149,8 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     loaded = load_atlas(root, [path])
     # A new draft's body is unwritten, so only problems in the details it was given are failures now.
     details = [p for p in loaded.problems if p.field != "body"]
-    for problem in details:
-        print(problem)
+    for detail in details:
+        print(detail)
     if details:
         print(f"{summary(details)}: fix them in cases/{ident}.md, then run make check")
         return 1

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import pty
+import select
 import shutil
 import subprocess
 import sys
+import termios
+import time
 from pathlib import Path
 
 import frontmatter
@@ -114,3 +119,147 @@ def test_new_reports_problems_in_what_it_wrote(project: Path) -> None:
         "cases/reading-across-the-trust.md:4: summary: is 301 characters long; the most allowed is 300: shorten it"
         in run.stdout
     )
+
+
+TRUST_FLAGS = (
+    "--trust-name", "Example Trust", "--schools", "12", "--phases", "primary, secondary",
+    "--region", "south-west", "--years", "2017-2020",
+)  # fmt: skip
+
+
+def test_new_writes_the_trust_and_years_in_contract_order(project: Path) -> None:
+    run = run_new(project, *FLAGS, *TRUST_FLAGS, "--contributor", "A network organiser")
+    assert run.returncode == 0, run.stdout
+    text = (project / "cases" / "reading-across-the-trust.md").read_text(encoding="utf-8")
+    front = frontmatter.loads(text)
+    assert front["trust"] == {
+        "name": "Example Trust",
+        "schools": 12,
+        "phases": ["primary", "secondary"],
+        "region": "south-west",
+    }
+    assert front["years"] == "2017-2020"
+    keys = [line.split(":")[0] for line in text.split("---")[1].splitlines() if line and line[0].isalpha()]
+    assert keys == [
+        "id", "title", "summary", "kind", "elements", "spectrum", "evidence", "trust", "sources", "years",
+        "published", "contributor",
+    ]  # fmt: skip
+    assert "  schools: 12\n" in text
+
+
+def test_new_writes_a_single_year_as_a_number(project: Path) -> None:
+    run = run_new(project, *FLAGS, "--years", "2019")
+    assert run.returncode == 0, run.stdout
+    assert "\nyears: 2019\n" in (project / "cases" / "reading-across-the-trust.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (
+            ("--schools", "twelve"),
+            "--schools: trust.schools: must be a whole number of schools from 1 to 999, such as 12, not 'twelve'",
+        ),
+        (
+            ("--phases", "primary, nursery"),
+            "--phases: trust.phases[2]: must be one of primary, secondary, all-through, special, "
+            "alternative-provision, post-16, not 'nursery'",
+        ),
+        (
+            ("--years", "2020-2017"),
+            "--years: years: '2020-2017' ends before it starts; write the earlier year first",
+        ),
+        (
+            ("--elements", "1c"),
+            "--elements: elements[1]: '1c' is not written as the framework writes it (did you mean '1C'?)",
+        ),
+    ],
+)
+def test_new_refuses_flags_the_checks_refuse(project: Path, flags: tuple[str, ...], message: str) -> None:
+    given = list(FLAGS)
+    if flags[0] in given:
+        given[given.index(flags[0]) + 1] = flags[1]
+    else:
+        given += flags
+    run = run_new(project, *given)
+    assert (run.returncode, run.stdout.strip()) == (1, message)
+    assert list((project / "cases").iterdir()) == []
+
+
+def run_in_terminal(args: list[str], answers: list[str], cwd: Path) -> tuple[int, str]:
+    """Run a command on a pseudo-terminal (so it asks), type every answer, and return what it printed."""
+    master, slave = pty.openpty()
+    attrs = termios.tcgetattr(slave)
+    attrs[3] &= ~termios.ECHO  # only the program's own output, not the typed answers
+    termios.tcsetattr(slave, termios.TCSANOW, attrs)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env, close_fds=True)
+    os.close(slave)
+    os.write(master, "".join(f"{a}\n" for a in answers).encode())
+    out = b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 1)
+        if not ready:
+            if proc.poll() is not None:
+                break
+            continue
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # Linux reports the terminal's other end closing as EIO
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    return proc.wait(timeout=10), out.decode().replace("\r\n", "\n")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_new_asks_again_until_each_answer_passes(project: Path, tmp_path: Path) -> None:
+    stamp = tmp_path / "installed"
+    stamp.touch()  # newer than requirements.txt, so make does not reinstall .venv
+    answers = [
+        "Reading: a trust's approach",
+        "Schools agree how reading is taught.",
+        "Practice",  # re-asked: the contract's ids are lower case
+        "practice",
+        "1c, 3A.ii",  # re-asked with the same capitals hint as make check
+        "1C, 3A.ii",
+        "alignment",
+        "",
+        "own-account",
+        '"Example Trust"',  # quoted like the contract's examples: the quotes are not part of the name
+        "twelve",  # re-asked
+        "12",
+        "primary",
+        "",
+        "Our plan | Example Trust | 23/11/2026 | https://example.org/a",  # re-asked with the date it means
+        "Our plan | Example Trust | 2026-11-23 | https://example.org/a",
+        "",
+        "2019",
+        "",
+        "",
+    ]
+    args = ["make", "--no-print-directory", "new", f"ARGS=--root {project}", f"STAMP={stamp}"]
+    status, out = run_in_terminal(args, answers, ROOT)
+    assert status == 0, out
+    assert out.count("Kind (such as practice): ") == 2
+    assert "kind: must be one of practice, finding, network, not 'Practice' (did you mean 'practice'?)" in out
+    assert "elements[1]: '1c' is not written as the framework writes it (did you mean '1C'?)" in out
+    assert "trust.schools: must be a whole number of schools from 1 to 999, such as 12, not 'twelve'" in out
+    assert (
+        "sources[1].date: must be a date written YYYY-MM-DD (or just the year, YYYY), not '23/11/2026' "
+        "(did you mean 2026-11-23?)" in out
+    )
+    # Prompts come from the contract: its label, description and example.
+    assert "Framework: At least one framework element, such as 1C, or question, such as 1C.ii." in out
+    assert "Framework (such as 1C.ii, 3A): " in out
+    path = project / "cases" / "reading-a-trust-s-approach.md"
+    front = frontmatter.loads(path.read_text(encoding="utf-8"))
+    assert front["title"] == "Reading: a trust's approach"
+    assert front["elements"] == ["1C", "3A.ii"]
+    assert front["trust"] == {"name": "Example Trust", "schools": 12, "phases": ["primary"]}
+    assert front["years"] == 2019
+    assert "approach" not in front.metadata
+    assert out.rstrip().endswith("run make check, then make serve to see it.")
