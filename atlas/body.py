@@ -41,6 +41,9 @@ def invisible(value: str, allow: str = "") -> str | None:
 
     A zero-width joiner between two symbols is part of an emoji (a family, a flag), so it is allowed there.
     """
+    # Nearly all text is printable; str.isprintable is C-fast, so the character loop runs only when it is not.
+    if value.translate(str.maketrans("", "", allow)).isprintable():
+        return None
     for i, char in enumerate(value):
         if char in allow or unicodedata.category(char) not in {"Cc", "Cf", "Cs", "Co", "Cn"}:
             continue

@@ -335,8 +335,12 @@ def test_every_element_page_shows_a_case_within_two_phone_screens(
     with opened(browser, base_url, viewport=PHONE) as page:
         for element in atlas.framework.elements:
             page.goto(f"{base_url}framework/{element.slug}/")
+            # The first link to a case page, /cases/<id>/, inside the article (not the "All cases" link).
             top = page.evaluate(
-                '() => { const a = document.querySelector(\'article a[href*="/cases/"], article a[href^="../../cases/"]\');'
-                " return a ? a.getBoundingClientRect().top + window.scrollY : null; }"
+                """() => {
+                    const a = [...document.querySelectorAll("article a")]
+                        .find((link) => /\\/cases\\/[a-z0-9-]+\\/$/.test(link.getAttribute("href")));
+                    return a ? a.getBoundingClientRect().top + window.scrollY : null;
+                }"""
             )
             assert top is not None and top <= 1700, (element.id, top)
