@@ -7,8 +7,8 @@ import datetime as dt
 import io
 import json
 import re
+import xml.etree.ElementTree as ET
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from atlas import schema
 from atlas.index import Index
@@ -308,33 +308,34 @@ def atom_feed(atlas: Atlas, site_url: str | None = None) -> str:
     def updated(case: Case) -> dt.date:
         return max(case.published, case.reviewed or case.published)
 
+    def add(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+        element = ET.SubElement(parent, tag, attributes)
+        element.text = text
+        return element
+
     cases = sorted(atlas.live, key=lambda c: (updated(c), c.id), reverse=True)[:FEED_LIMIT]
-    newest = _stamp(updated(cases[0])) if cases else "2026-01-01T00:00:00Z"
-    entries = []
+    # Atom is the default namespace, declared as a plain attribute: ElementTree's default_namespace refuses
+    # unqualified attribute names, and register_namespace would change the module for every other caller.
+    feed = ET.Element("feed", xmlns="http://www.w3.org/2005/Atom")
+    add(feed, "id", f"{TAG}/")
+    add(feed, "title", f"{PUBLISHER_NAME}: new and reviewed cases")
+    add(feed, "updated", _stamp(updated(cases[0])) if cases else "2026-01-01T00:00:00Z")
+    add(add(feed, "author"), "name", PUBLISHER_NAME)
+    add(feed, "link", rel="self", type="application/atom+xml", href=base + "feed.xml")
+    add(feed, "link", rel="alternate", type="text/html", href=base or "./")
     for case in cases:
-        href = f"{base}cases/{case.id}/"
+        entry = add(feed, "entry")
         # An entry keeps the id of the case's first address, so renaming it does not look like a new case.
         first = case.aliases[0] if case.aliases else case.id
-        entries.append(
-            "  <entry>\n"
-            f"    <id>{TAG}/cases/{first}/</id>\n"
-            f'    <title type="text">{escape(case.title)}</title>\n'
-            f'    <link rel="alternate" type="text/html" href={quoteattr(href)}/>\n'
-            f"    <published>{_stamp(case.published)}</published>\n"
-            f"    <updated>{_stamp(updated(case))}</updated>\n"
-            f'    <summary type="text">{escape(case.summary)}</summary>\n'
-            "  </entry>\n"
-        )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<feed xmlns="http://www.w3.org/2005/Atom">\n'
-        f"  <id>{TAG}/</id>\n"
-        f"  <title>{PUBLISHER_NAME}: new and reviewed cases</title>\n"
-        f"  <updated>{newest}</updated>\n"
-        f"  <author><name>{PUBLISHER_NAME}</name></author>\n"
-        f'  <link rel="self" type="application/atom+xml" href={quoteattr(base + "feed.xml")}/>\n'
-        f'  <link rel="alternate" type="text/html" href={quoteattr(base or "./")}/>\n' + "".join(entries) + "</feed>\n"
-    )
+        add(entry, "id", f"{TAG}/cases/{first}/")
+        add(entry, "title", case.title, type="text")
+        add(entry, "link", rel="alternate", type="text/html", href=f"{base}cases/{case.id}/")
+        add(entry, "published", _stamp(case.published))
+        add(entry, "updated", _stamp(updated(case)))
+        add(entry, "summary", case.summary, type="text")
+    ET.indent(feed, space="  ")
+    # Written by hand: ElementTree's own declaration names the locale's encoding when serialising to text.
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, "unicode") + "\n"
 
 
 def data_files(atlas: Atlas, index: Index, site_url: str | None = None) -> dict[str, str]:

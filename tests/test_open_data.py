@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import feedparser
 import jsonschema
 
+from atlas.export import atom_feed
 from atlas.model import Atlas
 from tests.test_build import pages
 
@@ -81,6 +83,27 @@ def test_the_feed_is_valid_atom(built: tuple[Path, Atlas]) -> None:
     assert newest.id.startswith("tag:mat-practice-atlas,2026:/cases/")
     assert newest.link.startswith("cases/")
     assert all(e.summary for e in feed.entries)
+
+
+def test_feed_text_round_trips_exactly(built: tuple[Path, Atlas]) -> None:
+    site, atlas = built
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    cases = {f"cases/{c.id}/": c for c in atlas.live}
+    assert {e.link: (e.title, e.summary) for e in feed.entries} == {
+        e.link: (cases[e.link].title, cases[e.link].summary) for e in feed.entries
+    }
+    # Markup, ampersands (one already an entity) and quotes must come back as the contributor typed them.
+    title = 'Rules <b>"quoted"</b> & <script>x</script> A&amp;B'
+    summary = 'Less < more & "so" on'
+    case = cases[feed.entries[0].link]
+    changed = dataclasses.replace(case, title=title, summary=summary)
+    odd = dataclasses.replace(atlas, cases=tuple(changed if c is case else c for c in atlas.cases))
+    text = atom_feed(odd, "https://example.org/atlas/")
+    parsed = feedparser.parse(text.encode("utf-8"))
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    entry = next(e for e in parsed.entries if e.link == f"https://example.org/atlas/cases/{case.id}/")
+    assert (entry.title, entry.summary) == (title, summary)
+    assert atom_feed(odd, "https://example.org/atlas/") == text
 
 
 def test_every_page_announces_the_feed(built: tuple[Path, Atlas]) -> None:
