@@ -91,7 +91,11 @@ BAD = [
         "published: 2026-02-30",
         "published: '2026-02-30' is not a real date (day is out of range for month)",
     ),
-    ("published", "published: 31/01/2026", "published: must be a date written YYYY-MM-DD, not '31/01/2026' (did you mean 2026-01-31?)"),
+    (
+        "published",
+        "published: 31/01/2026",
+        "published: must be a date written YYYY-MM-DD, not '31/01/2026' (did you mean 2026-01-31?)",
+    ),
     (
         "published",
         "published: 2026",
