@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -29,9 +30,16 @@ if TYPE_CHECKING:
 
 
 def _serving(config: MkDocsConfig) -> bool:
-    """Whether this is a ``mkdocs serve`` preview: serve sets the site's address to its own local one."""
+    """Whether this is a ``mkdocs serve`` preview.
+
+    Serve builds into a fresh ``mkdocs_*`` folder in the temporary directory and sets the site's
+    address to its own local one; a build has neither, even with SITE_URL set to that address.
+    """
     host, port = config.dev_addr
-    return bool(config.site_url) and urlsplit(config.site_url).netloc == f"{host}:{port}"
+    address = urlsplit(config.site_url or "")
+    site_dir = Path(config.site_dir)
+    in_temp = site_dir.parent == Path(tempfile.gettempdir()) and site_dir.name.startswith("mkdocs_")
+    return in_temp and address.hostname == host.strip("[]") and address.port == port
 
 
 # Run before other plugins' on_files (redirects, search) so they see the generated pages.
@@ -43,12 +51,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for warning in loaded.warnings:
         log.info("%s:%s: warning: %s: %s", warning.path, warning.line, warning.field, warning.message)
     serving = _serving(config)
-    atlas = loaded.atlas or (loaded.passing if serving else None)
-    if atlas is None:
-        problems = loaded.problems
+    problems = loaded.problems
+    if problems and not serving:
         raise PluginError("\n".join(map(str, problems)) + f"\n{summary(problems)}: fix them and build again")
     pages = {}
-    if loaded.problems:
+    if problems:
+        # A preview keeps answering while content is broken: links into what is missing must not stop it.
+        config.strict = False
+    atlas = loaded.atlas or loaded.passing
+    if atlas is None:
+        # The framework itself cannot be read: show the problems on the hand-written pages alone.
+        config.extra["atlas_problems"] = [str(p) for p in problems]
+        for problem in problems:
+            log.info("%s", problem)
+        return files
+    if problems:
         # A preview shows the problems on every page and keeps answering; a build has stopped above.
         config.extra["atlas_problems"] = [str(p) for p in loaded.problems]
         for problem in loaded.problems:

@@ -219,3 +219,22 @@ def test_a_case_nested_thousands_deep_is_a_problem_not_a_crash(server: Server) -
     print(f"banner gone {gone:.1f} s after removing the file")
     assert server.get("cases/deeply-nested/")[0] == 404
     server.check_alive()
+
+
+def test_a_build_with_the_preview_address_still_stops_on_a_problem(tmp_path: Path) -> None:
+    # Only a real preview shows problems instead of stopping; a build whose SITE_URL happens to be
+    # the default preview address is still a build.
+    project = copy_project(tmp_path / "project")
+    case = project / "cases" / "mutual-mat-visits.md"
+    case.write_text(re.sub(r"^kind: .*$", "kind: practise", case.read_text(encoding="utf-8"), flags=re.M))
+    env = {**os.environ, "SITE_URL": "http://127.0.0.1:8000/", "NO_MKDOCS_2_WARNING": "1"}
+    run = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert "cases/mutual-mat-visits.md" in run.stderr
