@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
-from html import unescape
+from html import escape, unescape
 from urllib.parse import unquote, urlsplit
 
 from atlas import safety, sanitise, schema
@@ -68,6 +68,8 @@ class BodyChecker:
 
     def __post_init__(self) -> None:
         self._renderer = Renderer(self.markdown)
+        # The HTML of each body that passed, so the page can publish exactly what was checked.
+        self.checked_html: dict[str, str] = {}
         self._allow = sanitise.body_allow_list(self.images)
         self._snippets = "pymdownx.snippets" in self.markdown.extensions
 
@@ -100,7 +102,10 @@ class BodyChecker:
         html = self._renderer.html(body)
         # The rendered checks find the same things in other words; they speak when the line checks are silent.
         if not friendly:
-            yield from self._rendered_checks(html, lines, first_line)
+            rendered = list(self._rendered_checks(html, lines, first_line))
+            yield from rendered
+            if not rendered:
+                self.checked_html[body] = html
 
     def _block_sizes(self, lines: list[str], first_line: int) -> Iterator[Issue]:
         """A problem for each paragraph too long, or too full of brackets, to render in good time."""
@@ -253,3 +258,30 @@ def house_style(lines: list[str], first_line: int, kind: str) -> Iterator[Issue]
                     "this question does not link to a framework question; end it with a link such as "
                     "'See [1C.ii](../framework/1c.md#1c-ii).'",
                 )
+
+
+_LINK = re.compile(r'(<(?:a|img)\s[^>]*?\b(?:href|src)=")([^"]*)(")')
+
+
+def page_links(html: str, page: str) -> str:
+    """The body's relative links and images as the published page at ``page`` (such as ``cases/x/``) needs them.
+
+    Markdown written for ``cases/<id>.md`` links to ``other.md`` or ``../framework/1c.md``; the page is
+    served from ``cases/<id>/``, and these links never pass through MkDocs, so they are rewritten here.
+    """
+
+    def rewrite(match: re.Match[str]) -> str:
+        url = unescape(match.group(2))
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or url.startswith(("/", "#")) or not parts.path:
+            return match.group(0)
+        target = posixpath.normpath(posixpath.join("cases", parts.path))
+        if target.endswith(".md"):
+            target = target[: -len(".md")]
+            target = target[: -len("index")] if target.endswith("index") else target + "/"
+        relative = posixpath.relpath(target, page.rstrip("/")) + ("/" if target.endswith("/") else "")
+        relative = relative.replace("//", "/")
+        suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+        return match.group(1) + escape(relative + suffix) + match.group(3)
+
+    return _LINK.sub(rewrite, html)

@@ -184,6 +184,8 @@ class Case:
     tags: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # earlier ids, the first one the case's original id
     withdrawn: Withdrawal | None = None
+    body_html: str = ""
+    """The body as checked, rendered with the site's Markdown and its links made relative to the page."""
 
     @property
     def address(self) -> str:

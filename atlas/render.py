@@ -15,10 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
+from markdown.extensions.toc import slugify
+
 from atlas import explore, export, sanitise, schema, templating
 from atlas.coverage import MIN_CASES, coverage
 from atlas.index import Index, build_index
 from atlas.model import PUBLISHER_NAME, Atlas, Case, Element, Framework, Label, Question, one_line
+from atlas.safety import code_free
 
 UNPLACED = "Not placed on the spectrum"
 MONTHS = (
@@ -107,14 +110,19 @@ def _join(parts: Iterable[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _case_item(case: Case, to_cases: str) -> str:
-    kind = schema.KINDS.name(case.kind)
-    evidence = schema.EVIDENCE.name(case.evidence).lower()
-    return f"- [{plain(case.title)}]({to_cases}{case.id}.md): {plain(case.summary)} *({kind}; evidence: {evidence})*"
-
-
-def _case_list(cases: Iterable[Case], to_cases: str) -> str:
-    return "\n".join(_case_item(c, to_cases) for c in cases) + "\n"
+def _case_list(cases: Iterable[Case], to_root: str = "../../", summaries: bool = True) -> str:
+    """Cases as an HTML list (title, kind and evidence, and the summary where asked), for a page two folders deep."""
+    items = [
+        {
+            "id": c.id,
+            "title": c.title,
+            "summary": c.summary,
+            "kind": schema.KINDS.name(c.kind),
+            "evidence": schema.EVIDENCE.name(c.evidence).lower(),
+        }
+        for c in cases
+    ]
+    return templating.render("case_list.html", cases=items, to_root=to_root, summaries=summaries) + "\n"
 
 
 def element_title(element: Element) -> str:
@@ -198,7 +206,7 @@ def element_page(fw: Framework, element: Element, index: Index, options: Options
             members = index.element_position(element.id, position)
             if members:
                 out.append(f"### {plain(name)} {{#cases-{position or 'unplaced'}}}\n\n")
-                out.append(_case_list(members, "../cases/") + "\n")
+                out.append(_case_list(members) + "\n")
     for stage, name in ((t.id, t.name) for t in schema.STAGES.terms):
         questions = [q for q in element.questions if q.stage == stage]
         if questions:
@@ -222,7 +230,8 @@ def _by_element_page(fw: Framework, label: Label, cases: tuple[Case, ...], what:
         members = [c for c in cases if e.id in c.elements]
         if members:
             out.append(f"## [{plain(element_title(e))}](../framework/{e.slug}.md) {{#{e.slug}}}\n\n")
-            out.append(_case_list(members, "../cases/") + "\n")
+            # Titles and labels only: a case appears under each of its elements, so summaries would repeat.
+            out.append(_case_list(members, summaries=False) + "\n")
     out.append(f"## Source {{#source}}\n\n{plain(credit)}\n")
     return "".join(out)
 
@@ -309,30 +318,28 @@ def fw_label(labels: tuple[Label, ...], label_id: str) -> str:
     return next(label.name for label in labels if label.id == label_id)
 
 
-def fw_name(labels: tuple[Label, ...], label_id: str) -> str:
-    """The display name of a position or approach."""
-    return plain(next(label.name for label in labels if label.id == label_id))
-
-
-def _framework_line(case: Case, fw: Framework) -> str:
-    parts = []
-    for element_id in case.elements:
+def _framework_parts(case: Case, fw: Framework) -> list[dict[str, str | None]]:
+    parts: list[dict[str, str | None]] = []
+    for i, element_id in enumerate(case.elements):
         e = fw.element(element_id)
-        refs = [q for q in case.questions if q.startswith(element_id + ".")]
-        text = f"[{plain(element_title(e))}](../framework/{e.slug}.md)"
+        page = f"../../framework/{e.slug}/"
+        parts += [{"text": "; ", "href": None}] if i else []
+        parts.append({"text": element_title(e), "href": page})
+        refs = [q for q in e.questions if q.id in case.questions]
         if refs:
-            anchors = {q.id: q.anchor for q in e.questions}
-            links = ", ".join(f"[{r}](../framework/{e.slug}.md#{anchors[r]})" for r in refs)
-            text += f" (question{'s' if len(refs) > 1 else ''} {links})"
-        parts.append(text)
-    return "; ".join(parts)
+            parts.append({"text": f" (question{'s' if len(refs) > 1 else ''} ", "href": None})
+            for j, q in enumerate(refs):
+                parts += [{"text": ", ", "href": None}] if j else []
+                parts.append({"text": q.id, "href": f"{page}#{q.anchor}"})
+            parts.append({"text": ")", "href": None})
+    return parts
 
 
 def _trust_line(case: Case) -> str | None:
     t = case.trust
     if t is None:
         return None
-    parts = [plain(t.name)] if t.name else []
+    parts = [t.name] if t.name else []
     if t.schools:
         parts.append(_count(t.schools, "school"))
     if t.phases:
@@ -345,6 +352,35 @@ def _trust_line(case: Case) -> str | None:
 def _case_dates(case: Case) -> str:
     dates = f"published {long_date(case.published)}"
     return dates + (f", last reviewed {long_date(case.reviewed)}" if case.reviewed else "")
+
+
+_H2 = re.compile(
+    r'^<h2 id="([^"]+)">(.*?)(?:<a class="headerlink" href="#\1" title="Permanent link">&para;</a>)?</h2>$', re.M
+)
+_TOP_LEVEL_H2 = re.compile(r"^## ", re.M)
+
+
+def _published_body(case: Case) -> str:
+    """The body for the page: its checked HTML, with each section heading left as Markdown for the contents list.
+
+    Markdown then has only headings to convert, not the whole body a second time. Where the split
+    cannot be sure (a level-2 heading inside a quote or list, or an id the title also takes), the
+    Markdown body is used as it stands.
+    """
+    checked = case.body_html
+    headings = list(_H2.finditer(checked))
+    sections = len(_TOP_LEVEL_H2.findall("\n".join(code_free(case.body))))
+    ids = [m.group(1) for m in headings]
+    if not checked or len(headings) != sections or checked.count("<h2") != sections or slugify(case.title, "-") in ids:
+        return case.body
+    out, last = [], 0
+    for m in headings:
+        out.append(checked[last : m.start()].strip())
+        text = re.sub(r"<[^>]+>", "", m.group(2))
+        out.append(f"## {plain(html.unescape(text))} {{#{m.group(1)}}}")
+        last = m.end()
+    out.append(checked[last:].strip())
+    return "\n\n".join(part for part in out if part) + "\n"
 
 
 def withdrawn_page(case: Case, atlas: Atlas, options: Options) -> str:
@@ -369,28 +405,34 @@ def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
     evidence, evidence_def = schema.EVIDENCE.name(case.evidence), schema.EVIDENCE.term(case.evidence).definition
     out = [front_matter(case.title, case.summary)]
     out.append(f"# {plain(case.title)}\n\n{plain(case.summary)}\n\n")
-    facts = [
-        f"- **Kind:** {kind}: {kind_def}",
-        f"- **Evidence:** {evidence}: {evidence_def}",
-        f"- **Framework:** {_framework_line(case, fw)}",
+
+    def text(value: str) -> list[dict[str, str | None]]:
+        return [{"text": value, "href": None}]
+
+    facts: list[tuple[str, list[dict[str, str | None]]]] = [
+        ("Kind", text(f"{kind}: {kind_def}")),
+        ("Evidence", text(f"{evidence}: {evidence_def}")),
+        ("Framework", _framework_parts(case, fw)),
     ]
     if case.spectrum:
-        facts.append(f"- **Spectrum:** [{fw_name(fw.positions, case.spectrum)}](../spectrum/{case.spectrum}.md)")
+        name = fw_label(fw.positions, case.spectrum)
+        facts.append(("Spectrum", [{"text": name, "href": f"../../spectrum/{case.spectrum}/"}]))
     if case.approach:
-        facts.append(f"- **Approach:** [{fw_name(fw.approaches, case.approach)}](../approach/{case.approach}.md)")
+        name = fw_label(fw.approaches, case.approach)
+        facts.append(("Approach", [{"text": name, "href": f"../../approach/{case.approach}/"}]))
     trust = _trust_line(case)
     if trust:
-        facts.append(f"- **Trust:** {trust}")
+        facts.append(("Trust", text(trust)))
     for f in schema.CASE_FIELDS:
         value = getattr(case, f.key) if f.fact else None
         if value:
-            facts.append(f"- **{f.label}:** {plain(str(value))}")
+            facts.append((f.label, text(str(value))))
     if case.tags:
-        facts.append(f"- **Tags:** {', '.join(plain(t) for t in case.tags)}")
-    out.append("\n".join(facts) + "\n\n")
+        facts.append(("Tags", text(", ".join(case.tags))))
+    out.append(templating.render("facts.html", facts=facts) + "\n\n")
     out.append(cite("case", case.title, options, case.address, "./", _case_dates(case)))
     # The markers let the hook hold the contributor's own text to a stricter allow-list.
-    out.append(f"{sanitise.BODY_START}\n\n{case.body.rstrip()}\n\n{sanitise.BODY_END}\n\n")
+    out.append(f"{sanitise.BODY_START}\n\n{_published_body(case).rstrip()}\n\n{sanitise.BODY_END}\n\n")
     out.append("## Sources {#sources}\n\n")
     sources = [
         {

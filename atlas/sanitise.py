@@ -66,6 +66,7 @@ PAGE_CLASSES: Mapping[str, frozenset[str]] = {
     "span": BODY_CLASSES["span"] | {"atlas-address", "atlas-labels"},
     "button": frozenset({"atlas-copy"}),
     "ol": frozenset({"atlas-sources"}),
+    "ul": frozenset({"atlas-facts"}),
     "section": frozenset({"atlas-related"}),
 }
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from atlas import model, sanitise, schema
-from atlas.body import BodyChecker, invisible
+from atlas.body import BodyChecker, invisible, page_links
 from atlas.load import (
     Document,
     line,
@@ -543,8 +543,8 @@ def _texts(node: yaml.Node | None) -> tuple[str, ...]:
     return tuple(str(n.value).strip() for n in node.value) if node is not None else ()
 
 
-def case_from(doc: Document, framework: Framework) -> Case:
-    """Build a Case from a document that ``check_case`` passed."""
+def case_from(doc: Document, framework: Framework, html: str = "") -> Case:
+    """Build a Case from a document that ``check_case`` passed, with the body's checked HTML if there is one."""
     f = _fields(doc)
     refs = _texts(f["elements"])
     order = {e.id: i for i, e in enumerate(framework.elements)}
@@ -593,6 +593,7 @@ def case_from(doc: Document, framework: Framework) -> Case:
         tags=tuple(unicodedata.normalize("NFC", t) for t in _texts(f.get("tags"))),
         aliases=_texts(f.get("aliases")),
         withdrawn=_withdrawal(f.get("withdrawn")),
+        body_html=page_links(html, f"cases/{f['id'].value}/") if html else "",
     )
 
 
@@ -717,7 +718,7 @@ def load_cases(
         problems += found
         if doc is None or found:
             continue
-        case = case_from(doc, framework)
+        case = case_from(doc, framework, body.checked_html.pop(doc.body, ""))
         docs[case.id] = doc
         warnings += advise(doc, case, today or dt.date.today())
         # Ids equal file names, so they can only clash when files come from different folders.

@@ -91,8 +91,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             # Point the theme's edit button at the contributor's file, not the generated page.
             generated.edit_uri = f"{docs_to_root}/{path}"
         files.append(generated)
-    for image in list_images(root / "cases"):
+    images = list_images(root / "cases")
+    for image in images:
         files.append(File.generated(config, f"cases/images/{image.name}", abs_src_path=str(image)))
+    # Listed once per build for on_page_content, which checks each case page's images against them.
+    config.extra["atlas_images"] = frozenset(image.name for image in images)
     plugin = config.plugins.get("redirects")
     if plugin is None:
         raise PluginError("mkdocs.yml must enable the redirects plugin: earlier case ids redirect through it")
@@ -130,7 +133,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if not page.file.src_uri.startswith("cases/") or page.file.name == "index":
         return html
     # MkDocs has made image addresses relative to the case's own folder by now.
-    images = {posixpath.basename(f.src_uri) for f in files if f.src_uri.startswith("cases/images/")}
+    images = config.extra.get("atlas_images", ())
     in_body, elsewhere = page_changes(html, body_allow_list(images, prefix="../"))
     source = page.file.edit_uri or page.file.src_uri
     if in_body:

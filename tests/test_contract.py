@@ -85,7 +85,7 @@ def test_a_new_plain_field_reaches_the_case_page_and_the_open_data() -> None:
     assert loaded.atlas is not None
     case = next(c for c in loaded.atlas.live if c.years)
     pages = render_site(loaded.atlas)
-    assert f"- **Years:** {case.years}" in pages[f"cases/{case.id}.md"]
+    assert f"<li><strong>Years:</strong> {case.years}</li>" in pages[f"cases/{case.id}.md"]
     rows = list(csv.DictReader(io.StringIO(cases_csv(case_records(loaded.atlas, build_index(loaded.atlas))))))
     assert next(r for r in rows if r["id"] == case.id)["years"] == case.years
 

@@ -118,3 +118,33 @@ def test_csv_cells_cannot_become_spreadsheet_formulas(mini: Atlas) -> None:
     atlas = Atlas(mini.framework, (risky, *mini.cases[1:]))
     row = cases_csv(case_records(atlas, build_index(atlas))).splitlines()[1]
     assert "'=HYPERLINK" in row and ",'+1 more," in row
+
+
+def test_body_links_are_made_relative_to_the_published_page() -> None:
+    from atlas.body import page_links
+
+    html = (
+        '<p><a href="other-case.md#evidence-and-impact">a</a> <a href="../framework/1c.md#1c-ii">b</a> '
+        '<img alt="" src="images/chart.png" /> <a href="#fn:1">c</a> <a href="https://example.org/x.md">d</a> '
+        '<a href="../spectrum/index.md">e</a></p>'
+    )
+    assert page_links(html, "cases/my-case/") == (
+        '<p><a href="../other-case/#evidence-and-impact">a</a> <a href="../../framework/1c/#1c-ii">b</a> '
+        '<img alt="" src="../images/chart.png" /> <a href="#fn:1">c</a> <a href="https://example.org/x.md">d</a> '
+        '<a href="../../spectrum/">e</a></p>'
+    )
+
+
+def test_a_body_whose_sections_cannot_be_split_safely_is_published_as_markdown(mini: Atlas) -> None:
+    from dataclasses import replace
+
+    from atlas.render import _published_body
+
+    case = mini.cases[0]
+    assert _published_body(case).startswith("## Context {#context}\n\n<p>")
+    quoted = replace(
+        case,
+        body="> ## Quoted\n\n" + case.body,
+        body_html='<blockquote>\n<h2 id="quoted">Quoted</h2>\n</blockquote>\n' + case.body_html,
+    )
+    assert _published_body(quoted) == quoted.body
