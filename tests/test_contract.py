@@ -126,3 +126,31 @@ def test_what_the_corpus_tests_refuse_make_check_refuses_first(
     status, output = make_check(project, str(path))
     assert status == 1
     assert message in output, output
+
+
+def _nav_paths(node: object) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [p for value in node.values() for p in _nav_paths(value)]
+    if isinstance(node, list):
+        return [p for item in node for p in _nav_paths(item)]
+    return []
+
+
+def test_the_nav_lists_exactly_the_generated_pages_and_the_hand_written_ones() -> None:
+    # mkdocs.yml lists the generated pages by hand; this fails when it drifts from what the build generates.
+    import yaml
+
+    from atlas.markdown import _ConfigLoader
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    nav = _nav_paths(config["nav"])
+    loaded = load_atlas(ROOT)
+    assert loaded.atlas is not None
+    generated = {p for p in render_site(loaded.atlas) if p.endswith(".md") and not p.startswith("cases/")}
+    generated.add("cases/index.md")
+    hand_written = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md")}
+    assert {p for p in nav if p not in hand_written} == generated
+    assert len(nav) == len(set(nav))
+    assert not any(p.startswith("cases/") and p != "cases/index.md" for p in nav), "cases never go in the nav"
