@@ -43,23 +43,6 @@ def _newest_first(case: Case) -> tuple[int, str, str]:
     return (-case.published.toordinal(), case.title.casefold(), case.id)
 
 
-def related_brute_force(cases: tuple[Case, ...], limit: int = RELATED_LIMIT) -> dict[str, tuple[Case, ...]]:
-    """The definition of related cases, compared pair by pair: O(N^2), kept as the tests' reference."""
-    out = {}
-    for case in cases:
-        elements, questions = set(case.elements), set(case.questions)
-        ranked = sorted(
-            (o for o in cases if o.id != case.id and elements & set(o.elements)),
-            key=lambda o: (
-                -len(elements & set(o.elements)),
-                -len(questions & set(o.questions)),
-                *_newest_first(o),
-            ),
-        )
-        out[case.id] = tuple(ranked[:limit])
-    return out
-
-
 # How many best candidates to keep per distinct element set before looking at shared questions.
 _PREFIX = 64
 

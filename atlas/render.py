@@ -649,15 +649,11 @@ def self_assessment_page(fw: Framework) -> str:
         "    Your ratings and notes are kept only in this browser, on this device. Nothing is sent to the "
         "atlas or anyone else. To share your ratings, copy a link: the ratings travel in the link itself "
         "(notes stay behind). You can also download them as a spreadsheet or print a one-page summary.\n\n"
-        "<noscript><p>This page needs JavaScript to keep your ratings, share them and suggest cases. "
-        "Without it you can still read the questions and print the page.</p></noscript>\n\n"
     )
+    out.append(templating.render("self_assessment_notes.html", part="noscript") + "\n\n")
     out.append(explore.self_assessment(fw))
-    out.append(
-        "## Cases for your weakest elements {#recommendations}\n\n"
-        '<div id="atlas-recommendations" aria-live="polite"><p>Rate an element Red or Amber-Red to see the '
-        "cases that bear on it, best matches first.</p></div>\n"
-    )
+    out.append("## Cases for your weakest elements {#recommendations}\n\n")
+    out.append(templating.render("self_assessment_notes.html", part="recommendations") + "\n")
     return "".join(out)
 
 

@@ -308,15 +308,22 @@ def check_url(node: yaml.Node, field: str) -> Iterator[Issue]:
         )
 
 
-def check_schools(node: yaml.Node, field: str) -> Iterator[Issue]:
-    """A whole number of schools, 1 or more."""
-    value = _scalar_value(node)
-    if node.tag != INT or value is None or not re.fullmatch(r"[1-9][0-9]{0,2}", value):
-        yield (
-            line(node),
-            field,
-            f"must be a whole number of schools from 1 to {SCHOOLS_MAX}, such as 12, not {_describe(node)}",
-        )
+def check_whole_number(what: str, highest: int, example: int) -> Check:
+    """A check that the value is a whole number of ``what`` from 1 to ``highest``."""
+
+    def check(node: yaml.Node, field: str) -> Iterator[Issue]:
+        value = _scalar_value(node)
+        if node.tag != INT or value is None or not re.fullmatch(r"[1-9][0-9]*", value) or int(value) > highest:
+            yield (
+                line(node),
+                field,
+                f"must be a whole number of {what} from 1 to {highest}, such as {example}, not {_describe(node)}",
+            )
+
+    return check
+
+
+check_schools = check_whole_number("schools", SCHOOLS_MAX, 12)
 
 
 YEARS_RE = re.compile(r"([0-9]{4})(?:-([0-9]{4}))?")
@@ -801,7 +808,7 @@ ELEMENT_SPECS = {
     "questions": Spec(check_list(check_mapping(QUESTION_SPECS), min_items=1), required=True),
 }
 HEADING_SPECS = {
-    "number": Spec(check_schools, required=True, example="1"),
+    "number": Spec(check_whole_number("the heading", 6, 1), required=True, example="1"),
     "name": Spec(check_text, required=True),
     "elements": Spec(check_list(check_text, min_items=1), required=True, example="[1A, 1B]"),
 }

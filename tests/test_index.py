@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from atlas import index as index_module
-from atlas.index import build_index, related_brute_force
-from atlas.model import Atlas, Framework
+from atlas.index import RELATED_LIMIT, _newest_first, build_index
+from atlas.model import Atlas, Case, Framework
 from atlas.synthetic import write_corpus
 from atlas.validate import load_cases
 
@@ -40,3 +40,24 @@ def test_synthetic_corpora_are_valid_and_repeatable(tmp_path: Path, framework: F
     assert first == {p.name: p.read_text() for p in (tmp_path / "b").iterdir()}
     cases, problems, _ = load_cases(sorted((tmp_path / "a").glob("*.md")), tmp_path, framework)
     assert (len(cases), problems) == (50, [])
+
+
+def related_brute_force(cases: tuple[Case, ...], limit: int = RELATED_LIMIT) -> dict[str, tuple[Case, ...]]:
+    """The definition of related cases, compared pair by pair: O(N^2), kept as the tests' reference."""
+    out = {}
+    for case in cases:
+        elements, questions = set(case.elements), set(case.questions)
+        ranked = sorted(
+            (o for o in cases if o.id != case.id and elements & set(o.elements)),
+            key=lambda o: (
+                -len(elements & set(o.elements)),
+                -len(questions & set(o.questions)),
+                *_newest_first(o),
+            ),
+        )
+        out[case.id] = tuple(ranked[:limit])
+    return out
+
+
+# How many best candidates to keep per distinct element set before looking at shared questions.
+_PREFIX = 64

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from atlas.model import Atlas
-from atlas.originality import ngrams, shared_runs
 from atlas.validate import load_atlas
 from tests.conftest import ROOT
+from tests.originality import ngrams, shared_runs
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 RUN = 6
