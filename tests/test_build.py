@@ -287,3 +287,16 @@ def test_edit_links_open_the_contributors_file_once_the_repository_is_known(tmp_
     assert f'<a href="{edit}">Edit this case</a>' in case  # the footer link
     about = (tmp_path / "site" / "about" / "index.html").read_text(encoding="utf-8")
     assert 'href="https://github.com/example/atlas/edit/main/docs/about.md" title="Edit this page"' in about
+
+
+def test_a_stale_case_builds_with_a_warning_naming_its_file(tmp_path: Path) -> None:
+    # Warnings reach a contributor previewing too: logged on a mkdocs.* logger at INFO, so --strict passes.
+    def three_years_old(text: str) -> str:
+        text = re.sub(r"^reviewed: .*\n", "", text, flags=re.M)
+        return re.sub(r"^published: .*$", "published: 2023-01-02", text, flags=re.M)
+
+    run, _ = build_with_edit(tmp_path, three_years_old)
+    assert run.returncode == 0, run.stderr
+    assert re.search(
+        r"INFO\s+-\s+cases/mutual-mat-visits\.md:\d+: warning: reviewed: last checked on 2023-01-02", run.stderr
+    )
