@@ -360,27 +360,48 @@ _H2 = re.compile(
 _TOP_LEVEL_H2 = re.compile(r"^## ", re.M)
 
 
-def _published_body(case: Case) -> str:
-    """The body for the page: its checked HTML, with each section heading left as Markdown for the contents list.
+PART = "<!-- atlas-part-{} -->"
 
-    Markdown then has only headings to convert, not the whole body a second time. Where the split
-    cannot be sure (a level-2 heading inside a quote or list, or an id the title also takes), the
-    Markdown body is used as it stands.
+
+def body_parts(case: Case) -> tuple[str, tuple[str, ...]] | None:
+    """The body as Markdown section headings with a placeholder under each, and the checked HTML for each placeholder.
+
+    Only the headings go through Markdown (for the contents list and the search sections); the hook
+    puts the HTML the validator rendered and checked in place of each placeholder. None where the
+    split cannot be sure (a level-2 heading inside a quote or list, or an id the title also takes):
+    the Markdown body is then published as it stands.
     """
     checked = case.body_html
     headings = list(_H2.finditer(checked))
     sections = len(_TOP_LEVEL_H2.findall("\n".join(code_free(case.body))))
     ids = [m.group(1) for m in headings]
     if not checked or len(headings) != sections or checked.count("<h2") != sections or slugify(case.title, "-") in ids:
-        return case.body
-    out, last = [], 0
-    for m in headings:
-        out.append(checked[last : m.start()].strip())
-        text = re.sub(r"<[^>]+>", "", m.group(2))
-        out.append(f"## {plain(html.unescape(text))} {{#{m.group(1)}}}")
-        last = m.end()
-    out.append(checked[last:].strip())
-    return "\n\n".join(part for part in out if part) + "\n"
+        return None
+    markdown: list[str] = []
+    parts: list[str] = []
+    last = 0
+    for m in [*headings, None]:
+        chunk = checked[last : m.start() if m else len(checked)].strip()
+        if chunk:
+            markdown.append(PART.format(len(parts)))
+            parts.append(chunk)
+        if m is not None:
+            text = re.sub(r"<[^>]+>", "", m.group(2))
+            markdown.append(f"## {plain(html.unescape(text))} {{#{m.group(1)}}}")
+            last = m.end()
+    return "\n\n".join(markdown) + "\n", tuple(parts)
+
+
+def fill_parts(page_html: str, parts: tuple[str, ...]) -> str:
+    """A rendered case page with each placeholder replaced by its part of the checked body."""
+    for i, part in enumerate(parts):
+        page_html = page_html.replace(PART.format(i), part, 1)
+    return page_html
+
+
+def _published_body(case: Case) -> str:
+    split = body_parts(case)
+    return split[0] if split else case.body
 
 
 def withdrawn_page(case: Case, atlas: Atlas, options: Options) -> str:

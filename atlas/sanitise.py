@@ -227,11 +227,11 @@ PAGE = AllowList(PAGE_TAGS, PAGE_ATTRIBUTES, PAGE_CLASSES, _language)
 DOCS = AllowList(DOCS_TAGS, DOCS_ATTRIBUTES, strip_comments=False)
 
 
-def page_changes(html: str, body: AllowList) -> tuple[list[str], list[str]]:
-    """What would be removed from a case page: from the contributor's body, and from the rest."""
+def page_changes(html: str, body: AllowList | None) -> tuple[list[str], list[str]]:
+    """What would be removed from a case page: from the contributor's body (unless ``body`` is None), and the rest."""
     start, end = html.find(BODY_START), html.rfind(BODY_END)
     if start < 0 or end < start:
         return [], changes(html, PAGE)  # a withdrawn case's page: no contributor text of its own
     inside = html[start + len(BODY_START) : end]
     rest = html[:start] + html[end + len(BODY_END) :]
-    return changes(inside, body), changes(rest, PAGE)
+    return (changes(inside, body) if body is not None else []), changes(rest, PAGE)

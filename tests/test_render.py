@@ -135,16 +135,22 @@ def test_body_links_are_made_relative_to_the_published_page() -> None:
     )
 
 
-def test_a_body_whose_sections_cannot_be_split_safely_is_published_as_markdown(mini: Atlas) -> None:
+def test_a_body_is_split_into_markdown_headings_and_checked_parts(mini: Atlas) -> None:
     from dataclasses import replace
 
-    from atlas.render import _published_body
+    from atlas.render import PART, body_parts, fill_parts
 
     case = mini.cases[0]
-    assert _published_body(case).startswith("## Context {#context}\n\n<p>")
+    split = body_parts(case)
+    assert split is not None
+    markdown, parts = split
+    assert markdown.startswith("## Context {#context}\n\n" + PART.format(0) + "\n\n## What they do {#what-they-do}")
+    assert len(parts) == 5 and parts[0].startswith("<p>Alpha's own words.")
+    # The parts go back in order, each in place of its own placeholder.
+    assert fill_parts(markdown, parts).count("<p>") == case.body_html.count("<p>")
     quoted = replace(
         case,
         body="> ## Quoted\n\n" + case.body,
         body_html='<blockquote>\n<h2 id="quoted">Quoted</h2>\n</blockquote>\n' + case.body_html,
     )
-    assert _published_body(quoted) == quoted.body
+    assert body_parts(quoted) is None
