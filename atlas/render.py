@@ -678,8 +678,52 @@ def self_assessment_page(fw: Framework) -> str:
     return "".join(out)
 
 
+BLOCK_PART = "<!-- atlas-block-{} -->"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The generated files, with each page's HTML blocks held apart from its Markdown."""
+
+    pages: dict[str, str]
+    """Every generated file by its path in the site; a page's HTML blocks are placeholders."""
+    blocks: dict[str, tuple[str, ...]]
+    """For each page that has them, its HTML blocks in placeholder order."""
+
+    def filled(self) -> dict[str, str]:
+        """Every file with its blocks back in place: the page as one Markdown text."""
+        return {path: fill_blocks(text, self.blocks.get(path, ())) for path, text in self.pages.items()}
+
+
+def fill_blocks(text: str, blocks: tuple[str, ...]) -> str:
+    """Text with each block placeholder replaced by its HTML block."""
+    for i, block in enumerate(blocks):
+        text = text.replace(BLOCK_PART.format(i), block, 1)
+    return text
+
+
+def _hold_blocks(text: str) -> tuple[str, tuple[str, ...]]:
+    """A page with each rendered HTML block (a line starting with BLOCK) swapped for a placeholder.
+
+    Python-Markdown would parse every block with its HTML parser only to pass it through unchanged;
+    the hook puts the blocks back after conversion.
+    """
+    blocks: list[str] = []
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith(templating.BLOCK):
+            lines[i] = BLOCK_PART.format(len(blocks))
+            blocks.append(line[len(templating.BLOCK) :])
+    return "\n".join(lines), tuple(blocks)
+
+
 def render_site(atlas: Atlas, options: Options | None = None) -> dict[str, str]:
     """Every generated file (pages, open data, feed), keyed by its path inside the site, in sorted order."""
+    return render_pages(atlas, options).filled()
+
+
+def render_pages(atlas: Atlas, options: Options | None = None) -> Rendered:
+    """Every generated file, keyed by its path inside the site in sorted order, with pages' HTML blocks apart."""
     options = options or Options()
     fw = atlas.framework
     index = build_index(atlas)
@@ -709,4 +753,5 @@ def render_site(atlas: Atlas, options: Options | None = None) -> dict[str, str]:
         if path in pages:
             raise ValueError(f"case {c.id!r} would replace the generated page {path}")
         pages[path] = withdrawn_page(c, atlas, options) if c.withdrawn else case_page(c, fw, index, options)
-    return dict(sorted(pages.items()))
+    held = {path: _hold_blocks(text) for path, text in sorted(pages.items())}
+    return Rendered({path: text for path, (text, _) in held.items()}, {p: b for p, (_, b) in held.items() if b})

@@ -19,7 +19,15 @@ def _environment() -> Environment:
     )
 
 
+# Marks the start of each rendered block, so the site's renderer can keep the block out of Markdown.
+# A NUL cannot come from content: the validator refuses control characters in every field and body.
+BLOCK = "\x00"
+
+
 def render(name: str, **context: Any) -> str:
-    """A template rendered with ``context``, as one line: Markdown reads an HTML block up to a blank line."""
+    """A template rendered with ``context``, as one line that starts with ``BLOCK``.
+
+    One line, because Markdown reads an HTML block up to a blank line.
+    """
     text = _environment().get_template(name).render(**context)
-    return "".join(line.strip() for line in text.splitlines())
+    return BLOCK + "".join(line.strip() for line in text.splitlines())

@@ -21,10 +21,11 @@ from atlas.render import (
     Options,
     body_parts,
     evidence_base,
+    fill_blocks,
     fill_contributing,
     fill_parts,
     problems_page,
-    render_site,
+    render_pages,
 )
 from atlas.sanitise import DOCS, body_allow_list, changes, page_changes
 from atlas.validate import load_atlas, summary
@@ -89,7 +90,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         edit_template = urljoin(config.repo_url.rstrip("/") + "/", f"{config.edit_uri}{docs_to_root}/") + "{path}"
     # A preview's own address is not the site's, so citations there stay relative.
     options = Options(edit_url_template=edit_template, site_url=None if serving else config.site_url)
-    pages.update(render_site(atlas, options))
+    rendered = render_pages(atlas, options)
+    pages.update(rendered.pages)
+    # The generated HTML blocks, put back after Markdown (see on_page_content), as the body parts are.
+    config.extra["atlas_blocks"] = rendered.blocks
     # The checked HTML of each body, put into its page after Markdown (see on_page_content); kept on
     # this build's own config, which serve makes anew for every rebuild.
     config.extra["atlas_parts"] = {
@@ -144,6 +148,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
                 + "\n  ".join(found[:10])
             )
         return html
+    html = fill_blocks(html, config.extra.get("atlas_blocks", {}).get(page.file.src_uri, ()))
     if not page.file.src_uri.startswith("cases/") or page.file.name == "index":
         return html
     # MkDocs has made image addresses relative to the case's own folder by now.
