@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from atlas import pages
 from atlas.model import Atlas
 
 
 def redirects(atlas: Atlas) -> dict[str, str]:
     """Earlier ids to current pages, as MkDocs source paths: ``cases/old.md`` to ``cases/new.md``."""
-    return {f"cases/{alias}.md": f"cases/{case.id}.md" for case in atlas.cases for alias in case.aliases}
+    return {pages.CASE.path(alias): pages.CASE.path(case.id) for case in atlas.cases for alias in case.aliases}
 
 
 def page_address(src_path: str) -> str:
@@ -29,11 +30,11 @@ def addresses(atlas: Atlas, docs_pages: Iterable[str], files: Iterable[str] = ()
     for element in fw.elements:
         found.add(element.address)
         found |= {q.address for q in element.questions}
-    found |= {f"/spectrum/{p.id}/" for p in fw.positions}
-    found |= {f"/approach/{a.id}/" for a in fw.approaches}
+    found |= {pages.POSITION.address(p.id) for p in fw.positions}
+    found |= {pages.APPROACH.address(a.id) for a in fw.approaches}
     for case in atlas.cases:
         found.add(case.address)
-        found |= {f"/cases/{alias}/" for alias in case.aliases}
+        found |= {pages.CASE.address(alias) for alias in case.aliases}
     found |= {f"/{f}" for f in files}
     return sorted(found)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from html import escape, unescape
 from urllib.parse import unquote, urlsplit
 
-from atlas import safety, sanitise, schema
+from atlas import pages, safety, sanitise, schema
 from atlas.markdown import MarkdownConfig, Renderer
 
 Issue = tuple[int, str, str]
@@ -275,12 +275,8 @@ def page_links(html: str, page: str) -> str:
         parts = urlsplit(url)
         if parts.scheme or parts.netloc or url.startswith(("/", "#")) or not parts.path:
             return match.group(0)
-        target = posixpath.normpath(posixpath.join("cases", parts.path))
-        if target.endswith(".md"):
-            target = target[: -len(".md")]
-            target = target[: -len("index")] if target.endswith("index") else target + "/"
-        relative = posixpath.relpath(target, page.rstrip("/")) + ("/" if target.endswith("/") else "")
-        relative = relative.replace("//", "/")
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(pages.CASE.path("x")), parts.path))
+        relative = pages.href(page, pages.url_of(target))
         suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
         return match.group(1) + escape(relative + suffix) + match.group(3)
 

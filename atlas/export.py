@@ -10,7 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from atlas import schema
+from atlas import pages, schema
 from atlas.index import Index
 from atlas.model import PUBLISHER_NAME, Atlas, Case, Framework
 
@@ -327,9 +327,9 @@ def atom_feed(atlas: Atlas, site_url: str | None = None) -> str:
         entry = add(feed, "entry")
         # An entry keeps the id of the case's first address, so renaming it does not look like a new case.
         first = case.aliases[0] if case.aliases else case.id
-        add(entry, "id", f"{TAG}/cases/{first}/")
+        add(entry, "id", f"{TAG}{pages.CASE.address(first)}")
         add(entry, "title", case.title, type="text")
-        add(entry, "link", rel="alternate", type="text/html", href=f"{base}cases/{case.id}/")
+        add(entry, "link", rel="alternate", type="text/html", href=base + pages.CASE.url(case.id))
         add(entry, "published", _stamp(case.published))
         add(entry, "updated", _stamp(updated(case)))
         add(entry, "summary", case.summary, type="text")

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from atlas import schema
+from atlas import pages, schema
 
 # The allowed values are declared in the contract; these are their ids, for modules that need only those.
 KINDS = schema.KINDS.ids
@@ -70,7 +70,7 @@ class Question:
     @property
     def address(self) -> str:
         """The question's permanent address, such as ``/framework/1c/#1c-ii``."""
-        return f"/framework/{self.element.lower()}/#{self.anchor}"
+        return f"{pages.ELEMENT.address(self.element.lower())}#{self.anchor}"
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class Element:
     @property
     def address(self) -> str:
         """The element's permanent address, such as ``/framework/1c/``."""
-        return f"/framework/{self.slug}/"
+        return pages.ELEMENT.address(self.slug)
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ class Case:
     @property
     def address(self) -> str:
         """The case's permanent address within the site."""
-        return f"/cases/{self.id}/"
+        return pages.CASE.address(self.id)
 
 
 @dataclass(frozen=True)

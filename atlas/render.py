@@ -18,6 +18,7 @@ from importlib import resources
 from markdown.extensions.toc import slugify
 
 from atlas import explore, export, sanitise, schema, templating
+from atlas import pages as site
 from atlas.coverage import MIN_CASES, coverage
 from atlas.index import Index, build_index
 from atlas.model import PUBLISHER_NAME, Atlas, Case, Element, Framework, Label, Question, one_line
@@ -110,11 +111,11 @@ def _join(parts: Iterable[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _case_list(cases: Iterable[Case], to_root: str = "../../", summaries: bool = True) -> str:
-    """Cases as an HTML list (title, kind and evidence, and the summary where asked), for a page two folders deep."""
+def _case_list(cases: Iterable[Case], on_page: str, summaries: bool = True) -> str:
+    """Cases as an HTML list (title, kind and evidence, and the summary where asked), for the page ``on_page``."""
     items = [
         {
-            "id": c.id,
+            "href": site.CASE.href_from(on_page, c.id),
             "title": c.title,
             "summary": c.summary,
             "kind": schema.KINDS.name(c.kind),
@@ -122,7 +123,7 @@ def _case_list(cases: Iterable[Case], to_root: str = "../../", summaries: bool =
         }
         for c in cases
     ]
-    return templating.render("case_list.html", cases=items, to_root=to_root, summaries=summaries) + "\n"
+    return templating.render("case_list.html", cases=items, summaries=summaries) + "\n"
 
 
 def element_title(element: Element) -> str:
@@ -168,7 +169,11 @@ def framework_page(fw: Framework, index: Index) -> str:
 def _question(q: Question, index: Index, options: Options) -> str:
     cases = index.by_question.get(q.id, ())
     cited = (
-        "Cases on this question: " + ", ".join(f"[{plain(c.title)}](../cases/{c.id}.md)" for c in cases) + "."
+        "Cases on this question: "
+        + ", ".join(
+            f"[{plain(c.title)}]({site.CASE.link_from(site.ELEMENT.path(q.element.lower()), c.id)})" for c in cases
+        )
+        + "."
         if cases
         else "No case cites this question yet."
     )
@@ -206,7 +211,7 @@ def element_page(fw: Framework, element: Element, index: Index, options: Options
             members = index.element_position(element.id, position)
             if members:
                 out.append(f"### {plain(name)} {{#cases-{position or 'unplaced'}}}\n\n")
-                out.append(_case_list(members) + "\n")
+                out.append(_case_list(members, site.ELEMENT.path(element.slug)) + "\n")
     for stage, name in ((t.id, t.name) for t in schema.STAGES.terms):
         questions = [q for q in element.questions if q.stage == stage]
         if questions:
@@ -219,7 +224,7 @@ def element_page(fw: Framework, element: Element, index: Index, options: Options
 # --- spectrum and approach pages -------------------------------------------------------------
 
 
-def _by_element_page(fw: Framework, label: Label, cases: tuple[Case, ...], what: str, credit: str) -> str:
+def _by_element_page(fw: Framework, page: str, label: Label, cases: tuple[Case, ...], what: str, credit: str) -> str:
     out = [front_matter(label.name, label.definition, searchable=False)]
     out.append(f"# {plain(label.name)}\n\n{plain(label.definition)}\n\n")
     out.append(
@@ -229,9 +234,9 @@ def _by_element_page(fw: Framework, label: Label, cases: tuple[Case, ...], what:
     for e in fw.elements:
         members = [c for c in cases if e.id in c.elements]
         if members:
-            out.append(f"## [{plain(element_title(e))}](../framework/{e.slug}.md) {{#{e.slug}}}\n\n")
+            out.append(f"## [{plain(element_title(e))}]({site.ELEMENT.link_from(page, e.slug)}) {{#{e.slug}}}\n\n")
             # Titles and labels only: a case appears under each of its elements, so summaries would repeat.
-            out.append(_case_list(members, summaries=False) + "\n")
+            out.append(_case_list(members, page, summaries=False) + "\n")
     out.append(f"## Source {{#source}}\n\n{plain(credit)}\n")
     return "".join(out)
 
@@ -293,13 +298,14 @@ def cases_page(fw: Framework, index: Index) -> str:
         f"# All cases\n\n{_count(len(index.cases), 'case')}, in order of title. Use search, or browse by "
         "[element](../framework/index.md) or [spectrum position](../spectrum/index.md).\n\n"
     )
+    here = site.CASES.path()
     rows = [
         {
-            "href": f"{c.id}/",
+            "href": site.CASE.href_from(here, c.id),
             "title": c.title,
             "kind": schema.KINDS.name(c.kind),
-            "elements": [{"id": e, "href": f"../framework/{e.lower()}/"} for e in c.elements],
-            "spectrum": {"name": fw_label(fw.positions, c.spectrum), "href": f"../spectrum/{c.spectrum}/"}
+            "elements": [{"id": e, "href": site.ELEMENT.href_from(here, e.lower())} for e in c.elements],
+            "spectrum": {"name": fw_label(fw.positions, c.spectrum), "href": site.POSITION.href_from(here, c.spectrum)}
             if c.spectrum
             else None,
             "evidence": schema.EVIDENCE.name(c.evidence),
@@ -322,7 +328,7 @@ def _framework_parts(case: Case, fw: Framework) -> list[dict[str, str | None]]:
     parts: list[dict[str, str | None]] = []
     for i, element_id in enumerate(case.elements):
         e = fw.element(element_id)
-        page = f"../../framework/{e.slug}/"
+        page = site.ELEMENT.href_from(site.CASE.path(case.id), e.slug)
         parts += [{"text": "; ", "href": None}] if i else []
         parts.append({"text": element_title(e), "href": page})
         refs = [q for q in e.questions if q.id in case.questions]
@@ -422,6 +428,7 @@ def withdrawn_page(case: Case, atlas: Atlas, options: Options) -> str:
 
 def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
     """``cases/<id>.md``: generated header and footer around the contributor's body."""
+    here = site.CASE.path(case.id)
     kind, kind_def = schema.KINDS.name(case.kind), schema.KINDS.term(case.kind).definition
     evidence, evidence_def = schema.EVIDENCE.name(case.evidence), schema.EVIDENCE.term(case.evidence).definition
     out = [front_matter(case.title, case.summary)]
@@ -437,10 +444,10 @@ def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
     ]
     if case.spectrum:
         name = fw_label(fw.positions, case.spectrum)
-        facts.append(("Spectrum", [{"text": name, "href": f"../../spectrum/{case.spectrum}/"}]))
+        facts.append(("Spectrum", [{"text": name, "href": site.POSITION.href_from(here, case.spectrum)}]))
     if case.approach:
         name = fw_label(fw.approaches, case.approach)
-        facts.append(("Approach", [{"text": name, "href": f"../../approach/{case.approach}/"}]))
+        facts.append(("Approach", [{"text": name, "href": site.APPROACH.href_from(here, case.approach)}]))
     trust = _trust_line(case)
     if trust:
         facts.append(("Trust", text(trust)))
@@ -471,7 +478,7 @@ def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
         out.append("## Related cases {#related}\n\n")
         items = [
             {
-                "href": f"../{other.id}/",
+                "href": site.CASE.href_from(here, other.id),
                 "title": other.title,
                 "kind": schema.KINDS.name(other.kind),
                 "evidence": schema.EVIDENCE.name(other.evidence).lower(),
@@ -571,7 +578,7 @@ def wanted_page(atlas: Atlas) -> str:
     for q_id in wanted:
         q = questions[q_id]
         out.append(
-            f"| [{q.id}](framework/{q.element.lower()}.md#{q.anchor}) {plain(q.text)} | "
+            f"| [{q.id}]({site.ELEMENT.link_from(site.WANTED.path(), q.element.lower(), q.anchor)}) {plain(q.text)} | "
             f"{_make_new(f'--elements {q.id}')} |\n"
         )
     rows = sorted(report.elements.items(), key=lambda item: (item[1], fw.elements.index(fw.element(item[0]))))
@@ -581,7 +588,8 @@ def wanted_page(atlas: Atlas) -> str:
     for e_id, n in short:
         e = fw.element(e_id)
         out.append(
-            f"| [{plain(element_title(e))}](framework/{e.slug}.md) | {n} | {_make_new(f'--elements {e.id}')} |\n"
+            f"| [{plain(element_title(e))}]({site.ELEMENT.link_from(site.WANTED.path(), e.slug)}) | {n} | "
+            f"{_make_new(f'--elements {e.id}')} |\n"
         )
     out.append("\n## Spectrum positions and approaches {#spectrum}\n\n| Tag | Cases | Start a case |\n")
     out.append("| --- | ---: | --- |\n")
@@ -728,28 +736,33 @@ def render_pages(atlas: Atlas, options: Options | None = None) -> Rendered:
     fw = atlas.framework
     index = build_index(atlas)
     pages: dict[str, str] = {
-        "framework/index.md": framework_page(fw, index),
-        "spectrum/index.md": spectrum_index_page(fw, index),
-        "approach/index.md": approach_index_page(fw, index),
-        "cases/index.md": cases_page(fw, index),
-        "data.md": open_data_page(),
-        "explore.md": explore_page(fw, index),
-        "self-assessment.md": self_assessment_page(fw),
-        "wanted.md": wanted_page(atlas),
+        site.FRAMEWORK.path(): framework_page(fw, index),
+        site.SPECTRUM.path(): spectrum_index_page(fw, index),
+        site.APPROACHES.path(): approach_index_page(fw, index),
+        site.CASES.path(): cases_page(fw, index),
+        site.DATA.path(): open_data_page(),
+        site.EXPLORE.path(): explore_page(fw, index),
+        site.SELF_ASSESSMENT.path(): self_assessment_page(fw),
+        site.WANTED.path(): wanted_page(atlas),
         **export.data_files(atlas, index, options.site_url),
     }
     for e in fw.elements:
-        pages[f"framework/{e.slug}.md"] = element_page(fw, e, index, options)
+        pages[site.ELEMENT.path(e.slug)] = element_page(fw, e, index, options)
     for p in fw.positions:
-        pages[f"spectrum/{p.id}.md"] = _by_element_page(
-            fw, p, index.by_position.get(p.id, ()), "at this point on the spectrum", fw.spectrum_credit
+        pages[site.POSITION.path(p.id)] = _by_element_page(
+            fw,
+            site.POSITION.path(p.id),
+            p,
+            index.by_position.get(p.id, ()),
+            "at this point on the spectrum",
+            fw.spectrum_credit,
         )
     for a in fw.approaches:
-        pages[f"approach/{a.id}.md"] = _by_element_page(
-            fw, a, index.by_approach.get(a.id, ()), "developed this way", fw.spectrum_credit
+        pages[site.APPROACH.path(a.id)] = _by_element_page(
+            fw, site.APPROACH.path(a.id), a, index.by_approach.get(a.id, ()), "developed this way", fw.spectrum_credit
         )
     for c in atlas.cases:
-        path = f"cases/{c.id}.md"
+        path = site.CASE.path(c.id)
         if path in pages:
             raise ValueError(f"case {c.id!r} would replace the generated page {path}")
         pages[path] = withdrawn_page(c, atlas, options) if c.withdrawn else case_page(c, fw, index, options)

@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
+from atlas import pages
 from atlas.model import APPROACHES, EVIDENCE, KINDS, PHASES, POSITIONS, REGIONS, Framework
 from atlas.schema import HOUSE_STYLE, PLACED_KIND
 
@@ -71,7 +72,8 @@ def synthetic_case(index: int, framework: Framework, rng: random.Random) -> tupl
         lines += [" ".join(_sentence(rng, rng.randint(8, 16)) for _ in range(5)), ""]
     first = elements[0]
     question = first.questions[0]
-    lines += [f"- {_sentence(rng, 10)[:-1]}? See [{question.id}](../framework/{first.slug}.md#{question.anchor}).", ""]
+    link = pages.ELEMENT.link_from(pages.CASE.path(case_id), first.slug, question.anchor)
+    lines += [f"- {_sentence(rng, 10)[:-1]}? See [{question.id}]({link}).", ""]
     return case_id, "\n".join(lines) + "\n"
 
 

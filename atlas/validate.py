@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from atlas import model, sanitise, schema
+from atlas import model, pages, sanitise, schema
 from atlas.body import BodyChecker, invisible, page_links
 from atlas.load import (
     Document,
@@ -600,7 +600,7 @@ def case_from(doc: Document, framework: Framework, html: str = "") -> Case:
         tags=tuple(unicodedata.normalize("NFC", t) for t in _texts(f.get("tags"))),
         aliases=_texts(f.get("aliases")),
         withdrawn=_withdrawal(f.get("withdrawn")),
-        body_html=page_links(html, f"cases/{f['id'].value}/") if html else "",
+        body_html=page_links(html, pages.CASE.url(str(f["id"].value))) if html else "",
     )
 
 
@@ -653,14 +653,13 @@ class CasesFound(NamedTuple):
 
 def body_checker(root: Path, framework: Framework) -> BodyChecker:
     """The body checks for the site in ``root``: its Markdown settings, its images and its pages."""
-    generated = {"explore.md", "self-assessment.md", "data.md", "cases/index.md", "framework/index.md"}
-    generated |= {"spectrum/index.md", "approach/index.md"}
-    generated |= {f"spectrum/{p}.md" for p in model.POSITIONS} | {f"approach/{a}.md" for a in model.APPROACHES}
+    generated = {kind.path() for kind in pages.SINGLE_PAGES}
+    generated |= {pages.POSITION.path(p) for p in model.POSITIONS} | {pages.APPROACH.path(a) for a in model.APPROACHES}
     anchors: dict[str, frozenset[str]] = {}
     for e in framework.elements:
         sections = {"cases", "source", "cases-unplaced", *(f"{e.slug}-{s}" for s in model.STAGES)}
         sections |= {f"cases-{p}" for p in model.POSITIONS}
-        anchors[f"framework/{e.slug}.md"] = frozenset(sections | {q.anchor for q in e.questions})
+        anchors[pages.ELEMENT.path(e.slug)] = frozenset(sections | {q.anchor for q in e.questions})
 
     def page_exists(path: str) -> bool:
         if path in generated or path in anchors:

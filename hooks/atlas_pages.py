@@ -14,6 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
+from atlas import pages as pages_
 from atlas.addresses import redirects
 from atlas.load import list_images
 from atlas.render import (
@@ -97,7 +98,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # The checked HTML of each body, put into its page after Markdown (see on_page_content); kept on
     # this build's own config, which serve makes anew for every rebuild.
     config.extra["atlas_parts"] = {
-        f"cases/{case.id}.md": split[1] for case in atlas.live if (split := body_parts(case)) is not None
+        pages_.CASE.path(case.id): split[1] for case in atlas.live if (split := body_parts(case)) is not None
     }
     # Kept on this build's own config, for the home page's summary of the evidence (see on_page_markdown).
     config.extra["atlas_evidence_base"] = evidence_base(atlas)

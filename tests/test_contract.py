@@ -154,3 +154,29 @@ def test_the_nav_lists_exactly_the_generated_pages_and_the_hand_written_ones() -
     assert {p for p in nav if p not in hand_written} == generated
     assert len(nav) == len(set(nav))
     assert not any(p.startswith("cases/") and p != "cases/index.md" for p in nav), "cases never go in the nav"
+
+
+def test_each_address_pattern_is_written_once_in_the_code() -> None:
+    # A page kind's path written out anywhere but atlas/pages.py would be a second definition of it.
+    pattern = re.compile(r"(?:framework|spectrum|approach|cases)/\{")
+    holders = sorted(
+        p.relative_to(ROOT).as_posix()
+        for p in [*(ROOT / "atlas").rglob("*.py"), *(ROOT / "hooks").glob("*.py")]
+        if pattern.search(p.read_text(encoding="utf-8"))
+    )
+    assert holders == ["atlas/pages.py"]
+
+
+def test_pages_give_paths_urls_addresses_and_links() -> None:
+    from atlas import pages
+
+    assert pages.ELEMENT.path("1c") == "framework/1c.md"
+    assert pages.ELEMENT.url("1c") == "framework/1c/"
+    assert pages.ELEMENT.address("1c") == "/framework/1c/"
+    assert pages.FRAMEWORK.url() == "framework/" and pages.WANTED.url() == "wanted/"
+    assert pages.CASE.link_from(pages.ELEMENT.path("1c"), "x") == "../cases/x.md"
+    assert pages.ELEMENT.link_from(pages.WANTED.path(), "1c", "1c-ii") == "framework/1c.md#1c-ii"
+    assert pages.ELEMENT.href_from(pages.CASE.path("x"), "1c", "1c-ii") == "../../framework/1c/#1c-ii"
+    assert pages.CASE.href_from(pages.CASES.path(), "x") == "x/"
+    assert pages.CASE.href_from(pages.CASE.path("x"), "y") == "../y/"
+    assert pages.FRAMEWORK.href_from(pages.CASE.path("x")) == "../../framework/"

@@ -1,0 +1,75 @@
+"""Where each kind of page lives, declared once: its source path, its URL, its permanent address, and links to it.
+
+MkDocs serves ``framework/1c.md`` at ``framework/1c/`` (directory URLs). Generated Markdown links
+to source paths, which MkDocs resolves and checks; generated HTML links to URLs, relative to the
+page they sit on. Both come from here.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """One kind of page: a source path pattern with ``{id}`` where the page's own id goes."""
+
+    pattern: str
+    """The path of the Markdown source inside the site, such as ``framework/{id}.md``."""
+
+    def path(self, ident: str = "") -> str:
+        """The page's source path, such as ``framework/1c.md``."""
+        return self.pattern.format(id=ident)
+
+    def url(self, ident: str = "") -> str:
+        """The page's URL inside the site, such as ``framework/1c/`` (``index.md`` serves its folder)."""
+        return url_of(self.path(ident))
+
+    def address(self, ident: str = "") -> str:
+        """The page's permanent address, such as ``/framework/1c/``."""
+        return "/" + self.url(ident)
+
+    def link_from(self, page_path: str, ident: str = "", anchor: str = "") -> str:
+        """A Markdown link target from the page whose source is ``page_path``, such as ``../framework/1c.md``."""
+        target = posixpath.relpath(self.path(ident), posixpath.dirname(page_path) or ".")
+        return target + (f"#{anchor}" if anchor else "")
+
+    def href_from(self, page_path: str, ident: str = "", anchor: str = "") -> str:
+        """An HTML link from the page whose source is ``page_path``, such as ``../../framework/1c/``."""
+        return href(url_of(page_path), self.url(ident)) + (f"#{anchor}" if anchor else "")
+
+
+def url_of(path: str) -> str:
+    """The URL MkDocs serves a source path at: ``a/b.md`` at ``a/b/``, ``a/index.md`` at ``a/``."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def href(from_url: str, to_url: str) -> str:
+    """A relative link from the page at ``from_url`` to ``to_url`` (both inside the site)."""
+    here = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
+    relative = posixpath.relpath(to_url or ".", here.rstrip("/") or ".")
+    if to_url.endswith("/") and relative != ".":
+        relative += "/"
+    return "./" if relative == "." else relative
+
+
+ELEMENT = PageKind("framework/{id}.md")
+POSITION = PageKind("spectrum/{id}.md")
+APPROACH = PageKind("approach/{id}.md")
+CASE = PageKind("cases/{id}.md")
+FRAMEWORK = PageKind("framework/index.md")
+SPECTRUM = PageKind("spectrum/index.md")
+APPROACHES = PageKind("approach/index.md")
+CASES = PageKind("cases/index.md")
+EXPLORE = PageKind("explore.md")
+SELF_ASSESSMENT = PageKind("self-assessment.md")
+DATA = PageKind("data.md")
+WANTED = PageKind("wanted.md")
+# The generated pages with no id of their own, in the order the site lists them.
+SINGLE_PAGES = (FRAMEWORK, SPECTRUM, APPROACHES, CASES, EXPLORE, SELF_ASSESSMENT, DATA, WANTED)
