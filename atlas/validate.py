@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import yaml
@@ -193,51 +193,121 @@ def check_list(item: Check, *, min_items: int = 0, example: str = "[a, b]") -> C
 
 @dataclass(frozen=True)
 class Spec:
-    """How one key of a mapping is checked."""
+    """How one key of a mapping is checked, and how its value is made once the check has passed."""
 
     check: Check
     required: bool = False
     example: str = ""
+    build: Callable[[yaml.Node], object] | None = None
+    """Turns the checked node into the model's value; by default the text on one line."""
+    reader: Reader | None = None
+    """For a value that holds keys of its own: checks and builds it in one walk, instead of check and build."""
+
+    def read(self, node: yaml.Node, field: str) -> tuple[list[Issue], object]:
+        """The value's problems, and its built value when it has none."""
+        if self.reader is not None:
+            return self.reader(node, field)
+        issues = list(self.check(node, field))
+        if issues:
+            return issues, None
+        return [], (self.build or _plain_text)(node)
 
 
-def _specs(fields: tuple[schema.Field, ...], checks: Mapping[str, Check]) -> dict[str, Spec]:
-    """Specs in contract order: the check from here, whether it is required and its example from the contract."""
+Reader = Callable[[yaml.Node, str], tuple[list[Issue], object]]
+
+
+def _plain_text(node: yaml.Node) -> str:
+    return one_line(str(node.value))
+
+
+def _specs(
+    fields: tuple[schema.Field, ...],
+    checks: Mapping[str, Check],
+    builds: Mapping[str, Callable[[yaml.Node], object]] | None = None,
+    readers: Mapping[str, Reader] | None = None,
+) -> dict[str, Spec]:
+    """Specs in contract order: the check (and how to build) from here, need and example from the contract."""
     missing = [f.key for f in fields if f.key not in checks] + [k for k in checks if k not in {f.key for f in fields}]
     assert not missing, f"the validator and the contract disagree about {missing}"
-    return {f.key: Spec(checks[f.key], required=f.needed, example=f.example) for f in fields}
+    builds, readers = builds or {}, readers or {}
+    return {f.key: Spec(checks[f.key], f.needed, f.example, builds.get(f.key), readers.get(f.key)) for f in fields}
+
+
+def _texts_of(node: yaml.Node) -> tuple[str, ...]:
+    return tuple(str(n.value).strip() for n in node.value)
+
+
+def _date_of(node: yaml.Node) -> dt.date:
+    return dt.date.fromisoformat(str(node.value))
+
+
+def read_mapping(specs: Mapping[str, Spec], node: yaml.Node, field: str) -> tuple[list[Issue], dict[str, object]]:
+    """A group of ``key: value`` lines, in one walk: every problem, and the built value of each key that passed."""
+    if not isinstance(node, yaml.MappingNode):
+        return [(line(node), field, f"must be a group of 'key: value' lines, not {_describe(node)}")], {}
+    issues: list[Issue] = []
+    values: dict[str, object] = {}
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue  # reported when the file is read
+        name = str(key.value)
+        where = f"{field}.{name}" if field else name
+        if name == "<<":
+            issues.append(
+                (line(key), field or "front matter", "merge keys ('<<') are not allowed; write the fields out")
+            )
+            continue
+        if name not in specs:
+            known = ", ".join(specs)
+            issues.append(
+                (line(key), where, f"is not a known field{did_you_mean(name, specs)}; the fields are {known}")
+            )
+            continue
+        found, built = specs[name].read(value, where)
+        issues += found
+        values[name] = built
+    present = {str(k.value) for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    for name, spec in specs.items():
+        if spec.required and name not in present:
+            where = f"{field}.{name}" if field else name
+            issues.append((line(node), where, f"is missing; add it, for example '{name}: {spec.example}'"))
+    return issues, values
 
 
 def check_mapping(specs: Mapping[str, Spec]) -> Check:
     """A check for a group of ``key: value`` lines: known keys, required keys, each value's check."""
 
     def check(node: yaml.Node, field: str) -> Iterator[Issue]:
-        if not isinstance(node, yaml.MappingNode):
-            yield line(node), field, f"must be a group of 'key: value' lines, not {_describe(node)}"
-            return
-        present: set[str] = set()
-        for key, value in node.value:
-            if not isinstance(key, yaml.ScalarNode):
-                continue  # reported when the file is read
-            name = str(key.value)
-            where = f"{field}.{name}" if field else name
-            present.add(name)
-            if name == "<<":
-                yield line(key), field or "front matter", "merge keys ('<<') are not allowed; write the fields out"
-                continue
-            if name not in specs:
-                yield (
-                    line(key),
-                    where,
-                    f"is not a known field{did_you_mean(name, specs)}; the fields are {', '.join(specs)}",
-                )
-                continue
-            yield from specs[name].check(value, where)
-        for name, spec in specs.items():
-            if spec.required and name not in present:
-                where = f"{field}.{name}" if field else name
-                yield line(node), where, f"is missing; add it, for example '{name}: {spec.example}'"
+        yield from read_mapping(specs, node, field)[0]
 
     return check
+
+
+def mapping_reader(specs: Mapping[str, Spec], make: Callable[..., object]) -> Reader:
+    """A reader for a group of keys that becomes one model object, such as a ``Trust``."""
+
+    def read(node: yaml.Node, field: str) -> tuple[list[Issue], object]:
+        issues, values = read_mapping(specs, node, field)
+        return issues, (None if issues else make(**values))
+
+    return read
+
+
+def list_reader(item: Reader, check: Check) -> Reader:
+    """A reader for a list whose items each become a model object, such as ``sources``."""
+
+    def read(node: yaml.Node, field: str) -> tuple[list[Issue], object]:
+        issues = list(check(node, field))
+        if not isinstance(node, yaml.SequenceNode):
+            return issues, None
+        built = []
+        for i, child in enumerate(node.value, start=1):
+            found, value = item(child, f"{field}[{i}]")
+            issues += found
+            built.append(value)
+        return issues, (None if issues else tuple(built))
+
+    return read
 
 
 def check_tag(node: yaml.Node, field: str) -> Iterator[Issue]:
@@ -433,16 +503,26 @@ TRUST_SPECS = _specs(
         "phases": check_list(check_choice(schema.PHASES.ids), min_items=1, example="[primary, secondary]"),
         "region": check_choice(schema.REGIONS.ids),
     },
+    {"schools": lambda node: int(node.value), "phases": _texts_of},
 )
 WITHDRAWN_SPECS = _specs(schema.WITHDRAWN_FIELDS, {"reason": check_text, "superseded_by": check_id})
 
 
-def _check_source(node: yaml.Node, field: str) -> Iterator[Issue]:
-    yield from check_mapping(SOURCE_SPECS)(node, field)
+def _read_source(node: yaml.Node, field: str) -> tuple[list[Issue], object]:
+    issues, values = read_mapping(SOURCE_SPECS, node, field)
     if isinstance(node, yaml.MappingNode):
         keys = {str(k.value) for k, _ in node.value}
         if not keys & {"author", "publisher"}:
-            yield line(node), field, "needs an author or a publisher (or both)"
+            issues.append((line(node), field, "needs an author or a publisher (or both)"))
+    return issues, (None if issues else Source(**values))  # type: ignore[arg-type]
+
+
+def _check_source(node: yaml.Node, field: str) -> Iterator[Issue]:
+    yield from _read_source(node, field)[0]
+
+
+def _no_item_check(node: yaml.Node, field: str) -> Iterator[Issue]:
+    return iter(())
 
 
 def case_specs(framework: Framework) -> dict[str, Spec]:
@@ -466,7 +546,23 @@ def case_specs(framework: Framework) -> dict[str, Spec]:
         "aliases": check_list(check_id, example="[an-earlier-id]"),
         "withdrawn": check_mapping(WITHDRAWN_SPECS),
     }
-    return _specs(schema.CASE_FIELDS, checks)
+    builds: dict[str, Callable[[yaml.Node], object]] = {
+        "id": lambda node: str(node.value),
+        "elements": _texts_of,
+        "published": _date_of,
+        "reviewed": _date_of,
+        "tags": lambda node: tuple(unicodedata.normalize("NFC", t) for t in _texts_of(node)),
+        "aliases": _texts_of,
+    }
+    readers: dict[str, Reader] = {
+        "trust": mapping_reader(TRUST_SPECS, Trust),
+        # The list's own checks here; each source is checked and built once, by its reader.
+        "sources": list_reader(
+            _read_source, check_list(_no_item_check, min_items=1, example="[{title: ..., publisher: ...}]")
+        ),
+        "withdrawn": mapping_reader(WITHDRAWN_SPECS, Withdrawal),
+    }
+    return _specs(schema.CASE_FIELDS, checks, builds, readers)
 
 
 def _fields(doc: Document) -> dict[str, yaml.Node]:
@@ -527,19 +623,52 @@ def check_case(
     doc: Document,
     framework: Framework,
     body: BodyChecker,
-    specs: Check | None = None,
+    specs: Mapping[str, Spec] | None = None,
     taken: Callable[[str], str | None] | None = None,
     today: dt.date | None = None,
-) -> list[Problem]:
-    """Every problem in one case document, in line order.
+) -> tuple[list[Problem], Case | None]:
+    """Every problem in one case document, in line order, and the case built in the same walk if there are none.
 
     Pass ``specs`` to reuse them across cases, and ``taken`` to name the file that already has an id.
     """
-    issues = list((specs or check_mapping(case_specs(framework)))(doc.data, ""))
+    issues, values = read_mapping(specs or case_specs(framework), doc.data, "")
     issues += _check_cross_fields(doc, taken, today)
-    kind = _fields(doc).get("kind")
-    issues += body.check(doc.body, doc.body_line, _scalar_value(kind) if kind is not None else None)
-    return sorted(Problem(doc.path, at, field, message) for at, field, message in issues)
+    kind = values.get("kind")
+    issues += body.check(doc.body, doc.body_line, kind if isinstance(kind, str) else None)
+    problems = sorted(Problem(doc.path, at, field, message) for at, field, message in issues)
+    if problems:
+        return problems, None
+    return [], _case(doc, framework, values, body.checked_html.pop(doc.body, ""))
+
+
+def _case(doc: Document, framework: Framework, values: Mapping[str, object], html: str) -> Case:
+    """The case from the values its checked fields built, and its body's checked HTML."""
+    v: Any = values  # each value's type is set by its spec's build; the checks have passed
+    order = {e.id: i for i, e in enumerate(framework.elements)}
+    refs: tuple[str, ...] = v["elements"]
+    return Case(
+        id=v["id"],
+        path=doc.path,
+        title=v["title"],
+        summary=v["summary"],
+        kind=v["kind"],
+        elements=tuple(sorted({r.partition(".")[0] for r in refs}, key=order.__getitem__)),
+        questions=tuple(r for r in refs if "." in r),
+        evidence=v["evidence"],
+        sources=v["sources"],
+        published=v["published"],
+        body=doc.body.strip("\n") + "\n",
+        spectrum=v.get("spectrum"),
+        approach=v.get("approach"),
+        trust=v.get("trust"),
+        reviewed=v.get("reviewed"),
+        contributor=v.get("contributor"),
+        years=v.get("years"),
+        tags=v.get("tags", ()),
+        aliases=v.get("aliases", ()),
+        withdrawn=v.get("withdrawn"),
+        body_html=page_links(html, pages.CASE.url(v["id"])) if html else "",
+    )
 
 
 def _text(node: yaml.Node | None) -> str | None:
@@ -547,68 +676,7 @@ def _text(node: yaml.Node | None) -> str | None:
 
 
 def _texts(node: yaml.Node | None) -> tuple[str, ...]:
-    return tuple(str(n.value).strip() for n in node.value) if node is not None else ()
-
-
-def case_from(doc: Document, framework: Framework, html: str = "") -> Case:
-    """Build a Case from a document that ``check_case`` passed, with the body's checked HTML if there is one."""
-    f = _fields(doc)
-    refs = _texts(f["elements"])
-    order = {e.id: i for i, e in enumerate(framework.elements)}
-    elements = sorted({r.partition(".")[0] for r in refs}, key=order.__getitem__)
-    questions = tuple(r for r in refs if "." in r)
-    trust = None
-    if "trust" in f:
-        t = mapping(f["trust"])
-        trust = Trust(
-            name=_text(t.get("name")),
-            schools=int(t["schools"].value) if "schools" in t else None,
-            phases=_texts(t.get("phases")),
-            region=_text(t.get("region")),
-        )
-    sources = []
-    for item in f["sources"].value:
-        s = mapping(item)
-        sources.append(
-            Source(
-                title=_text(s["title"]) or "",
-                author=_text(s.get("author")),
-                publisher=_text(s.get("publisher")),
-                date=_text(s.get("date")),
-                url=_text(s.get("url")),
-            )
-        )
-    reviewed = f.get("reviewed")
-    return Case(
-        id=str(f["id"].value),
-        path=doc.path,
-        title=_text(f["title"]) or "",
-        summary=_text(f["summary"]) or "",
-        kind=str(f["kind"].value),
-        elements=tuple(elements),
-        questions=questions,
-        evidence=str(f["evidence"].value),
-        sources=tuple(sources),
-        published=dt.date.fromisoformat(str(f["published"].value)),
-        body=doc.body.strip("\n") + "\n",
-        spectrum=_text(f.get("spectrum")),
-        approach=_text(f.get("approach")),
-        trust=trust,
-        reviewed=dt.date.fromisoformat(str(reviewed.value)) if reviewed is not None else None,
-        contributor=_text(f.get("contributor")),
-        years=_text(f.get("years")),
-        tags=tuple(unicodedata.normalize("NFC", t) for t in _texts(f.get("tags"))),
-        aliases=_texts(f.get("aliases")),
-        withdrawn=_withdrawal(f.get("withdrawn")),
-        body_html=page_links(html, pages.CASE.url(str(f["id"].value))) if html else "",
-    )
-
-
-def _withdrawal(node: yaml.Node | None) -> Withdrawal | None:
-    if node is None:
-        return None
-    m = mapping(node)
-    return Withdrawal(reason=_text(m["reason"]) or "", superseded_by=_text(m.get("superseded_by")))
+    return _texts_of(node) if node is not None else ()
 
 
 REVIEW_AFTER_DAYS = 730
@@ -704,7 +772,7 @@ def load_cases(
 
     Warnings (see ``advise``) are worked out as of ``today``.
     """
-    specs = check_mapping(case_specs(framework))
+    specs = case_specs(framework)
     body = body_checker(root, framework)
 
     def taken(ident: str) -> str | None:
@@ -719,12 +787,13 @@ def load_cases(
     for path in sorted(set(paths)):
         rel = relative(path, root)
         doc, found = read_case(path, rel)
+        case = None
         if doc is not None:
-            found = sorted(found + check_case(doc, framework, body, specs, taken, today))
+            checked, case = check_case(doc, framework, body, specs, taken, today)
+            found = sorted(found + checked)
         problems += found
-        if doc is None or found:
+        if doc is None or case is None or found:
             continue
-        case = case_from(doc, framework, body.checked_html.pop(doc.body, ""))
         docs[case.id] = doc
         warnings += advise(doc, case, today or dt.date.today())
         # Ids equal file names, so they can only clash when files come from different folders.
