@@ -405,11 +405,6 @@ def fill_parts(page_html: str, parts: tuple[str, ...]) -> str:
     return page_html
 
 
-def _published_body(case: Case) -> str:
-    split = body_parts(case)
-    return split[0] if split else case.body
-
-
 def withdrawn_page(case: Case, atlas: Atlas, options: Options) -> str:
     """The page left at a withdrawn case's address: what it was, why it went, where to go instead."""
     assert case.withdrawn is not None
@@ -426,8 +421,8 @@ def withdrawn_page(case: Case, atlas: Atlas, options: Options) -> str:
     return "".join(out)
 
 
-def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
-    """``cases/<id>.md``: generated header and footer around the contributor's body."""
+def case_page(case: Case, fw: Framework, index: Index, options: Options, body: str | None = None) -> str:
+    """``cases/<id>.md``: generated header and footer around the body (``body``: its Markdown with placeholders)."""
     here = site.CASE.path(case.id)
     kind, kind_def = schema.KINDS.name(case.kind), schema.KINDS.term(case.kind).definition
     evidence, evidence_def = schema.EVIDENCE.name(case.evidence), schema.EVIDENCE.term(case.evidence).definition
@@ -460,7 +455,7 @@ def case_page(case: Case, fw: Framework, index: Index, options: Options) -> str:
     out.append(templating.render("facts.html", facts=facts) + "\n\n")
     out.append(cite("case", case.title, options, case.address, "./", _case_dates(case)))
     # The markers let the hook hold the contributor's own text to a stricter allow-list.
-    out.append(f"{sanitise.BODY_START}\n\n{_published_body(case).rstrip()}\n\n{sanitise.BODY_END}\n\n")
+    out.append(f"{sanitise.BODY_START}\n\n{(case.body if body is None else body).rstrip()}\n\n{sanitise.BODY_END}\n\n")
     out.append("## Sources {#sources}\n\n")
     sources = [
         {
@@ -697,6 +692,8 @@ class Rendered:
     """Every generated file by its path in the site; a page's HTML blocks are placeholders."""
     blocks: dict[str, tuple[str, ...]]
     """For each page that has them, its HTML blocks in placeholder order."""
+    parts: dict[str, tuple[str, ...]]
+    """For each case page whose body is published from its checked HTML, that HTML in placeholder order."""
 
     def filled(self) -> dict[str, str]:
         """Every file with its blocks back in place: the page as one Markdown text."""
@@ -761,10 +758,17 @@ def render_pages(atlas: Atlas, options: Options | None = None) -> Rendered:
         pages[site.APPROACH.path(a.id)] = _by_element_page(
             fw, site.APPROACH.path(a.id), a, index.by_approach.get(a.id, ()), "developed this way", fw.spectrum_credit
         )
+    parts: dict[str, tuple[str, ...]] = {}
     for c in atlas.cases:
         path = site.CASE.path(c.id)
         if path in pages:
             raise ValueError(f"case {c.id!r} would replace the generated page {path}")
-        pages[path] = withdrawn_page(c, atlas, options) if c.withdrawn else case_page(c, fw, index, options)
+        if c.withdrawn:
+            pages[path] = withdrawn_page(c, atlas, options)
+            continue
+        split = body_parts(c)
+        pages[path] = case_page(c, fw, index, options, split[0] if split else None)
+        if split:
+            parts[path] = split[1]
     held = {path: _hold_blocks(text) for path, text in sorted(pages.items())}
-    return Rendered({path: text for path, (text, _) in held.items()}, {p: b for p, (_, b) in held.items() if b})
+    return Rendered({path: text for path, (text, _) in held.items()}, {p: b for p, (_, b) in held.items() if b}, parts)

@@ -14,13 +14,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from atlas import pages as pages_
 from atlas.addresses import redirects
 from atlas.load import list_images
 from atlas.render import (
     EVIDENCE_BASE_MARKER,
     Options,
-    body_parts,
     evidence_base,
     fill_blocks,
     fill_contributing,
@@ -67,20 +65,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         raise PluginError("\n".join(map(str, problems)) + f"\n{summary(problems)}: fix them and build again")
     pages = {}
     if problems:
-        # A preview keeps answering while content is broken: links into what is missing must not stop it.
+        # A preview shows the problems on every page and keeps answering; a build has stopped above.
+        # Links into what is missing must not stop it either.
         config.strict = False
-    atlas = loaded.atlas or loaded.passing
-    if atlas is None:
-        # The framework itself cannot be read: show the problems on the hand-written pages alone.
         config.extra["atlas_problems"] = [str(p) for p in problems]
         for problem in problems:
             log.info("%s", problem)
+    atlas = loaded.atlas or loaded.passing
+    if atlas is None:
+        # The framework itself cannot be read: the hand-written pages alone show the problems.
         return files
     if problems:
-        # A preview shows the problems on every page and keeps answering; a build has stopped above.
-        config.extra["atlas_problems"] = [str(p) for p in loaded.problems]
-        for problem in loaded.problems:
-            log.info("%s", problem)
         for path in sorted({p.path for p in loaded.problems}):
             if path.startswith("cases/") and path.endswith(".md") and "/" not in path[6:]:
                 listed = [str(p) for p in loaded.problems if p.path == path]
@@ -97,9 +92,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     config.extra["atlas_blocks"] = rendered.blocks
     # The checked HTML of each body, put into its page after Markdown (see on_page_content); kept on
     # this build's own config, which serve makes anew for every rebuild.
-    config.extra["atlas_parts"] = {
-        pages_.CASE.path(case.id): split[1] for case in atlas.live if (split := body_parts(case)) is not None
-    }
+    config.extra["atlas_parts"] = rendered.parts
     # Kept on this build's own config, for the home page's summary of the evidence (see on_page_markdown).
     config.extra["atlas_evidence_base"] = evidence_base(atlas)
     for path, text in pages.items():
