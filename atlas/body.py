@@ -97,11 +97,9 @@ class BodyChecker:
         yield from friendly
         if kind in schema.HOUSE_STYLE.second:
             yield from house_style(lines, first_line, kind)
-        if too_big:
-            return
-        html = self._renderer.html(body)
         # The rendered checks find the same things in other words; they speak when the line checks are silent.
-        if not friendly:
+        if not too_big and not friendly:
+            html = self._renderer.html(body)
             rendered = list(self._rendered_checks(html, lines, first_line))
             yield from rendered
             if not rendered:
