@@ -88,7 +88,9 @@ def source_date(value: str) -> str:
     return value if len(value) == 4 else long_date(dt.date.fromisoformat(value))
 
 
-def front_matter(title: str, description: str, searchable: bool = True, script: str | None = None) -> str:
+def front_matter(
+    title: str, description: str, searchable: bool = True, script: str | None = None, shared_nav: bool = False
+) -> str:
     """The page's YAML header; MkDocs must read it back exactly, or it would render it as Markdown."""
     meta = {"title": attribute(title), "description": attribute(description)}
     # ASCII-only JSON strings are valid YAML double-quoted scalars whatever they hold.
@@ -99,6 +101,9 @@ def front_matter(title: str, description: str, searchable: bool = True, script: 
     if script:
         # The theme override loads assets/<script> on this page only.
         block += f"atlas_script: {json.dumps(script)}\n"
+    if shared_nav:
+        # Every case page has the same nav, so the theme renders it once per build (templating.Once).
+        block += "atlas_shared_nav: true\n"
     return f"---\n{block}---\n\n"
 
 
@@ -426,7 +431,7 @@ def case_page(case: Case, fw: Framework, index: Index, options: Options, body: s
     here = site.CASE.path(case.id)
     kind, kind_def = schema.KINDS.name(case.kind), schema.KINDS.term(case.kind).definition
     evidence, evidence_def = schema.EVIDENCE.name(case.evidence), schema.EVIDENCE.term(case.evidence).definition
-    out = [front_matter(case.title, case.summary)]
+    out = [front_matter(case.title, case.summary, shared_nav=True)]
     out.append(f"# {plain(case.title)}\n\n{plain(case.summary)}\n\n")
 
     def text(value: str) -> list[dict[str, str | None]]:
@@ -705,6 +710,22 @@ def fill_blocks(text: str, blocks: tuple[str, ...]) -> str:
     for i, block in enumerate(blocks):
         text = text.replace(BLOCK_PART.format(i), block, 1)
     return text
+
+
+_PLACEHOLDERS = re.compile(
+    "|".join(
+        re.escape(mark).replace(r"\{\}", r"\d+") for mark in (PART, BLOCK_PART, sanitise.BODY_START, sanitise.BODY_END)
+    )
+)
+
+
+def markdown_made_changes(page_html: str) -> list[str]:
+    """What the sanitiser would change in the part of a case page that Markdown made, before its blocks and body go in.
+
+    The blocks come from autoescaping templates and the body parts are the HTML the validator
+    checked, so only the generated Markdown (title, summary, headings) is left to compare.
+    """
+    return sanitise.changes(_PLACEHOLDERS.sub("", page_html), sanitise.PAGE)
 
 
 def _hold_blocks(text: str) -> tuple[str, tuple[str, ...]]:

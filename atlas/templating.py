@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -31,3 +32,19 @@ def render(name: str, **context: Any) -> str:
     """
     text = _environment().get_template(name).render(**context)
     return BLOCK + "".join(line.strip() for line in text.splitlines())
+
+
+class Once:
+    """A fragment the site's theme renders once per build and repeats: call it from a ``{% call %}`` block.
+
+    Made anew for each build, so a preview's rebuild never shows a fragment from an earlier one.
+    """
+
+    def __init__(self) -> None:
+        self._html: str | None = None
+
+    def __call__(self, caller: Callable[[], str]) -> str:
+        """The block's output from its first rendering."""
+        if self._html is None:
+            self._html = caller()
+        return self._html

@@ -23,10 +23,12 @@ from atlas.render import (
     fill_blocks,
     fill_contributing,
     fill_parts,
+    markdown_made_changes,
     problems_page,
     render_pages,
 )
 from atlas.sanitise import DOCS, body_allow_list, changes, page_changes
+from atlas.templating import Once
 from atlas.validate import load_atlas, summary
 
 # A mkdocs.* logger, so a preview shows warnings; INFO, so they never fail a --strict build.
@@ -95,6 +97,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     config.extra["atlas_parts"] = rendered.parts
     # Kept on this build's own config, for the home page's summary of the evidence (see on_page_markdown).
     config.extra["atlas_evidence_base"] = evidence_base(atlas)
+    # The case pages' shared nav (see overrides/main.html), rendered once in this build.
+    config.extra["atlas_shared_nav"] = Once()
     for path, text in pages.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} has the address of a generated page; move or rename it")
@@ -142,17 +146,26 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
                 + "\n  ".join(found[:10])
             )
         return html
-    html = fill_blocks(html, config.extra.get("atlas_blocks", {}).get(page.file.src_uri, ()))
-    if not page.file.src_uri.startswith("cases/") or page.file.name == "index":
+    blocks = config.extra.get("atlas_blocks", {}).get(page.file.src_uri, ())
+    is_case = page.file.src_uri.startswith("cases/") and page.file.name != "index"
+    parts = config.extra.get("atlas_parts", {}).get(page.file.src_uri) if is_case else None
+    source = page.file.edit_uri or page.file.src_uri
+    if parts is not None:
+        # The body is exactly the HTML the validator checked and the blocks are escaped by their
+        # templates, so only what Markdown made of the generated text is compared.
+        elsewhere = markdown_made_changes(html)
+        if elsewhere:
+            raise PluginError(
+                f"{source}: the generated page has HTML the sanitiser would remove; report it as a bug:\n  "
+                + "\n  ".join(elsewhere[:10])
+            )
+        return fill_parts(fill_blocks(html, blocks), parts)
+    html = fill_blocks(html, blocks)
+    if not is_case:
         return html
     # MkDocs has made image addresses relative to the case's own folder by now.
     images = config.extra.get("atlas_images", ())
-    parts = config.extra.get("atlas_parts", {}).get(page.file.src_uri)
-    if parts is not None:
-        html = fill_parts(html, parts)
-    # A body filled from parts is exactly the HTML the validator checked; only the generated rest is compared.
-    in_body, elsewhere = page_changes(html, None if parts is not None else body_allow_list(images, prefix="../"))
-    source = page.file.edit_uri or page.file.src_uri
+    in_body, elsewhere = page_changes(html, body_allow_list(images, prefix="../"))
     if in_body:
         raise PluginError(
             f"{source}: body: has HTML that is not allowed in a case; write it in plain Markdown:\n  "

@@ -223,6 +223,30 @@ def test_cases_are_not_in_the_nav(built: tuple[Path, Atlas]) -> None:
     assert [link for link in nav_links if re.fullmatch(r"cases/[a-z0-9-]+/", link)] == []  # ...no single case is
 
 
+def test_case_pages_show_the_nav_material_renders_for_them(built: tuple[Path, Atlas], tmp_path: Path) -> None:
+    # Case pages reuse one rendering of the nav per build; with the reuse switched off, every case
+    # page must come out the same apart from the layout's whitespace.
+    site, atlas = built
+    project = copy_project(tmp_path / "project")
+    shutil.copy2(site.parent / "cases" / "new-dropped-in-case.md", project / "cases")
+    main = project / "overrides" / "main.html"
+    text = main.read_text(encoding="utf-8")
+    assert text.count("page.meta.atlas_shared_nav and") == 1
+    main.write_text(text.replace("page.meta.atlas_shared_nav and", "false and"), encoding="utf-8")
+    run = mkdocs_build(project, tmp_path / "unshared")
+    assert run.returncode == 0, run.stderr
+
+    def squeezed(path: Path) -> str:
+        return re.sub(r"\s+", " ", re.sub(r"\s+>", ">", path.read_text(encoding="utf-8")))
+
+    for case in atlas.cases:
+        page = f"cases/{case.id}/index.html"
+        assert squeezed(site / page) == squeezed(tmp_path / "unshared" / page), page
+    # The nav is really there: every top-level section of the site, linked from the case's folder.
+    first = (site / f"cases/{atlas.cases[0].id}/index.html").read_text(encoding="utf-8")
+    assert '<a href="../../framework/" class="md-nav__link' in first or 'href="../../framework/"' in first
+
+
 def tree_digest(site: Path) -> dict[str, str]:
     return {
         p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

@@ -13,7 +13,7 @@ import yaml
 
 from atlas.index import build_index
 from atlas.model import Atlas
-from atlas.render import Options, attribute, front_matter, plain, render_site
+from atlas.render import Options, attribute, front_matter, markdown_made_changes, plain, render_site
 from atlas.validate import load_atlas
 from tests.conftest import ROOT
 
@@ -154,3 +154,16 @@ def test_a_body_is_split_into_markdown_headings_and_checked_parts(mini: Atlas) -
         body_html='<blockquote>\n<h2 id="quoted">Quoted</h2>\n</blockquote>\n' + case.body_html,
     )
     assert body_parts(quoted) is None
+
+
+def test_only_what_markdown_made_of_a_case_page_is_compared_before_its_parts_go_in() -> None:
+    # The placeholders for blocks, body parts and the body's edges are the renderer's own comments.
+    page = (
+        '<h1 id="t">T</h1><p>Summary</p><!-- atlas-block-0 --><!-- atlas-body --><h2 id="c">C</h2>'
+        "<!-- atlas-part-0 --><!-- /atlas-body --><!-- atlas-block-12 -->"
+    )
+    assert markdown_made_changes(page) == []
+    # Anything else Markdown let through is still found: an unknown comment, a script, a style attribute.
+    found = markdown_made_changes(page + '<!-- note --><script>x()</script><p style="color:red">s</p>')
+    assert len(found) >= 3, found
+    assert any("script" in change for change in found), found
