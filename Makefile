@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Material 9.8 prints an end-of-life notice on every build; it is noise for contributors.
 export NO_MKDOCS_2_WARNING := 1
+# How `make serve` runs the preview; tests/test_serve.py and scripts/bench.py read this line.
+SERVE_FLAGS := --dirty --no-strict --livereload
 
 .PHONY: serve build check test lint clean new bench ledger
 
@@ -15,8 +17,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
+# A preview rebuilds only the pages an edit touches (--dirty; the hook works out which, see
+# atlas/preview.py). MkDocs warns on every dirty build, so the preview cannot be strict; it shows
+# content problems on every page instead of stopping.
 serve: $(STAMP)  ## Serve the site at http://127.0.0.1:8000, rebuilding on edits to cases/, framework/ and docs/
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	$(BIN)/mkdocs serve $(SERVE_FLAGS) --dev-addr 127.0.0.1:8000
 
 build: $(STAMP)  ## Build the site into site/, failing on any problem or warning
 	@SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) $(BIN)/mkdocs build --strict

@@ -65,6 +65,8 @@ class BodyChecker:
     images: Collection[str]
     page_exists: Callable[[str], bool]
     anchors: Callable[[str], Collection[str] | None]
+    surroundings: str = ""
+    """Everything above that a verdict depends on, as text, so a preview can tell when to check again."""
 
     def __post_init__(self) -> None:
         self._renderer = Renderer(self.markdown)

@@ -134,6 +134,17 @@ def list_images(folder: Path) -> list[Path]:
     return sorted(p for p in images.iterdir() if _image_problem(p, p.name) is None)
 
 
+def plain_bytes(path: Path) -> bytes | None:
+    """A case file's bytes if it is a regular file within the size limit, else None; never follows a link."""
+    try:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CASE_BYTES:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
     """Read a file as UTF-8 (with or without a byte-order mark), with Windows line endings normalised."""
     odd = _not_regular(path, rel)

@@ -11,7 +11,7 @@ import datetime as dt
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 
@@ -426,7 +426,7 @@ def withdrawn_page(case: Case, atlas: Atlas, options: Options) -> str:
     return "".join(out)
 
 
-def case_page(case: Case, fw: Framework, index: Index, options: Options, body: str | None = None) -> str:
+def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Options, body: str | None = None) -> str:
     """``cases/<id>.md``: generated header and footer around the body (``body``: its Markdown with placeholders)."""
     here = site.CASE.path(case.id)
     kind, kind_def = schema.KINDS.name(case.kind), schema.KINDS.term(case.kind).definition
@@ -472,7 +472,6 @@ def case_page(case: Case, fw: Framework, index: Index, options: Options, body: s
         for src in case.sources
     ]
     out.append(templating.render("sources.html", sources=sources) + "\n\n")
-    related = index.related.get(case.id, ())
     if related:
         # Titles and labels only, and kept out of the search index: the cases themselves are indexed.
         out.append("## Related cases {#related}\n\n")
@@ -748,11 +747,14 @@ def render_site(atlas: Atlas, options: Options | None = None) -> dict[str, str]:
     return render_pages(atlas, options).filled()
 
 
-def render_pages(atlas: Atlas, options: Options | None = None) -> Rendered:
-    """Every generated file, keyed by its path inside the site in sorted order, with pages' HTML blocks apart."""
+def render_pages(atlas: Atlas, options: Options | None = None, index: Index | None = None) -> Rendered:
+    """Every generated file, keyed by its path inside the site in sorted order, with pages' HTML blocks apart.
+
+    ``index`` must be ``build_index(atlas)``; pass it if you have it already.
+    """
     options = options or Options()
     fw = atlas.framework
-    index = build_index(atlas)
+    index = index or build_index(atlas)
     pages: dict[str, str] = {
         site.FRAMEWORK.path(): framework_page(fw, index),
         site.SPECTRUM.path(): spectrum_index_page(fw, index),
@@ -784,12 +786,49 @@ def render_pages(atlas: Atlas, options: Options | None = None) -> Rendered:
         path = site.CASE.path(c.id)
         if path in pages:
             raise ValueError(f"case {c.id!r} would replace the generated page {path}")
-        if c.withdrawn:
-            pages[path] = withdrawn_page(c, atlas, options)
-            continue
-        split = body_parts(c)
-        pages[path] = case_page(c, fw, index, options, split[0] if split else None)
-        if split:
-            parts[path] = split[1]
+        pages[path], split = _case_file(c, atlas, index.related.get(c.id, ()), options)
+        if split is not None:
+            parts[path] = split
     held = {path: _hold_blocks(text) for path, text in sorted(pages.items())}
     return Rendered({path: text for path, (text, _) in held.items()}, {p: b for p, (_, b) in held.items() if b}, parts)
+
+
+def _case_file(
+    case: Case, atlas: Atlas, related: tuple[Case, ...], options: Options
+) -> tuple[str, tuple[str, ...] | None]:
+    """A case's page (or a withdrawn case's notice) and, where its body is published from checked HTML, the parts."""
+    if case.withdrawn:
+        return withdrawn_page(case, atlas, options), None
+    split = body_parts(case)
+    page = case_page(case, atlas.framework, related, options, split[0] if split else None)
+    return page, split[1] if split else None
+
+
+def rerender_cases(
+    previous: Rendered,
+    atlas: Atlas,
+    ids: Iterable[str],
+    related: Mapping[str, tuple[str, ...]],
+    options: Options | None = None,
+) -> Rendered:
+    """``previous`` with the pages of the cases ``ids`` rendered again from ``atlas``.
+
+    Right only when those cases changed nothing but their bodies since ``previous`` was rendered:
+    a body appears on its own case's page and nowhere else. ``related`` gives each case's related
+    case ids, as ``build_index`` ranked them for ``previous``.
+    """
+    options = options or Options()
+    by_id = {c.id: c for c in atlas.cases}
+    pages, blocks, parts = dict(previous.pages), dict(previous.blocks), dict(previous.parts)
+    for ident in sorted(set(ids)):
+        path = site.CASE.path(ident)
+        others = tuple(by_id[other] for other in related.get(ident, ()))
+        text, split = _case_file(by_id[ident], atlas, others, options)
+        pages[path], held = _hold_blocks(text)
+        blocks.pop(path, None)
+        parts.pop(path, None)
+        if held:
+            blocks[path] = held
+        if split is not None:
+            parts[path] = split
+    return Rendered(pages, blocks, parts)

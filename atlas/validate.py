@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ from atlas.load import (
     list_case_files,
     list_images,
     mapping,
+    plain_bytes,
     read_case,
     read_text,
     read_yaml_file,
@@ -711,6 +713,45 @@ def advise(doc: Document, case: Case, today: dt.date) -> Iterator[Problem]:
         )
 
 
+class AddressLines(NamedTuple):
+    """Where a case file gives its id, each alias and its successor: the lines the checks across cases point to."""
+
+    id: int
+    aliases: tuple[int, ...]
+    superseded_by: int | None
+
+    @classmethod
+    def of(cls, doc: Document) -> AddressLines:
+        """The lines in ``doc``, a case that has passed its own checks."""
+        fields = mapping(doc.data)
+        aliases = tuple(line(node) for node in fields["aliases"].value) if "aliases" in fields else ()
+        withdrawn = mapping(fields["withdrawn"]) if "withdrawn" in fields else {}
+        successor = line(withdrawn["superseded_by"]) if "superseded_by" in withdrawn else None
+        return cls(line(fields["id"]), aliases, successor)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What checking one case file found: its problems, or the case with its warnings and the lines of its addresses."""
+
+    problems: list[Problem]
+    case: Case | None = None
+    lines: AddressLines | None = None
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass
+class CheckMemo:
+    """Verdicts from an earlier run, by a digest of everything a case's check reads, for a preview's rebuilds.
+
+    ``earlier`` is read; ``now`` collects this run's verdicts, so verdicts for files that have
+    changed or gone are not carried forward.
+    """
+
+    earlier: Mapping[str, Checked] = field(default_factory=dict)
+    now: dict[str, Checked] = field(default_factory=dict)
+
+
 class CasesFound(NamedTuple):
     """The cases that passed, every problem, and the warnings for the cases that passed."""
 
@@ -738,7 +779,9 @@ def body_checker(root: Path, framework: Framework) -> BodyChecker:
         return (root / "docs" / path).is_file()
 
     images = frozenset(p.name for p in list_images(root / "cases"))
-    return BodyChecker(site_markdown(root), images, page_exists, anchors.get)
+    markdown = site_markdown(root)
+    docs = sorted(p.relative_to(root / "docs").as_posix() for p in (root / "docs").rglob("*"))
+    return BodyChecker(markdown, images, page_exists, anchors.get, repr((markdown, sorted(images), docs)))
 
 
 def check_docs(root: Path) -> list[Problem]:
@@ -767,57 +810,75 @@ def load_cases(
     root: Path,
     framework: Framework,
     today: dt.date | None = None,
+    memo: CheckMemo | None = None,
 ) -> CasesFound:
     """Read, check and build every case; a case with any problem is left out and reported.
 
-    Warnings (see ``advise``) are worked out as of ``today``.
+    Warnings (see ``advise``) are worked out as of ``today``. With ``memo``, a file whose bytes and
+    surroundings are unchanged since an earlier run keeps that run's verdict.
     """
     specs = case_specs(framework)
     body = body_checker(root, framework)
+    today = today or dt.date.today()
+    paths = sorted(set(paths))
+    # A verdict depends on the file, the framework, the date, the site's Markdown settings, its
+    # images and pages, and which case files exist (links and ids point at them).
+    surroundings = repr((framework, today, body.surroundings, [relative(p, root) for p in paths])).encode()
 
     def taken(ident: str) -> str | None:
         path = root / "cases" / f"{ident}.md"
         return relative(path, root) if path.is_file() else None
 
-    cases: list[Case] = []
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    first_seen: dict[str, Case] = {}
-    docs: dict[str, Document] = {}
-    for path in sorted(set(paths)):
-        rel = relative(path, root)
+    def check(path: Path, rel: str) -> Checked:
         doc, found = read_case(path, rel)
         case = None
         if doc is not None:
             checked, case = check_case(doc, framework, body, specs, taken, today)
             found = sorted(found + checked)
-        problems += found
         if doc is None or case is None or found:
+            return Checked(found)
+        return Checked([], case, AddressLines.of(doc), tuple(advise(doc, case, today)))
+
+    cases: list[Case] = []
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    first_seen: dict[str, Case] = {}
+    lines: dict[str, AddressLines] = {}
+    for path in paths:
+        rel = relative(path, root)
+        raw = plain_bytes(path) if memo is not None else None
+        key = hashlib.sha256(surroundings + rel.encode() + b"\0" + raw).hexdigest() if raw is not None else None
+        result = memo.earlier.get(key) if memo is not None and key is not None else None
+        if result is None:
+            result = check(path, rel)
+        if memo is not None and key is not None:
+            memo.now[key] = result
+        problems += result.problems
+        case, at = result.case, result.lines
+        if case is None or at is None:
             continue
-        docs[case.id] = doc
-        warnings += advise(doc, case, today or dt.date.today())
+        lines[case.id] = at
+        warnings += result.warnings
         # Ids equal file names, so they can only clash when files come from different folders.
         if case.id in first_seen:
             other = first_seen[case.id]
-            at = line(mapping(doc.data)["id"])
             problems.append(
-                Problem(rel, at, "id", f"{case.id!r} is already the id of {other.path}; ids must be unique")
+                Problem(rel, at.id, "id", f"{case.id!r} is already the id of {other.path}; ids must be unique")
             )
             continue
         first_seen[case.id] = case
         cases.append(case)
-    problems += _check_addresses(cases, docs)
+    problems += _check_addresses(cases, lines)
     return CasesFound(tuple(sorted(cases, key=lambda c: c.id)), problems, warnings)
 
 
-def _check_addresses(cases: list[Case], docs: dict[str, Document]) -> Iterator[Problem]:
+def _check_addresses(cases: list[Case], lines: Mapping[str, AddressLines]) -> Iterator[Problem]:
     """Aliases and successors across cases: every old address leads to exactly one live case."""
     owners = {c.id: c for c in cases}
     by_id = dict(owners)
     for case in cases:
-        fields = mapping(docs[case.id].data)
         for i, alias in enumerate(case.aliases, start=1):
-            at, where = line(fields["aliases"].value[i - 1]), f"aliases[{i}]"
+            at, where = lines[case.id].aliases[i - 1], f"aliases[{i}]"
             if alias == case.id:
                 yield Problem(case.path, at, where, f"{alias!r} is this case's own id; list only earlier ids")
             elif alias in owners:
@@ -830,7 +891,7 @@ def _check_addresses(cases: list[Case], docs: dict[str, Document]) -> Iterator[P
                 owners[alias] = case
         successor_id = case.withdrawn.superseded_by if case.withdrawn else None
         if successor_id:
-            at = line(mapping(fields["withdrawn"])["superseded_by"])
+            at = lines[case.id].superseded_by or lines[case.id].id
             successor = by_id.get(successor_id)
             if successor is None:
                 yield Problem(
@@ -1050,8 +1111,13 @@ class Loaded:
     """The framework and just the cases without problems, for a preview that shows the problems."""
 
 
-def load_atlas(root: Path, case_paths: Iterable[Path] | None = None, today: dt.date | None = None) -> Loaded:
-    """Load and check the framework and cases under ``root`` (or just ``case_paths``), as of ``today``."""
+def load_atlas(
+    root: Path, case_paths: Iterable[Path] | None = None, today: dt.date | None = None, memo: CheckMemo | None = None
+) -> Loaded:
+    """Load and check the framework and cases under ``root`` (or just ``case_paths``), as of ``today``.
+
+    ``memo`` carries verdicts between a preview's rebuilds (see ``load_cases``).
+    """
     framework, problems = load_framework(root / "framework", root)
     if framework is None:
         return Loaded(None, problems, [])
@@ -1059,7 +1125,7 @@ def load_atlas(root: Path, case_paths: Iterable[Path] | None = None, today: dt.d
         paths, problems = list_case_files(root / "cases", root)
     else:
         paths, problems = list(case_paths), []
-    found = load_cases(paths, root, framework, today)
+    found = load_cases(paths, root, framework, today, memo)
     problems += found.problems
     passing = Atlas(framework, found.cases)
     return Loaded(None if problems else passing, problems, found.warnings, passing)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -16,9 +17,12 @@ from mkdocs.structure.files import File
 
 from atlas.addresses import redirects
 from atlas.load import list_images
+from atlas.preview import FOLDER, Preview, changed_pages, clear, digest, page_digests
+from atlas.preview import render as render_preview
 from atlas.render import (
     EVIDENCE_BASE_MARKER,
     Options,
+    Rendered,
     evidence_base,
     fill_blocks,
     fill_contributing,
@@ -29,14 +33,16 @@ from atlas.render import (
 )
 from atlas.sanitise import DOCS, body_allow_list, changes, page_changes
 from atlas.templating import Once
-from atlas.validate import load_atlas, summary
+from atlas.validate import CheckMemo, load_atlas, summary
 
 # A mkdocs.* logger, so a preview shows warnings; INFO, so they never fail a --strict build.
 log = logging.getLogger("mkdocs.hooks.atlas")
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 
@@ -58,10 +64,13 @@ def _serving(config: MkDocsConfig) -> bool:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the generated pages, data files and alias redirects; stop the build on any content problem."""
     root = Path(config.config_file_path).parent
-    loaded = load_atlas(root)
+    serving = _serving(config)
+    # A preview reuses what its last rebuild found and made (see atlas/preview.py).
+    preview = Preview.load(Path(config.site_dir)) if serving else None
+    memo = preview.memo() if preview is not None else None
+    loaded = load_atlas(root, memo=memo)
     for warning in loaded.warnings:
         log.info("%s:%s: warning: %s: %s", warning.path, warning.line, warning.field, warning.message)
-    serving = _serving(config)
     problems = loaded.problems
     if problems and not serving:
         raise PluginError("\n".join(map(str, problems)) + f"\n{summary(problems)}: fix them and build again")
@@ -74,35 +83,37 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         for problem in problems:
             log.info("%s", problem)
     atlas = loaded.atlas or loaded.passing
-    if atlas is None:
-        # The framework itself cannot be read: the hand-written pages alone show the problems.
-        return files
-    if problems:
+    rendered = Rendered({}, {}, {})
+    if atlas is not None:
         for path in sorted({p.path for p in loaded.problems}):
             if path.startswith("cases/") and path.endswith(".md") and "/" not in path[6:]:
                 listed = [str(p) for p in loaded.problems if p.path == path]
                 pages[path] = problems_page(path, listed)
-    docs_to_root = posixpath.relpath(root.as_posix(), Path(config.docs_dir).as_posix())
-    edit_template = None
-    if config.repo_url and config.edit_uri:
-        edit_template = urljoin(config.repo_url.rstrip("/") + "/", f"{config.edit_uri}{docs_to_root}/") + "{path}"
-    # A preview's own address is not the site's, so citations there stay relative.
-    options = Options(edit_url_template=edit_template, site_url=None if serving else config.site_url)
-    rendered = render_pages(atlas, options)
-    pages.update(rendered.pages)
+        docs_to_root = posixpath.relpath(root.as_posix(), Path(config.docs_dir).as_posix())
+        edit_template = None
+        if config.repo_url and config.edit_uri:
+            edit_template = urljoin(config.repo_url.rstrip("/") + "/", f"{config.edit_uri}{docs_to_root}/") + "{path}"
+        # A preview's own address is not the site's, so citations there stay relative.
+        options = Options(edit_url_template=edit_template, site_url=None if serving else config.site_url)
+        rendered = render_pages(atlas, options) if preview is None else render_preview(preview, atlas, options)
+        pages.update(rendered.pages)
+        # Kept on this build's own config, for the home page's summary of the evidence (see on_page_markdown).
+        config.extra["atlas_evidence_base"] = evidence_base(atlas)
     # The generated HTML blocks, put back after Markdown (see on_page_content), as the body parts are.
     config.extra["atlas_blocks"] = rendered.blocks
     # The checked HTML of each body, put into its page after Markdown (see on_page_content); kept on
     # this build's own config, which serve makes anew for every rebuild.
     config.extra["atlas_parts"] = rendered.parts
-    # Kept on this build's own config, for the home page's summary of the evidence (see on_page_markdown).
-    config.extra["atlas_evidence_base"] = evidence_base(atlas)
     # The case pages' shared nav (see overrides/main.html), rendered once in this build.
     config.extra["atlas_shared_nav"] = Once()
+    sources = _preview_sources(preview, memo, pages, rendered, files, config) if preview is not None else {}
     for path, text in pages.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} has the address of a generated page; move or rename it")
-        generated = File.generated(config, path, content=text)
+        if path in sources:
+            generated = File.generated(config, path, abs_src_path=sources[path])
+        else:
+            generated = File.generated(config, path, content=text)
         if path.startswith("cases/") and path != "cases/index.md":
             # Point the theme's edit button at the contributor's file, not the generated page.
             generated.edit_uri = f"{docs_to_root}/{path}"
@@ -115,8 +126,81 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     plugin = config.plugins.get("redirects")
     if plugin is None:
         raise PluginError("mkdocs.yml must enable the redirects plugin: earlier case ids redirect through it")
-    plugin.config["redirect_maps"].update(redirects(atlas))
+    if atlas is not None:
+        plugin.config["redirect_maps"].update(redirects(atlas))
     return files
+
+
+def _preview_sources(
+    preview: Preview,
+    memo: CheckMemo | None,
+    pages: dict[str, str],
+    rendered: Rendered,
+    files: Files,
+    config: MkDocsConfig,
+) -> dict[str, str]:
+    """Under ``mkdocs serve --dirty``: the file each generated page is read from, with only changed pages rebuilt.
+
+    MkDocs rebuilds a page in a dirty build when its output is missing or older than its source.
+    So the output of each page whose inputs changed is removed, and its source rewritten; the rest
+    are left alone. Anything that shows on every page (templates, nav, the problems banner) clears
+    the whole folder, so everything is rebuilt.
+    """
+    site_dir = Path(config.site_dir)
+    site = digest(config.extra.get("atlas_problems"), [(str(p), p.read_bytes()) for p in _site_wide_files(config)])
+    if site != preview.site:
+        clear(site_dir)
+        preview.pages = {}
+    now = page_digests(rendered, rendered.pages)
+    now.update({path: digest(text) for path, text in pages.items() if path not in rendered.pages})
+    # The home page shows a summary of the evidence, so it is redone when that changes.
+    now["index.md"] = digest(config.extra.get("atlas_evidence_base"))
+    changed, gone = changed_pages(preview.pages, now)
+    sources = {path: site_dir / FOLDER / "pages" / path for path in pages}
+    for path in changed + gone:
+        existing = files.get_file_from_path(path)
+        output = existing or File.generated(config, path, content="")
+        Path(output.abs_dest_path).unlink(missing_ok=True)
+    for path in changed:
+        if path in pages:
+            sources[path].parent.mkdir(parents=True, exist_ok=True)
+            sources[path].write_text(pages[path], encoding="utf-8")
+    for path in gone:
+        sources.get(path, site_dir / FOLDER / "pages" / path).unlink(missing_ok=True)
+    preview.pages = now
+    preview.site = site
+    preview.checks = memo.now if memo is not None else {}
+    preview.save(site_dir)
+    return {path: str(source) for path, source in sources.items()}
+
+
+def _site_wide_files(config: MkDocsConfig) -> list[Path]:
+    """The files whose change shows on every page: the configuration, the templates and the hand-written pages."""
+    folders = [Path(config.docs_dir)]
+    if config.theme.custom_dir:
+        folders.append(Path(config.theme.custom_dir))
+    return [Path(config.config_file_path), *sorted(p for f in folders for p in f.rglob("*") if p.is_file())]
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """In a preview, read the titles of nav pages this rebuild leaves alone, so the rebuilt pages' nav has them."""
+    if _serving(config):
+        for page in nav.pages:
+            if page.markdown is None and not page.file.is_modified():
+                page.read_source(config)
+                _mark_escaped(page)
+    return nav
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    """In a preview, keep the theme's compiled templates between rebuilds; compiling them again is most of a rebuild."""
+    if _serving(config):
+        # Jinja keys each entry by the template's name and a checksum of its source, so an edited
+        # template is compiled anew.
+        folder = Path(config.site_dir) / FOLDER / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    return env
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -129,11 +213,16 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return fill_contributing(markdown)
     if page.file.src_uri == "index.md":
         return markdown.replace(EVIDENCE_BASE_MARKER, config.extra.get("atlas_evidence_base", ""))
+    _mark_escaped(page)
+    return markdown
+
+
+def _mark_escaped(page: Page) -> None:
+    """Mark a generated page's title and description as escaped already (see on_page_markdown)."""
     if page.file.generated_by is not None:
         for key in ("title", "description"):
             if isinstance(page.meta.get(key), str):
                 page.meta[key] = Markup(page.meta[key])
-    return markdown
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from atlas.preview import serve_flags
+from tests.conftest import ROOT
 from tests.test_build import copy_project
 
 CASE = "mutual-mat-visits"
@@ -112,7 +114,15 @@ def start(project: Path, log: Path) -> Server | None:
     temp = project.parent / "serve-tmp"
     temp.mkdir(exist_ok=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temp)}
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"]
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "serve",
+        *serve_flags(ROOT / "Makefile"),
+        "--dev-addr",
+        f"127.0.0.1:{port}",
+    ]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = Server(process, project, url, log)
