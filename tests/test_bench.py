@@ -33,8 +33,8 @@ def build(seconds: float, peak: float = 100, first_search: float = 1.0) -> Any:
         seconds=seconds,
         peak_mib=peak,
         output_mib=10,
-        search_mib=2,
-        search_gzip_mib=0.5,
+        index_mib=2,
+        index_gzip_mib=0.5,
         first_search_gzip_mb=first_search,
     )
 

@@ -1,0 +1,161 @@
+// The header's search box (overrides/partials/header.html), over Pagefind's index in the site's own
+// pagefind/ folder. Nothing is fetched until the box is first used: then Pagefind's modular UI
+// script, and through it the index chunks and the excerpts of the results on show.
+// Keys: "/", "s" or "f" focus the box; arrows move between it and the results; Enter opens one;
+// Escape closes the list. Arriving from a result, the searched words are marked on the page.
+(function () {
+  "use strict";
+  var PAGE = 10; // results shown at a time
+  var PARAM = "pagefind-highlight"; // the query parameter Pagefind adds to result links
+
+  var box = document.querySelector(".atlas-search");
+  if (!box) return;
+  var input = box.querySelector(".atlas-search__input");
+  var panel = box.querySelector(".atlas-search__panel");
+  var status = box.querySelector(".atlas-search__status");
+  var list = box.querySelector(".atlas-search__results");
+  var more = box.querySelector(".atlas-search__more");
+  // The bundle's address from this page's relative link to it: the site may live below a folder.
+  var bundle = new URL(box.getAttribute("data-bundle"), window.location.href).pathname;
+  var instance = null;
+  var found = [];
+  var shown = 0;
+  var term = "";
+  var round = 0; // which search the list shows, so a late answer to an earlier one is dropped
+  box.hidden = false;
+
+  function open(show) {
+    panel.hidden = !show;
+  }
+
+  function links() {
+    return Array.prototype.slice.call(list.querySelectorAll("a"));
+  }
+
+  function showMore() {
+    var batch = found.slice(shown, shown + PAGE);
+    var asked = round;
+    shown += batch.length;
+    more.hidden = shown >= found.length;
+    return Promise.all(
+      batch.map(function (result) {
+        return result.data();
+      })
+    ).then(function (pages) {
+      if (asked !== round) return;
+      pages.forEach(function (page) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = page.url;
+        link.className = "atlas-search__link";
+        link.textContent = (page.meta && page.meta.title) || page.url;
+        var excerpt = document.createElement("p");
+        excerpt.className = "atlas-search__excerpt";
+        excerpt.innerHTML = page.excerpt; // Pagefind escapes the page's text and adds <mark> round the terms
+        item.appendChild(link);
+        item.appendChild(excerpt);
+        list.appendChild(item);
+      });
+    });
+  }
+
+  function showResults(search) {
+    round += 1;
+    term = instance.searchTerm.trim();
+    found = (search && search.results) || [];
+    shown = 0;
+    list.textContent = "";
+    more.hidden = true;
+    if (!term) {
+      open(false);
+      return;
+    }
+    status.textContent =
+      found.length === 0
+        ? "No results for \u201c" + term + "\u201d"
+        : found.length + (found.length === 1 ? " result" : " results") + " for \u201c" + term + "\u201d";
+    open(true);
+    showMore();
+  }
+
+  function load() {
+    if (instance) return;
+    instance = "loading";
+    var script = document.createElement("script");
+    script.src = bundle + "pagefind-modular-ui.js";
+    script.onload = function () {
+      var ui = window.PagefindModularUI;
+      instance = new ui.Instance({ bundlePath: bundle, highlightParam: PARAM, excerptLength: 24 });
+      instance.add(new ui.Input({ inputElement: "#atlas-search-input", debounceTimeoutMs: 150 }));
+      instance.on("results", showResults);
+      instance.on("loading", function () {
+        if (input.value.trim()) status.textContent = "Searching\u2026";
+      });
+      instance.triggerLoad();
+      if (input.value.trim()) instance.triggerSearch(input.value); // typed before the script arrived
+    };
+    script.onerror = function () {
+      instance = null;
+      status.textContent = "Search could not be loaded.";
+      open(true);
+    };
+    document.head.appendChild(script);
+  }
+
+  input.addEventListener("focus", function () {
+    load();
+    if (input.value.trim() && list.firstChild) open(true);
+  });
+
+  more.addEventListener("click", function () {
+    var first = shown;
+    showMore().then(function () {
+      var next = links()[first];
+      if (next) next.focus();
+    });
+  });
+
+  box.addEventListener("keydown", function (event) {
+    var all = links();
+    var at = all.indexOf(document.activeElement);
+    if (event.key === "Escape") {
+      input.focus(); // first: focusing the box opens the list again
+      open(false);
+    } else if (event.key === "ArrowDown" && !panel.hidden && all.length) {
+      event.preventDefault();
+      all[Math.min(at + 1, all.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && at >= 0) {
+      event.preventDefault();
+      if (at === 0) input.focus();
+      else all[at - 1].focus();
+    }
+  });
+
+  // The list closes when the focus or a click goes elsewhere on the page.
+  box.addEventListener("focusout", function (event) {
+    if (!event.relatedTarget || !box.contains(event.relatedTarget)) {
+      window.setTimeout(function () {
+        if (!box.contains(document.activeElement)) open(false);
+      }, 0);
+    }
+  });
+
+  // The theme's keys for search: "/", "s" or "f", anywhere but in a field of a form.
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    if (["/", "s", "f"].indexOf(event.key) < 0) return;
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    event.preventDefault();
+    input.focus();
+  });
+
+  // Arriving from a result: mark the searched words in the page's article.
+  if (new URLSearchParams(window.location.search).has(PARAM)) {
+    import(bundle + "pagefind-highlight.js").then(function (module) {
+      new module.default({ highlightParam: PARAM, addStyles: false });
+      var first = document.querySelector("article mark.pagefind-highlight");
+      if (first && !window.location.hash) first.scrollIntoView({ block: "center" });
+    });
+  }
+})();

@@ -1,0 +1,179 @@
+"""Search: Pagefind's index in a real build, the hook's failures, and the header's search box in Chromium."""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import re
+from pathlib import Path
+from types import ModuleType, SimpleNamespace
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from mkdocs.exceptions import PluginError
+from playwright.sync_api import Browser, Page, ViewportSize, expect
+
+from atlas.model import Atlas
+from atlas.serving import is_preview
+from tests.conftest import ROOT
+
+# A word that only one case's body has, and that case.
+WORD = "Sharnbrook"
+CASE = "mutual-mat-visits"
+# Pages whose front matter says `search: {exclude: true}`: lists of cases, the explorer, the self-assessment.
+LISTS = ["cases/", "explore/", "self-assessment/", "spectrum/alignment/", "approach/co-design/"]
+
+
+def load_hook() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("search_hook", ROOT / "hooks" / "search.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def address(site: Path, page: Path) -> str:
+    return "/" + page.relative_to(site).as_posix().removesuffix("index.html")
+
+
+def indexed(site: Path) -> dict[str, str]:
+    """Each page in the index and its indexed text, read from Pagefind's fragments (gzip, then a marker, then JSON)."""
+    out = {}
+    for path in (site / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())
+        fragment = json.loads(data[data.index(b"{") :])
+        out[fragment["url"]] = fragment["content"]
+    return out
+
+
+def test_the_bundle_indexes_the_pages_that_ask_for_it_and_no_others(built: tuple[Path, Atlas]) -> None:
+    site, atlas = built
+    for name in ("pagefind.js", "pagefind-modular-ui.js", "pagefind-highlight.js", "pagefind-entry.json"):
+        assert (site / "pagefind" / name).is_file(), name
+    marked = {address(site, p) for p in site.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")}
+    pages = indexed(site)
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] == len(pages)
+    assert set(pages) == marked
+    assert {f"/cases/{case.id}/" for case in atlas.live} <= marked
+    assert {"/", "/framework/1c/", "/guide/framework/", "/about/"} <= marked
+    assert [page for page in LISTS if "/" + page in pages] == []
+    # Each case's entry is its article, without the related cases' list, the citation or the pilcrows.
+    text = pages[f"/cases/{CASE}/"]
+    assert WORD in text and "Trusts visiting each other to learn" in text
+    assert "; shares " not in text and "Cite this case" not in text and "¶" not in text
+
+
+def test_every_page_has_the_search_box_in_its_header(built: tuple[Path, Atlas]) -> None:
+    site, _ = built
+    missing = []
+    for page in sorted(site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        if 'class="md-header' not in html:
+            continue  # a redirect from an earlier case id
+        header = html[html.index("<header") : html.index("</header>")]
+        box = re.search(r'<div class="atlas-search" role="search" data-bundle="([^"]+)"', header)
+        if not box or '<label class="atlas-search__label" for="atlas-search-input">' not in header:
+            missing.append(address(site, page))
+        elif page.name != "404.html":
+            # The bundle's address is relative, so the site works below a folder too.
+            assert (page.parent / box.group(1) / "pagefind.js").is_file(), address(site, page)
+    assert missing == []
+
+
+def test_a_failed_index_stops_the_build_with_a_message(tmp_path: Path) -> None:
+    hook = load_hook()
+    config = SimpleNamespace(site_dir=str(tmp_path / "empty"), site_url="", dev_addr=("127.0.0.1", 8000))
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(PluginError, match=r"Pagefind failed to index .*empty \(exit 1\):\n  Error: Pagefind was not"):
+        hook.on_post_build(config)
+
+
+def test_a_preview_is_told_from_a_build(tmp_path: Path) -> None:
+    temp = Path(__import__("tempfile").gettempdir())
+    assert is_preview(str(temp / "mkdocs_abc"), "http://127.0.0.1:8000/", ("127.0.0.1", 8000))
+    assert not is_preview(str(temp / "mkdocs_abc"), "https://example.org/", ("127.0.0.1", 8000))
+    assert not is_preview(str(tmp_path / "site"), "http://127.0.0.1:8000/", ("127.0.0.1", 8000))
+    assert not is_preview(str(temp / "mkdocs_abc"), "http://127.0.0.1:8001/", ("127.0.0.1", 8000))
+
+
+# Browser tests, in Debian's Chromium through Playwright with test_browser.py's fixtures and helpers.
+CHROMIUM = Path("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="browser tests skipped: run `apt-get install chromium` to enable them"
+)
+SMALL_PHONE = ViewportSize(width=360, height=740)
+if CHROMIUM.exists():
+    # test_browser skips itself, at import, where Chromium is missing.
+    from tests.test_browser import DESKTOP, base_url, browser, opened, sideways  # noqa: F401
+else:
+    DESKTOP = ViewportSize(width=1280, height=800)
+
+
+def search_for(page: Page, word: str) -> None:
+    """Focus the header's box with the theme's key and type, as a reader would."""
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "atlas-search-input"
+    page.keyboard.type(word)
+    expect(page.locator(".atlas-search__status")).to_contain_text(f"for “{word}”")
+
+
+@needs_chromium
+@pytest.mark.parametrize("start", ["", "cases/bdat-send-adaptive-teaching/"], ids=["home", "case"])
+@pytest.mark.parametrize(
+    ("viewport", "key"), [(DESKTOP, "Tab"), (SMALL_PHONE, "ArrowDown")], ids=["desktop", "phone-360"]
+)
+def test_search_from_the_header_with_the_keyboard_alone(
+    browser: Browser, base_url: str, start: str, viewport: ViewportSize, key: str
+) -> None:
+    # opened() fails the test if anything was requested from outside the local server.
+    with opened(browser, base_url, viewport=viewport) as page:
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        page.goto(base_url + start)
+        assert page.is_visible("#atlas-search-input")
+        assert [url for url in asked if "/pagefind/" in url] == []  # nothing loads until search is used
+        search_for(page, WORD)
+        result = page.locator(".atlas-search__results li").filter(has=page.locator(f'a[href^="/cases/{CASE}/"]'))
+        expect(result).to_be_visible()
+        assert result.locator(".atlas-search__excerpt mark").first.inner_text() == WORD
+        box = page.locator(".atlas-search__panel").bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+        assert sideways(page) == []
+        page.keyboard.press(key)
+        assert page.evaluate("document.activeElement.getAttribute('href')").startswith(f"/cases/{CASE}/?")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**/cases/{CASE}/?pagefind-highlight={WORD.lower()}")
+        marked = page.locator("article mark.pagefind-highlight").first
+        expect(marked).to_be_in_viewport()
+        assert marked.inner_text() == WORD
+        assert any("/pagefind/" in url for url in asked)
+
+
+@needs_chromium
+def test_results_show_titles_as_text_and_escape_closes_the_list(browser: Browser, base_url: str) -> None:
+    with opened(browser, base_url, viewport=DESKTOP) as page:
+        page.goto(base_url + "about/")
+        search_for(page, "dropped")
+        link = page.locator('.atlas-search__results a[href^="/cases/new-dropped-in-case/"]')
+        expect(link).to_have_text("A new case <b>dropped</b> in")
+        assert page.locator(".atlas-search__results b").count() == 0
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Escape")
+        assert page.is_hidden(".atlas-search__panel")
+        assert page.evaluate("document.activeElement.id") == "atlas-search-input"
+        page.emulate_media(media="print")
+        assert page.is_hidden(".atlas-search")
+
+
+@needs_chromium
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_open_list_has_no_serious_accessibility_problems(browser: Browser, base_url: str, scheme: str) -> None:
+    with opened(browser, base_url, viewport=DESKTOP, color_scheme=scheme) as page:
+        page.goto(base_url + "framework/")
+        search_for(page, "curriculum")
+        expect(page.locator(".atlas-search__results li").first).to_be_visible()
+        violations = Axe().run(page).response["violations"]
+        serious = [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
+        assert serious == []
