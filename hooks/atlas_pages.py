@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 import posixpath
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
@@ -32,6 +31,7 @@ from atlas.render import (
     render_pages,
 )
 from atlas.sanitise import DOCS, body_allow_list, changes, page_changes
+from atlas.serving import is_preview
 from atlas.templating import Once
 from atlas.validate import CheckMemo, load_atlas, summary
 
@@ -47,16 +47,8 @@ if TYPE_CHECKING:
 
 
 def _serving(config: MkDocsConfig) -> bool:
-    """Whether this is a ``mkdocs serve`` preview.
-
-    Serve builds into a fresh ``mkdocs_*`` folder in the temporary directory and sets the site's
-    address to its own local one; a build has neither, even with SITE_URL set to that address.
-    """
-    host, port = config.dev_addr
-    address = urlsplit(config.site_url or "")
-    site_dir = Path(config.site_dir)
-    in_temp = site_dir.parent == Path(tempfile.gettempdir()) and site_dir.name.startswith("mkdocs_")
-    return in_temp and address.hostname == host.strip("[]") and address.port == port
+    """Whether this build is a ``mkdocs serve`` preview (see atlas/serving.py)."""
+    return is_preview(config.site_dir, config.site_url, config.dev_addr)
 
 
 # Run before other plugins' on_files (redirects, search) so they see the generated pages.
@@ -100,10 +92,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # Kept on this build's own config, for the home page's summary of the evidence (see on_page_markdown).
         config.extra["atlas_evidence_base"] = evidence_base(atlas)
     # The generated HTML blocks, put back after Markdown (see on_page_content), as the body parts are.
-    config.extra["atlas_blocks"] = rendered.blocks
+    # Copies, because each page takes its own out once it has them (see on_page_content).
+    config.extra["atlas_blocks"] = dict(rendered.blocks)
     # The checked HTML of each body, put into its page after Markdown (see on_page_content); kept on
     # this build's own config, which serve makes anew for every rebuild.
-    config.extra["atlas_parts"] = rendered.parts
+    config.extra["atlas_parts"] = dict(rendered.parts)
     # The case pages' shared nav (see overrides/main.html), rendered once in this build.
     config.extra["atlas_shared_nav"] = Once()
     sources = _preview_sources(preview, memo, pages, rendered, files, config) if preview is not None else {}
@@ -235,9 +228,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
                 + "\n  ".join(found[:10])
             )
         return html
-    blocks = config.extra.get("atlas_blocks", {}).get(page.file.src_uri, ())
+    # Taken out, not just read: a page is rendered once per build, and the memory goes back at once.
+    blocks = config.extra.get("atlas_blocks", {}).pop(page.file.src_uri, ())
     is_case = page.file.src_uri.startswith("cases/") and page.file.name != "index"
-    parts = config.extra.get("atlas_parts", {}).get(page.file.src_uri) if is_case else None
+    parts = config.extra.get("atlas_parts", {}).pop(page.file.src_uri, None) if is_case else None
     source = page.file.edit_uri or page.file.src_uri
     if parts is not None:
         # The body is exactly the HTML the validator checked and the blocks are escaped by their
@@ -266,3 +260,11 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
             + "\n  ".join(elsewhere[:10])
         )
     return html
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Let go of a page's HTML once the theme has made the page: MkDocs would hold every page's to the end."""
+    # Nothing reads a page's content after its own page is made (no theme template reads another
+    # page's), and the atlas's pages are many and large.
+    page.content = None
+    return output
