@@ -51,12 +51,19 @@ def url_of(path: str) -> str:
 
 
 def href(from_url: str, to_url: str) -> str:
-    """A relative link from the page at ``from_url`` to ``to_url`` (both inside the site)."""
-    here = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
-    relative = posixpath.relpath(to_url or ".", here.rstrip("/") or ".")
-    if to_url.endswith("/") and relative != ".":
-        relative += "/"
-    return "./" if relative == "." else relative
+    """A relative link from the page at ``from_url`` to ``to_url`` (both inside the site, no ``..`` in either)."""
+    # posixpath.relpath would give the same, but it asks the system for the working folder on every
+    # call, and a build makes tens of thousands of these links.
+    folder = from_url if from_url.endswith("/") else posixpath.dirname(from_url)
+    here = [part for part in folder.split("/") if part]
+    there = [part for part in to_url.split("/") if part]
+    shared = 0
+    while shared < min(len(here), len(there)) and here[shared] == there[shared]:
+        shared += 1
+    relative = "/".join([".."] * (len(here) - shared) + there[shared:])
+    if not relative:
+        return "./"
+    return relative + "/" if to_url.endswith("/") else relative
 
 
 ELEMENT = PageKind("framework/{id}.md")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import posixpath
 import re
 import subprocess
 import sys
@@ -180,3 +181,16 @@ def test_pages_give_paths_urls_addresses_and_links() -> None:
     assert pages.CASE.href_from(pages.CASES.path(), "x") == "x/"
     assert pages.CASE.href_from(pages.CASE.path("x"), "y") == "../y/"
     assert pages.FRAMEWORK.href_from(pages.CASE.path("x")) == "../../framework/"
+
+
+def test_links_between_pages_agree_with_posixpath() -> None:
+    from atlas import pages
+
+    urls = ["", "a/", "a/b/", "a/b/c/", "a/x/", "b/", "a/b/f.json", "f.csv", "a/f.csv", "cases/x/", "cases/"]
+    for here in urls:
+        for there in urls:
+            base = here if here.endswith("/") else posixpath.dirname(here) + "/"
+            expected = posixpath.relpath(there or ".", base.rstrip("/") or ".")
+            if there.endswith("/") and expected != ".":
+                expected += "/"
+            assert pages.href(here, there) == ("./" if expected == "." else expected), (here, there)
