@@ -14,15 +14,17 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
-from markdown.extensions.toc import slugify
+from markdown.extensions.toc import slugify, unique
+from markupsafe import Markup
 
 from atlas import explore, export, sanitise, schema, templating
 from atlas import pages as site
+from atlas.body import RESERVED_IDS
 from atlas.coverage import MIN_CASES, coverage
 from atlas.index import Index, build_index
 from atlas.model import PUBLISHER_NAME, Atlas, Case, Element, Framework, Label, Question, one_line
-from atlas.safety import code_free
 
 UNPLACED = "Not placed on the spectrum"
 MONTHS = (
@@ -51,9 +53,14 @@ def sentence(text: str) -> str:
 
 
 def cite(what: str, title: str, options: Options, path: str, href: str, date: str | None = None) -> str:
+    """A citation line with a copy-link button, as a block of a Markdown page."""
+    return templating.BLOCK + cite_html(what, title, options, path, href, date) + "\n\n"
+
+
+def cite_html(what: str, title: str, options: Options, path: str, href: str, date: str | None = None) -> str:
     """A citation line with a copy-link button; the script makes the address absolute in the browser."""
     # The address is shown as text so it prints; the button stays hidden until the script runs.
-    line = templating.render(
+    return templating.block(
         "cite.html",
         what=what,
         title=sentence(title),
@@ -62,7 +69,6 @@ def cite(what: str, title: str, options: Options, path: str, href: str, date: st
         href=href,
         address=options.address(path),
     )
-    return line + "\n\n"
 
 
 def plain(text: str) -> str:
@@ -88,13 +94,38 @@ def source_date(value: str) -> str:
     return value if len(value) == 4 else long_date(dt.date.fromisoformat(value))
 
 
+# The front-matter key of a page whose text is finished HTML: MkDocs is given it without Markdown.
+PREBUILT = "atlas_prebuilt"
+
+
+_SURROGATES = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})")
+
+
+def _yaml_string(value: str) -> str:
+    """``value`` as a YAML double-quoted scalar in ASCII, so no character in it can end the line or the string.
+
+    JSON's escapes are YAML's, except that JSON writes a character beyond U+FFFF as two
+    surrogate escapes, which YAML reads as two broken characters; YAML's own \\U escape is used instead.
+    """
+
+    def whole(m: re.Match[str]) -> str:
+        high, low = int(m.group(1), 16), int(m.group(2), 16)
+        return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08x}"
+
+    return _SURROGATES.sub(whole, json.dumps(value))
+
+
 def front_matter(
-    title: str, description: str, searchable: bool = True, script: str | None = None, shared_nav: bool = False
+    title: str,
+    description: str,
+    searchable: bool = True,
+    script: str | None = None,
+    shared_nav: bool = False,
+    prebuilt: bool = False,
 ) -> str:
     """The page's YAML header; MkDocs must read it back exactly, or it would render it as Markdown."""
     meta = {"title": attribute(title), "description": attribute(description)}
-    # ASCII-only JSON strings are valid YAML double-quoted scalars whatever they hold.
-    block = "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items())
+    block = "".join(f"{key}: {_yaml_string(value)}\n" for key, value in meta.items())
     if not searchable:
         # Lists of cases repeat every summary; search finds the cases themselves instead.
         block += "search:\n  exclude: true\n"
@@ -104,6 +135,9 @@ def front_matter(
     if shared_nav:
         # Every case page has the same nav, so the theme renders it once per build (templating.Once).
         block += "atlas_shared_nav: true\n"
+    if prebuilt:
+        # The page below is HTML made from templates, not Markdown (see hooks/atlas_pages.py).
+        block += f"{PREBUILT}: true\n"
     return f"---\n{block}---\n\n"
 
 
@@ -365,42 +399,34 @@ def _case_dates(case: Case) -> str:
     return dates + (f", last reviewed {long_date(case.reviewed)}" if case.reviewed else "")
 
 
-_H2 = re.compile(
-    r'^<h2 id="([^"]+)">(.*?)(?:<a class="headerlink" href="#\1" title="Permanent link">&para;</a>)?</h2>$', re.M
-)
-_TOP_LEVEL_H2 = re.compile(r"^## ", re.M)
-
-
 PART = "<!-- atlas-part-{} -->"
+_ID = re.compile(r'\sid="([^"]*)"')
+# The level-1 and level-2 headings of a case page, as its template and the site's Markdown write them.
+_HEADING = re.compile(
+    r'<h([12]) id="([^"]+)">(.*?)(?:<a class="headerlink" href="#\2" title="Permanent link">&para;</a>)?</h\1>'
+)
 
 
-def body_parts(case: Case) -> tuple[str, tuple[str, ...]] | None:
-    """The body as Markdown section headings with a placeholder under each, and the checked HTML for each placeholder.
+def contents(page_html: str) -> list[dict[str, Any]]:
+    """A case page's contents list as Python-Markdown's toc extension gives it: level-2 headings under the title."""
+    entries: list[dict[str, Any]] = []
+    for m in _HEADING.finditer(page_html):
+        entry: dict[str, Any] = {
+            "level": int(m.group(1)),
+            "id": m.group(2),
+            "name": re.sub(r"<[^>]+>", "", m.group(3)),
+            "children": [],
+        }
+        if entry["level"] == 2 and entries:
+            entries[-1]["children"].append(entry)
+        else:
+            entries.append(entry)
+    return entries
 
-    Only the headings go through Markdown (for the contents list and the search sections); the hook
-    puts the HTML the validator rendered and checked in place of each placeholder. None where the
-    split cannot be sure (a level-2 heading inside a quote or list, or an id the title also takes):
-    the Markdown body is then published as it stands.
-    """
-    checked = case.body_html
-    headings = list(_H2.finditer(checked))
-    sections = len(_TOP_LEVEL_H2.findall("\n".join(code_free(case.body))))
-    ids = [m.group(1) for m in headings]
-    if not checked or len(headings) != sections or checked.count("<h2") != sections or slugify(case.title, "-") in ids:
-        return None
-    markdown: list[str] = []
-    parts: list[str] = []
-    last = 0
-    for m in [*headings, None]:
-        chunk = checked[last : m.start() if m else len(checked)].strip()
-        if chunk:
-            markdown.append(PART.format(len(parts)))
-            parts.append(chunk)
-        if m is not None:
-            text = re.sub(r"<[^>]+>", "", m.group(2))
-            markdown.append(f"## {plain(html.unescape(text))} {{#{m.group(1)}}}")
-            last = m.end()
-    return "\n\n".join(markdown) + "\n", tuple(parts)
+
+def anchors(page_html: str) -> set[str]:
+    """Every id on a page, for MkDocs to check links into it."""
+    return set(_ID.findall(page_html))
 
 
 def fill_parts(page_html: str, parts: tuple[str, ...]) -> str:
@@ -426,13 +452,15 @@ def withdrawn_page(case: Case, atlas: Atlas, options: Options) -> str:
     return "".join(out)
 
 
-def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Options, body: str | None = None) -> str:
-    """``cases/<id>.md``: generated header and footer around the body (``body``: its Markdown with placeholders)."""
+def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Options) -> str:
+    """``cases/<id>.md``: front matter over the page's HTML from templates, with ``PART`` where the checked body goes.
+
+    The page skips Markdown (the hook gives it to MkDocs as HTML, see ``PREBUILT``): only the body
+    needs Markdown, and the validator has already rendered and checked it.
+    """
     here = site.CASE.path(case.id)
     kind, kind_def = schema.KINDS.name(case.kind), schema.KINDS.term(case.kind).definition
     evidence, evidence_def = schema.EVIDENCE.name(case.evidence), schema.EVIDENCE.term(case.evidence).definition
-    out = [front_matter(case.title, case.summary, shared_nav=True)]
-    out.append(f"# {plain(case.title)}\n\n{plain(case.summary)}\n\n")
 
     def text(value: str) -> list[dict[str, str | None]]:
         return [{"text": value, "href": None}]
@@ -457,11 +485,6 @@ def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Opt
             facts.append((f.label, text(str(value))))
     if case.tags:
         facts.append(("Tags", text(", ".join(case.tags))))
-    out.append(templating.render("facts.html", facts=facts) + "\n\n")
-    out.append(cite("case", case.title, options, case.address, "./", _case_dates(case)))
-    # The markers let the hook hold the contributor's own text to a stricter allow-list.
-    out.append(f"{sanitise.BODY_START}\n\n{(case.body if body is None else body).rstrip()}\n\n{sanitise.BODY_END}\n\n")
-    out.append("## Sources {#sources}\n\n")
     sources = [
         {
             "title": src.title,
@@ -471,32 +494,47 @@ def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Opt
         }
         for src in case.sources
     ]
-    out.append(templating.render("sources.html", sources=sources) + "\n\n")
-    if related:
-        # Titles and labels only, and kept out of the search index: the cases themselves are indexed.
-        out.append("## Related cases {#related}\n\n")
-        items = [
-            {
-                "href": site.CASE.href_from(here, other.id),
-                "title": other.title,
-                "kind": schema.KINDS.name(other.kind),
-                "evidence": schema.EVIDENCE.name(other.evidence).lower(),
-                "shared": _join([e for e in case.elements if e in other.elements]),
-            }
-            for other in related
-        ]
-        out.append(templating.render("related.html", items=items) + "\n")
-    dates = [f"Published {long_date(case.published)}."]
+    # Titles and labels only, and kept out of the search index: the cases themselves are indexed.
+    items = [
+        {
+            "href": site.CASE.href_from(here, other.id),
+            "title": other.title,
+            "kind": schema.KINDS.name(other.kind),
+            "evidence": schema.EVIDENCE.name(other.evidence).lower(),
+            "shared": _join([e for e in case.elements if e in other.elements]),
+        }
+        for other in related
+    ]
+
+    def line(words: str, href: str | None = None, code: str | None = None) -> dict[str, str | None]:
+        return {"text": words, "href": href, "code": code}
+
+    footer = [line(f"Published {long_date(case.published)}")]
     if case.reviewed:
-        dates.append(f"Last reviewed {long_date(case.reviewed)}.")
+        footer.append(line(f"Last reviewed {long_date(case.reviewed)}"))
     if case.contributor:
-        dates.append(f"Contributed by {plain(case.contributor)}.")
+        footer.append(line(f"Contributed by {one_line(case.contributor)}"))
     if options.edit_url_template:
-        dates.append(f"[Edit this case]({options.edit_url_template.replace('{path}', case.path)}).")
+        footer.append(line("Edit this case", href=options.edit_url_template.replace("{path}", case.path)))
     else:
-        dates.append(f"Source file: `{case.path}`.")
-    out.append("\n---\n\n" + " ".join(dates) + "\n")
-    return "".join(out)
+        footer.append(line("Source file:", code=case.path))
+    # The body's own headings keep their ids, so the title's id must differ from them, as Markdown's would.
+    taken = set(_ID.findall(case.body_html)) | RESERVED_IDS
+    page = templating.page(
+        "case_page.html",
+        title=one_line(case.title),
+        title_id=unique(slugify(one_line(case.title), "-"), taken),
+        summary=one_line(case.summary),
+        facts=Markup(templating.block("facts.html", facts=facts)),
+        cite=Markup(cite_html("case", case.title, options, case.address, "./", _case_dates(case))),
+        body_start=Markup(sanitise.BODY_START),
+        body=Markup(PART.format(0)),
+        body_end=Markup(sanitise.BODY_END),
+        sources=Markup(templating.block("sources.html", sources=sources)),
+        related=Markup(templating.block("related.html", items=items)) if items else None,
+        footer=footer,
+    )
+    return front_matter(case.title, case.summary, shared_nav=True, prebuilt=True) + page + "\n"
 
 
 TEMPLATE_MARKER = "<!-- atlas:case-template -->"
@@ -711,22 +749,6 @@ def fill_blocks(text: str, blocks: tuple[str, ...]) -> str:
     return text
 
 
-_PLACEHOLDERS = re.compile(
-    "|".join(
-        re.escape(mark).replace(r"\{\}", r"\d+") for mark in (PART, BLOCK_PART, sanitise.BODY_START, sanitise.BODY_END)
-    )
-)
-
-
-def markdown_made_changes(page_html: str) -> list[str]:
-    """What the sanitiser would change in the part of a case page that Markdown made, before its blocks and body go in.
-
-    The blocks come from autoescaping templates and the body parts are the HTML the validator
-    checked, so only the generated Markdown (title, summary, headings) is left to compare.
-    """
-    return sanitise.changes(_PLACEHOLDERS.sub("", page_html), sanitise.PAGE)
-
-
 def _hold_blocks(text: str) -> tuple[str, tuple[str, ...]]:
     """A page with each rendered HTML block (a line starting with BLOCK) swapped for a placeholder.
 
@@ -796,12 +818,10 @@ def render_pages(atlas: Atlas, options: Options | None = None, index: Index | No
 def _case_file(
     case: Case, atlas: Atlas, related: tuple[Case, ...], options: Options
 ) -> tuple[str, tuple[str, ...] | None]:
-    """A case's page (or a withdrawn case's notice) and, where its body is published from checked HTML, the parts."""
+    """A case's page (or a withdrawn case's notice) and, for a live case, its checked body as the page's one part."""
     if case.withdrawn:
         return withdrawn_page(case, atlas, options), None
-    split = body_parts(case)
-    page = case_page(case, atlas.framework, related, options, split[0] if split else None)
-    return page, split[1] if split else None
+    return case_page(case, atlas.framework, related, options), (case.body_html,)
 
 
 def rerender_cases(

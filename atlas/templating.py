@@ -34,6 +34,16 @@ def render(name: str, **context: Any) -> str:
     return BLOCK + "".join(line.strip() for line in text.splitlines())
 
 
+def block(name: str, **context: Any) -> str:
+    """A template rendered as one line of HTML, for a page template to take as Markup."""
+    return render(name, **context)[len(BLOCK) :]
+
+
+def page(name: str, **context: Any) -> str:
+    """A page template rendered as it is written, lines and all."""
+    return _environment().get_template(name).render(**context)
+
+
 class Once:
     """A fragment the site's theme renders once per build and repeats: call it from a ``{% call %}`` block.
 
