@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from atlas.model import Atlas
 from atlas.serving import is_preview
 from tests.conftest import ROOT
+from tests.test_build import copy_project, mkdocs_build
 
 # A word that only one case's body has, and that case.
 WORD = "Sharnbrook"
@@ -37,10 +38,10 @@ def address(site: Path, page: Path) -> str:
     return "/" + page.relative_to(site).as_posix().removesuffix("index.html")
 
 
-def indexed(site: Path) -> dict[str, str]:
-    """Each page in the index and its indexed text, read from Pagefind's fragments (gzip, then a marker, then JSON)."""
+def indexed(site: Path, bundles: str = "pagefind*") -> dict[str, str]:
+    """Each page in the bundles and its indexed text, read from Pagefind's fragments (gzip, then a marker, then JSON)."""
     out = {}
-    for path in (site / "pagefind" / "fragment").iterdir():
+    for path in site.glob(f"{bundles}/fragment/*"):
         data = gzip.decompress(path.read_bytes())
         fragment = json.loads(data[data.index(b"{") :])
         out[fragment["url"]] = fragment["content"]
@@ -84,10 +85,11 @@ def test_every_page_has_the_search_box_in_its_header(built: tuple[Path, Atlas]) 
 
 def test_a_failed_index_stops_the_build_with_a_message(tmp_path: Path) -> None:
     hook = load_hook()
-    config = SimpleNamespace(site_dir=str(tmp_path / "empty"), site_url="", dev_addr=("127.0.0.1", 8000))
+    config = SimpleNamespace(site_dir=str(tmp_path / "empty"), site_url="", dev_addr=("127.0.0.1", 8000), extra={})
     (tmp_path / "empty").mkdir()
-    with pytest.raises(PluginError, match=r"Pagefind failed to index .*empty \(exit 1\):\n  Error: Pagefind was not"):
+    with pytest.raises(PluginError, match=r"Pagefind failed to index .*slice-0 \(exit 1\):\n  Error: Pagefind was not"):
         hook.on_post_build(config)
+    assert list((tmp_path / "empty").iterdir()) == []  # the copies are cleared away, even then
 
 
 def test_a_preview_is_told_from_a_build(tmp_path: Path) -> None:
@@ -177,3 +179,54 @@ def test_the_open_list_has_no_serious_accessibility_problems(browser: Browser, b
         violations = Axe().run(page).response["violations"]
         serious = [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
         assert serious == []
+
+
+def test_pages_are_cut_into_as_few_even_slices_as_the_limit_allows() -> None:
+    from atlas.search import shards
+
+    pages = [f"cases/c{i:05}/index.html" for i in range(10025)]
+    cut = shards(list(reversed(pages)), 2600)
+    assert [len(s) for s in cut] == [2506, 2506, 2506, 2507]
+    assert [p for s in cut for p in s] == pages  # sorted, each page once
+    assert shards(pages[:2600], 2600) == [pages[:2600]] and shards([], 2600) == []
+    with pytest.raises(ValueError, match="at least one page"):
+        shards(pages, 0)
+
+
+@pytest.fixture(scope="module")
+def sliced(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project built with its index cut into slices of 20 pages, as a large site's is."""
+    project = copy_project(tmp_path_factory.mktemp("sliced"))
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nextra:\n  search_shard_pages: 20\n", encoding="utf-8")
+    run = mkdocs_build(project, project / "site")
+    assert run.returncode == 0, run.stderr
+    return project / "site"
+
+
+def test_a_large_site_is_indexed_in_slices_each_page_once(sliced: Path) -> None:
+    marked = {
+        address(sliced, p) for p in sliced.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")
+    }
+    bundles = sorted(sliced.glob("pagefind*/pagefind-entry.json"))
+    assert len(bundles) == -(-len(marked) // 20) >= 3
+    others = json.loads((sliced / "pagefind" / "atlas-bundles.json").read_text(encoding="utf-8"))
+    assert others == [f"../pagefind-{n}/" for n in range(2, len(bundles) + 1)]
+    counts = [json.loads(b.read_text(encoding="utf-8"))["languages"]["en"]["page_count"] for b in bundles]
+    assert max(counts) <= 20 and max(counts) - min(counts) <= 1 and sum(counts) == len(marked)
+    assert set(indexed(sliced)) == marked
+    # The case the browser test looks for is not in the first bundle, so finding it needs the merge.
+    first = set(indexed(sliced, "pagefind"))
+    assert f"/cases/{CASE}/" not in first
+    assert not (sliced / "atlas-search-copies").exists()
+
+
+@needs_chromium
+def test_search_finds_pages_in_every_slice(browser: Browser, sliced: Path) -> None:
+    from tests.test_browser import serve
+
+    with serve(sliced) as address_, opened(browser, address_) as page:
+        page.goto(address_)
+        search_for(page, WORD)
+        # Each bundle loads its own copy of Pagefind before the search, so this may take longer.
+        expect(page.locator(f'.atlas-search__results a[href^="/cases/{CASE}/"]')).to_be_visible(timeout=15_000)

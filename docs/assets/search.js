@@ -84,8 +84,22 @@
     var script = document.createElement("script");
     script.src = bundle + "pagefind-modular-ui.js";
     script.onload = function () {
+      // A large site is indexed in several bundles (atlas/search.py); the first lists the others.
+      fetch(bundle + "atlas-bundles.json")
+        .then(function (response) {
+          return response.ok ? response.json() : [];
+        })
+        .catch(function () {
+          return [];
+        })
+        .then(start);
+    };
+    function start(others) {
       var ui = window.PagefindModularUI;
-      instance = new ui.Instance({ bundlePath: bundle, highlightParam: PARAM, excerptLength: 24 });
+      var merge = others.map(function (folder) {
+        return { bundlePath: new URL(folder, window.location.origin + bundle).pathname };
+      });
+      instance = new ui.Instance({ bundlePath: bundle, mergeIndex: merge, highlightParam: PARAM, excerptLength: 24 });
       instance.add(new ui.Input({ inputElement: "#atlas-search-input", debounceTimeoutMs: 150 }));
       instance.on("results", showResults);
       instance.on("loading", function () {
@@ -93,7 +107,7 @@
       });
       instance.triggerLoad();
       if (input.value.trim()) instance.triggerSearch(input.value); // typed before the script arrived
-    };
+    }
     script.onerror = function () {
       instance = null;
       status.textContent = "Search could not be loaded.";

@@ -1,0 +1,47 @@
+"""Which pages go into which of the site's Pagefind bundles, and what each bundle is given to read.
+
+Pagefind holds everything it indexes in memory at once, about 130 KB a page here, so a large site
+is indexed in slices of at most ``SHARD_PAGES`` pages, each into a bundle of its own; the search
+box merges them. More slices mean less memory but a larger first search. Each slice is read from
+copies of its pages that hold just what is indexed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from markupsafe import Markup
+
+from atlas import templating
+
+# At most this many pages a bundle: Pagefind then holds about 340 MB at once, less than the MkDocs
+# build itself at 10,000 cases, and a first search asks few enough bundles to stay small (each
+# costs about 200 KB: its own copy of Pagefind's wasm, its metadata and an index chunk).
+SHARD_PAGES = 2600
+# In the first bundle's folder: the folders of the others, for the search box to merge.
+BUNDLES_FILE = "atlas-bundles.json"
+
+
+def bundle_folder(number: int) -> str:
+    """The site folder of bundle ``number`` (from 0): ``pagefind`` for the first, then ``pagefind-2`` and on."""
+    return "pagefind" if number == 0 else f"pagefind-{number + 1}"
+
+
+def shards(pages: Sequence[str], size: int = SHARD_PAGES) -> list[list[str]]:
+    """``pages`` (output paths) in sorted order, cut into as few slices of at most ``size`` as will do, evenly."""
+    if size < 1:
+        raise ValueError(f"a slice must hold at least one page, not {size}")
+    ordered = sorted(set(pages))
+    count = -(-len(ordered) // size)
+    return [ordered[i * len(ordered) // count : (i + 1) * len(ordered) // count] for i in range(count)]
+
+
+def bundles_file(count: int) -> str:
+    """The JSON list of the other bundles' folders, relative to the first bundle's."""
+    return json.dumps([f"../{bundle_folder(i)}/" for i in range(1, count)])
+
+
+def indexed_copy(lang: str, article: str) -> str:
+    """A page cut down to what Pagefind reads of it: its language and its marked article."""
+    return templating.page("search_copy.html", lang=lang, article=Markup(article))
