@@ -9,16 +9,16 @@ copies of its pages that hold just what is indexed.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 
 from markupsafe import Markup
 
 from atlas import templating
 
-# At most this many pages a bundle: Pagefind then holds about 340 MB at once, less than the MkDocs
-# build itself at 10,000 cases. Pagefind's wasm is fetched once; each further bundle adds its
-# metadata and an index chunk to a first search (50 to 75 KB at 10,000 cases, measured).
-SHARD_PAGES = 2600
+# At most this many pages a bundle. Pagefind then holds about 130 MB at once, and a build indexes
+# each slice on the second core while MkDocs writes the next (hooks/search.py), so smaller slices
+# also mean more of the indexing overlaps the build. Pagefind's wasm is fetched once; each further
+# bundle adds its metadata and an index chunk to a first search (50 to 75 KB for 2,500 pages).
+SHARD_PAGES = 1000
 # In the first bundle's folder: the folders of the others, for the search box to merge.
 BUNDLES_FILE = "atlas-bundles.json"
 
@@ -28,13 +28,12 @@ def bundle_folder(number: int) -> str:
     return "pagefind" if number == 0 else f"pagefind-{number + 1}"
 
 
-def shards(pages: Sequence[str], size: int = SHARD_PAGES) -> list[list[str]]:
-    """``pages`` (output paths) in sorted order, cut into as few slices of at most ``size`` as will do, evenly."""
+def slice_sizes(count: int, size: int = SHARD_PAGES) -> list[int]:
+    """How many of ``count`` pages go in each slice: as few slices of at most ``size`` as will do, as even as can be."""
     if size < 1:
         raise ValueError(f"a slice must hold at least one page, not {size}")
-    ordered = sorted(set(pages))
-    count = -(-len(ordered) // size)
-    return [ordered[i * len(ordered) // count : (i + 1) * len(ordered) // count] for i in range(count)]
+    slices = -(-count // size)
+    return [(i + 1) * count // slices - i * count // slices for i in range(slices)]
 
 
 def bundles_file(count: int) -> str:

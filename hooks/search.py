@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 
-from atlas.search import BUNDLES_FILE, SHARD_PAGES, bundle_folder, bundles_file, indexed_copy, shards
+from atlas.search import BUNDLES_FILE, SHARD_PAGES, bundle_folder, bundles_file, indexed_copy, slice_sizes
 from atlas.serving import is_preview
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
 # A mkdocs.* logger, so its lines show in the build's log; INFO, so they never fail a --strict build.
@@ -42,26 +44,90 @@ def pagefind_command(site_dir: str, output: str | None = None) -> list[str]:
 COPIES = "atlas-search-copies"
 
 
-def on_pre_build(config: MkDocsConfig) -> None:
-    """Give this build a place for the cut-down copies that Pagefind reads (see atlas/search.py)."""
+class _Indexer:
+    """This build's Pagefind runs: each slice starts in the background as soon as its last page is written.
+
+    Slices follow the order MkDocs writes pages in, so Pagefind works on the second core while
+    MkDocs writes the next slice. Made anew for each build and kept on its configuration.
+    """
+
+    def __init__(self, copies: Path, site: Path, sizes: list[int]) -> None:
+        self.copies, self.site, self.sizes = copies, site, sizes
+        self.number, self.written = 0, 0
+        self.runs: list[tuple[Path, subprocess.Popen[bytes], Path]] = []
+
+    def add(self, dest_uri: str, copy: str) -> None:
+        """Write one page's cut-down copy into the current slice, and start the slice once it is full."""
+        path = self.copies / f"slice-{self.number}" / dest_uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(copy, encoding="utf-8")
+        self.written += 1
+        if self.number < len(self.sizes) and self.written == self.sizes[self.number]:
+            self._start()
+
+    def _start(self) -> None:
+        folder = self.copies / f"slice-{self.number}"
+        folder.mkdir(parents=True, exist_ok=True)
+        said = self.copies / f"slice-{self.number}.log"
+        with said.open("wb") as out:
+            command = pagefind_command(str(folder), str(self.site / bundle_folder(self.number)))
+            try:
+                run = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+            except OSError as error:
+                raise PluginError(f"Pagefind could not start: {error}") from None
+        self.runs.append((folder, run, said))
+        self.number, self.written = self.number + 1, 0
+
+    def finish(self) -> None:
+        """Start what is left, wait for every run, and list the bundles; stop the build if a run failed."""
+        if self.written or not self.runs:
+            self._start()  # pages the plan did not foresee, or none at all (Pagefind then says so)
+        failed = []
+        for folder, run, said in self.runs:
+            code = run.wait()
+            # Pagefind writes its errors to stdout, some of them more than once.
+            lines = said.read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = list(dict.fromkeys(line.strip() for line in lines if line.strip()))
+            if code != 0:
+                failed.append(
+                    f"Pagefind failed to index {folder} (exit {code}):\n  "
+                    + "\n  ".join(lines[-20:] or ["(no output)"])
+                )
+            for line in lines:
+                log.info("Pagefind: %s", line)
+        if failed:
+            raise PluginError(
+                "\n".join(failed) + "\nIs pagefind-bin installed? `make` installs requirements.txt into .venv."
+            )
+        (self.site / bundle_folder(0) / BUNDLES_FILE).write_text(bundles_file(len(self.runs)), encoding="utf-8")
+
+
+def _searchable(page: Page) -> bool:
+    search = page.meta.get("search")
+    return not (isinstance(search, dict) and search.get("exclude"))
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    """Plan this build's slices, now that every page's front matter has been read (see atlas/search.py)."""
     if not is_preview(config.site_dir, config.site_url, config.dev_addr):
-        config.extra["atlas_search_copies"] = str(Path(config.site_dir, COPIES))
+        pages = [f for f in files.documentation_pages() if f.page is not None and _searchable(f.page)]
+        size = int(config.extra.get("search_shard_pages", SHARD_PAGES))
+        site = Path(config.site_dir)
+        config.extra["atlas_search"] = _Indexer(site / COPIES, site, slice_sizes(len(pages), size))
+    return env
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Mark the article of every page that search should find; pages whose front matter excludes them stay unmarked."""
-    search = page.meta.get("search")
-    if isinstance(search, dict) and search.get("exclude"):
+    if not _searchable(page):
         return output
     if ARTICLE not in output:
         raise PluginError(f"{page.file.src_uri}: no {ARTICLE}> to index; has the theme changed its page layout?")
     marked = output.replace(ARTICLE, ARTICLE + " data-pagefind-body", 1)
-    copies = config.extra.get("atlas_search_copies")
-    if copies:
+    indexer = config.extra.get("atlas_search")
+    if isinstance(indexer, _Indexer):
         article = marked[marked.index(ARTICLE) : marked.rindex("</article>") + len("</article>")]
-        copy = Path(copies, page.file.dest_uri)
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        copy.write_text(indexed_copy(config.theme["language"], article), encoding="utf-8")
+        indexer.add(page.file.dest_uri, indexed_copy(config.theme["language"], article))
     return marked
 
 
@@ -78,37 +144,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         subprocess.Popen(pagefind_command(config.site_dir), stdin=subprocess.DEVNULL)
         log.info("Search index: Pagefind started in the background")
         return
-    copies = Path(config.extra.get("atlas_search_copies") or Path(config.site_dir, COPIES))
+    indexer = config.extra.get("atlas_search")
+    if not isinstance(indexer, _Indexer):
+        indexer = _Indexer(site / COPIES, site, [])
     try:
-        pages = [p.relative_to(copies).as_posix() for p in copies.rglob("*.html")]
-        size = int(config.extra.get("search_shard_pages", SHARD_PAGES))
-        groups = shards(pages, size) or [[]]
-        for number, group in enumerate(groups):
-            # Each slice is moved into a folder of its own, so that one Pagefind run reads just it.
-            folder = copies / f".slice-{number}"
-            for page in group:
-                (folder / page).parent.mkdir(parents=True, exist_ok=True)
-                (copies / page).rename(folder / page)
-            folder.mkdir(parents=True, exist_ok=True)
-            _index(str(folder), str(site / bundle_folder(number)))
-        (site / bundle_folder(0) / BUNDLES_FILE).write_text(bundles_file(len(groups)), encoding="utf-8")
+        indexer.finish()
     finally:
-        shutil.rmtree(copies, ignore_errors=True)
-
-
-def _index(pages: str, bundle: str) -> None:
-    """Run Pagefind over the folder ``pages`` into the folder ``bundle``, stopping the build if it fails."""
-    try:
-        run = subprocess.run(pagefind_command(pages, bundle), capture_output=True, text=True, check=False)
-    except OSError as error:
-        raise PluginError(f"Pagefind could not start: {error}") from None
-    # Pagefind writes its errors to stdout, some of them more than once.
-    said = list(dict.fromkeys(line.strip() for line in (run.stdout + run.stderr).splitlines() if line.strip()))
-    if run.returncode != 0:
-        raise PluginError(
-            f"Pagefind failed to index {pages} (exit {run.returncode}):\n  "
-            + "\n  ".join(said[-20:] or ["(no output)"])
-            + "\nIs pagefind-bin installed? `make` installs requirements.txt into .venv."
-        )
-    for line in said:
-        log.info("Pagefind: %s", line)
+        shutil.rmtree(indexer.copies, ignore_errors=True)

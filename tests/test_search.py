@@ -182,15 +182,13 @@ def test_the_open_list_has_no_serious_accessibility_problems(browser: Browser, b
 
 
 def test_pages_are_cut_into_as_few_even_slices_as_the_limit_allows() -> None:
-    from atlas.search import shards
+    from atlas.search import slice_sizes
 
-    pages = [f"cases/c{i:05}/index.html" for i in range(10025)]
-    cut = shards(list(reversed(pages)), 2600)
-    assert [len(s) for s in cut] == [2506, 2506, 2506, 2507]
-    assert [p for s in cut for p in s] == pages  # sorted, each page once
-    assert shards(pages[:2600], 2600) == [pages[:2600]] and shards([], 2600) == []
+    assert slice_sizes(10025, 2600) == [2506, 2506, 2506, 2507]
+    assert slice_sizes(2600, 2600) == [2600] and slice_sizes(2601, 2600) == [1300, 1301]
+    assert slice_sizes(0, 2600) == [] and slice_sizes(67, 20) == [16, 17, 17, 17]
     with pytest.raises(ValueError, match="at least one page"):
-        shards(pages, 0)
+        slice_sizes(10, 0)
 
 
 @pytest.fixture(scope="module")
@@ -230,3 +228,24 @@ def test_search_finds_pages_in_every_slice(browser: Browser, sliced: Path) -> No
         search_for(page, WORD)
         # Each bundle loads its own copy of Pagefind before the search, so this may take longer.
         expect(page.locator(f'.atlas-search__results a[href^="/cases/{CASE}/"]')).to_be_visible(timeout=15_000)
+
+
+def test_each_slice_is_indexed_as_soon_as_its_last_page_is_written(tmp_path: Path) -> None:
+    from atlas.search import indexed_copy
+
+    hook = load_hook()
+    site = tmp_path / "site"
+    indexer = hook._Indexer(site / hook.COPIES, site, [2, 1])
+
+    def page(name: str) -> str:
+        return indexed_copy("en", f"<article data-pagefind-body><h1>{name}</h1><p>Words about {name}.</p></article>")
+
+    indexer.add("a/index.html", page("Alpha"))
+    assert indexer.runs == []
+    indexer.add("b/index.html", page("Beta"))
+    assert len(indexer.runs) == 1  # started while the build goes on
+    indexer.add("c/index.html", page("Gamma"))
+    assert len(indexer.runs) == 2
+    indexer.finish()
+    assert json.loads((site / "pagefind" / "atlas-bundles.json").read_text(encoding="utf-8")) == ["../pagefind-2/"]
+    assert set(indexed(site, "pagefind")) == {"/a/", "/b/"} and set(indexed(site, "pagefind-2")) == {"/c/"}
