@@ -19,7 +19,7 @@ from typing import Any
 from markdown.extensions.toc import slugify, unique
 from markupsafe import Markup
 
-from atlas import explore, export, sanitise, schema, templating
+from atlas import explore, export, schema, templating
 from atlas import pages as site
 from atlas.body import RESERVED_IDS
 from atlas.coverage import MIN_CASES, coverage
@@ -527,9 +527,7 @@ def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Opt
         summary=one_line(case.summary),
         facts=Markup(templating.block("facts.html", facts=facts)),
         cite=Markup(cite_html("case", case.title, options, case.address, "./", _case_dates(case))),
-        body_start=Markup(sanitise.BODY_START),
         body=Markup(PART.format(0)),
-        body_end=Markup(sanitise.BODY_END),
         sources=Markup(templating.block("sources.html", sources=sources)),
         related=Markup(templating.block("related.html", items=items)) if items else None,
         footer=footer,

@@ -201,7 +201,6 @@ def changes(html: str, allow: AllowList) -> list[str]:
 
 
 # A contributor's own text sits between these markers on a case page, held to the body list.
-BODY_START, BODY_END = "<!-- atlas-body -->", "<!-- /atlas-body -->"
 _IMAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*")
 
 
@@ -235,13 +234,3 @@ def body_allow_list(images: Collection[str], prefix: str = "") -> AllowList:
 
 PAGE = AllowList(PAGE_TAGS, PAGE_ATTRIBUTES, PAGE_CLASSES, _language)
 DOCS = AllowList(DOCS_TAGS, DOCS_ATTRIBUTES, strip_comments=False)
-
-
-def page_changes(html: str, body: AllowList | None) -> tuple[list[str], list[str]]:
-    """What would be removed from a case page: from the contributor's body (unless ``body`` is None), and the rest."""
-    start, end = html.find(BODY_START), html.rfind(BODY_END)
-    if start < 0 or end < start:
-        return [], changes(html, PAGE)  # a withdrawn case's page: no contributor text of its own
-    inside = html[start + len(BODY_START) : end]
-    rest = html[:start] + html[end + len(BODY_END) :]
-    return (changes(inside, body) if body is not None else []), changes(rest, PAGE)

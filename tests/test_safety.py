@@ -186,16 +186,3 @@ def test_a_payload_the_line_checks_miss_still_stops_the_build(payload: str, tmp_
     run, _ = build_with_edit(tmp_path, lambda text: text + f"\n{payload}\n")
     assert run.returncode != 0
     assert "cases/mutual-mat-visits.md" in run.stderr and "body:" in run.stderr, run.stderr[-800:]
-
-
-def test_the_stricter_body_list_only_applies_between_the_markers() -> None:
-    from atlas.sanitise import BODY_END, BODY_START, page_changes
-
-    body = body_allow_list(())
-    button = '<button type="button" class="atlas-copy" data-href="./" hidden="">Copy link</button>'
-    assert page_changes(f"<p>{button}</p>{BODY_START}<p>text</p>{BODY_END}", body) == ([], [])
-    assert page_changes(f"<p>x</p>{BODY_START}<p>{button}</p>{BODY_END}", body)[0] == [
-        '<button class="atlas-copy" data-href="./" hidden="" type="button"',
-        "</button>",
-    ]
-    assert page_changes("<p>withdrawn</p><script>x</script>", body) == ([], ["<script", "x", "</script>"])
