@@ -9,10 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import multiprocessing
+import os
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -805,54 +810,99 @@ def check_docs(root: Path) -> list[Problem]:
     return problems
 
 
+class _CaseChecker:
+    """Checks case files one at a time, with what every check shares made once."""
+
+    def __init__(self, root: Path, framework: Framework, today: dt.date) -> None:
+        self.root, self.framework, self.today = root, framework, today
+        self.specs = case_specs(framework)
+        self.body = body_checker(root, framework)
+
+    def taken(self, ident: str) -> str | None:
+        """The file that has the id ``ident``, if there is one."""
+        path = self.root / "cases" / f"{ident}.md"
+        return relative(path, self.root) if path.is_file() else None
+
+    def check(self, path: Path) -> Checked:
+        """What checking the case file at ``path`` finds."""
+        rel = relative(path, self.root)
+        doc, found = read_case(path, rel)
+        case = None
+        if doc is not None:
+            checked, case = check_case(doc, self.framework, self.body, self.specs, self.taken, self.today)
+            found = sorted(found + checked)
+        if doc is None or case is None or found:
+            return Checked(found)
+        return Checked([], case, AddressLines.of(doc), tuple(advise(doc, case, self.today)))
+
+
+def _check_some(root: Path, framework: Framework, today: dt.date, paths: list[Path]) -> list[Checked]:
+    """Check ``paths`` in a worker process, with a checker of its own."""
+    checker = _CaseChecker(root, framework, today)
+    return [checker.check(path) for path in paths]
+
+
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 200
+
+
+def _check_all(checker: _CaseChecker, paths: list[Path], workers: int) -> list[Checked]:
+    """Every file's verdict, in order; in ``workers`` processes when there are enough files to be worth it."""
+    # Forking is safe on Linux only (macOS's system libraries may not survive it).
+    if workers < 2 or len(paths) < PARALLEL_FROM or sys.platform != "linux":
+        return [checker.check(path) for path in paths]
+    # Several slices per worker, so one slow slice does not leave the others idle; the results come
+    # back in order, so the outcome is the same as checking one by one.
+    size = -(-len(paths) // (workers * 4))
+    slices = [paths[i : i + size] for i in range(0, len(paths), size)]
+    # fork: the workers start with the modules already imported. Only builds and `make check` ask
+    # for workers, never a preview, whose server threads make forking unsafe.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        done = pool.map(_check_some, repeat(checker.root), repeat(checker.framework), repeat(checker.today), slices)
+        return [result for part in done for result in part]
+
+
 def load_cases(
     paths: Iterable[Path],
     root: Path,
     framework: Framework,
     today: dt.date | None = None,
     memo: CheckMemo | None = None,
+    workers: int = 1,
 ) -> CasesFound:
     """Read, check and build every case; a case with any problem is left out and reported.
 
     Warnings (see ``advise``) are worked out as of ``today``. With ``memo``, a file whose bytes and
-    surroundings are unchanged since an earlier run keeps that run's verdict.
+    surroundings are unchanged since an earlier run keeps that run's verdict. With ``workers``
+    above 1 and many files, the files are checked in that many processes.
     """
-    specs = case_specs(framework)
-    body = body_checker(root, framework)
-    today = today or dt.date.today()
+    checker = _CaseChecker(root, framework, today or dt.date.today())
     paths = sorted(set(paths))
-    # A verdict depends on the file, the framework, the date, the site's Markdown settings, its
-    # images and pages, and which case files exist (links and ids point at them).
-    surroundings = repr((framework, today, body.surroundings, [relative(p, root) for p in paths])).encode()
-
-    def taken(ident: str) -> str | None:
-        path = root / "cases" / f"{ident}.md"
-        return relative(path, root) if path.is_file() else None
-
-    def check(path: Path, rel: str) -> Checked:
-        doc, found = read_case(path, rel)
-        case = None
-        if doc is not None:
-            checked, case = check_case(doc, framework, body, specs, taken, today)
-            found = sorted(found + checked)
-        if doc is None or case is None or found:
-            return Checked(found)
-        return Checked([], case, AddressLines.of(doc), tuple(advise(doc, case, today)))
+    keys: list[str | None] = [None] * len(paths)
+    if memo is not None:
+        # A verdict depends on the file, the framework, the date, the site's Markdown settings, its
+        # images and pages, and which case files exist (links and ids point at them).
+        rels = [relative(p, root) for p in paths]
+        surroundings = repr((framework, checker.today, checker.body.surroundings, rels)).encode()
+        for i, (path, rel) in enumerate(zip(paths, rels, strict=True)):
+            raw = plain_bytes(path)
+            if raw is not None:
+                keys[i] = hashlib.sha256(surroundings + rel.encode() + b"\0" + raw).hexdigest()
+    earlier = memo.earlier if memo is not None else {}
+    known = {i: earlier[key] for i, key in enumerate(keys) if key is not None and key in earlier}
+    fresh = iter(_check_all(checker, [p for i, p in enumerate(paths) if i not in known], workers))
+    results = [known[i] if i in known else next(fresh) for i in range(len(paths))]
+    if memo is not None:
+        memo.now.update({key: result for key, result in zip(keys, results, strict=True) if key is not None})
 
     cases: list[Case] = []
     problems: list[Problem] = []
     warnings: list[Problem] = []
     first_seen: dict[str, Case] = {}
     lines: dict[str, AddressLines] = {}
-    for path in paths:
+    for path, result in zip(paths, results, strict=True):
         rel = relative(path, root)
-        raw = plain_bytes(path) if memo is not None else None
-        key = hashlib.sha256(surroundings + rel.encode() + b"\0" + raw).hexdigest() if raw is not None else None
-        result = memo.earlier.get(key) if memo is not None and key is not None else None
-        if result is None:
-            result = check(path, rel)
-        if memo is not None and key is not None:
-            memo.now[key] = result
         problems += result.problems
         case, at = result.case, result.lines
         if case is None or at is None:
@@ -1111,12 +1161,22 @@ class Loaded:
     """The framework and just the cases without problems, for a preview that shows the problems."""
 
 
+def available_cores() -> int:
+    """How many processors this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def load_atlas(
-    root: Path, case_paths: Iterable[Path] | None = None, today: dt.date | None = None, memo: CheckMemo | None = None
+    root: Path,
+    case_paths: Iterable[Path] | None = None,
+    today: dt.date | None = None,
+    memo: CheckMemo | None = None,
+    workers: int = 1,
 ) -> Loaded:
     """Load and check the framework and cases under ``root`` (or just ``case_paths``), as of ``today``.
 
-    ``memo`` carries verdicts between a preview's rebuilds (see ``load_cases``).
+    ``memo`` carries verdicts between a preview's rebuilds, and ``workers`` checks many files in
+    that many processes (see ``load_cases``).
     """
     framework, problems = load_framework(root / "framework", root)
     if framework is None:
@@ -1125,7 +1185,7 @@ def load_atlas(
         paths, problems = list_case_files(root / "cases", root)
     else:
         paths, problems = list(case_paths), []
-    found = load_cases(paths, root, framework, today, memo)
+    found = load_cases(paths, root, framework, today, memo, workers)
     problems += found.problems
     passing = Atlas(framework, found.cases)
     return Loaded(None if problems else passing, problems, found.warnings, passing)

@@ -36,7 +36,7 @@ from atlas.render import (
 from atlas.sanitise import DOCS, PAGE, changes
 from atlas.serving import is_preview
 from atlas.templating import Once
-from atlas.validate import CheckMemo, load_atlas, summary
+from atlas.validate import CheckMemo, available_cores, load_atlas, summary
 
 # A mkdocs.* logger, so a preview shows warnings; INFO, so they never fail a --strict build.
 log = logging.getLogger("mkdocs.hooks.atlas")
@@ -63,7 +63,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # A preview reuses what its last rebuild found and made (see atlas/preview.py).
     preview = Preview.load(Path(config.site_dir)) if serving else None
     memo = preview.memo() if preview is not None else None
-    loaded = load_atlas(root, memo=memo)
+    # A build checks the cases on every core; a preview checks only what changed, in this process.
+    loaded = load_atlas(root, memo=memo, workers=1 if serving else available_cores())
     for warning in loaded.warnings:
         log.info("%s:%s: warning: %s: %s", warning.path, warning.line, warning.field, warning.message)
     problems = loaded.problems

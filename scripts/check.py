@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from atlas.validate import check_docs, load_atlas, summary
+from atlas.validate import available_cores, check_docs, load_atlas, summary
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     paths = [p.resolve() for p in args.files] or None
-    loaded = load_atlas(root, paths, args.today)
+    loaded = load_atlas(root, paths, args.today, workers=available_cores())
     atlas, problems, advice = loaded.atlas, loaded.problems, loaded.warnings
     # The hand-written pages are checked on a full run, as the build checks them.
     problems += check_docs(root) if paths is None else []

@@ -212,3 +212,23 @@ def test_a_copied_case_with_its_id_unchanged_gets_a_one_line_fix(tmp_path: Path,
         "cases/my-new-case.md:2: id: 'example-case' is already the id of cases/example-case.md; "
         "change it to 'my-new-case' to match this file's name"
     ]
+
+
+def test_checking_in_several_processes_finds_what_one_process_finds(tmp_path: Path, framework: Framework) -> None:
+    import shutil
+
+    from atlas.synthetic import write_corpus
+    from atlas.validate import PARALLEL_FROM
+
+    for part in ("framework", "docs"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    shutil.copy2(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    paths = write_corpus(tmp_path / "cases", PARALLEL_FROM + 10, framework)
+    # Two broken files among them, so the problems are compared too.
+    paths[3].write_text(paths[3].read_text(encoding="utf-8").replace("\nkind: ", "\nkind: nonsense\nx: "), "utf-8")
+    (tmp_path / "cases" / "zz-broken.md").write_text(valid_case("zz-broken", evidence="evidence: rumour"), "utf-8")
+    listed, _ = list_case_files(tmp_path / "cases", tmp_path)
+    one = load_cases(listed, tmp_path, framework)
+    two = load_cases(listed, tmp_path, framework, workers=2)
+    assert len(one.problems) >= 3 and len(one.cases) == PARALLEL_FROM + 9
+    assert one == two
