@@ -80,12 +80,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             log.info("%s", problem)
     atlas = loaded.atlas or loaded.passing
     rendered = Rendered({}, {}, {})
+    docs_to_root = posixpath.relpath(root.as_posix(), Path(config.docs_dir).as_posix())
     if atlas is not None:
         for path in sorted({p.path for p in loaded.problems}):
             if path.startswith("cases/") and path.endswith(".md") and "/" not in path[6:]:
                 listed = [str(p) for p in loaded.problems if p.path == path]
                 pages[path] = problems_page(path, listed)
-        docs_to_root = posixpath.relpath(root.as_posix(), Path(config.docs_dir).as_posix())
         edit_template = None
         if config.repo_url and config.edit_uri:
             edit_template = urljoin(config.repo_url.rstrip("/") + "/", f"{config.edit_uri}{docs_to_root}/") + "{path}"
@@ -95,11 +95,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         pages.update(rendered.pages)
         # Kept on this build's own config, for the home page's summary of the evidence (see on_page_markdown).
         config.extra["atlas_evidence_base"] = evidence_base(atlas)
-    # The generated HTML blocks, put back after Markdown (see on_page_content), as the body parts are.
-    # Copies, because each page takes its own out once it has them (see on_page_content).
+    # The generated HTML blocks and each case's checked body, put into their pages in
+    # on_page_content. Kept on this build's own config, which serve makes anew for every rebuild,
+    # and copied, because each page takes its own out once it has them.
     config.extra["atlas_blocks"] = dict(rendered.blocks)
-    # The checked HTML of each body, put into its page after Markdown (see on_page_content); kept on
-    # this build's own config, which serve makes anew for every rebuild.
     config.extra["atlas_parts"] = dict(rendered.parts)
     # The case pages' shared nav (see overrides/main.html), rendered once in this build.
     config.extra["atlas_shared_nav"] = Once()
