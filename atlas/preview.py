@@ -25,15 +25,6 @@ FOLDER = ".atlas-preview"
 _STATE = "state.pickle"
 
 
-def serve_flags(makefile: Path) -> list[str]:
-    """The flags `make serve` gives `mkdocs serve`, read from the Makefile's SERVE_FLAGS line."""
-    for text in makefile.read_text(encoding="utf-8").splitlines():
-        name, _, value = text.partition(":=")
-        if name.strip() == "SERVE_FLAGS":
-            return value.split()
-    raise ValueError(f"{makefile} has no SERVE_FLAGS line")
-
-
 def digest(*parts: object) -> str:
     """A SHA-256 of the parts' text forms: equal for equal content, whatever the run."""
     return hashlib.sha256(repr(parts).encode()).hexdigest()

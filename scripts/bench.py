@@ -10,7 +10,6 @@ import http.server
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from atlas.preview import serve_flags
+from atlas.serving import free_port, serve_command, stop
 from atlas.synthetic import edited, write_corpus
 from atlas.validate import load_framework
 
@@ -303,14 +302,6 @@ def run_build(project: Path, site: Path, log: Path) -> Build:
     return build
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing is listening on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def fetch(url: str) -> str | None:
     """The page at ``url``, or None while the server is not answering with it."""
     try:
@@ -326,8 +317,7 @@ def measure_serve(project: Path, case: Path, log: Path, timeout: float) -> float
     port = free_port()
     page = f"http://127.0.0.1:{port}/cases/{case.stem}/"
     # The same command as `make serve`, with its flags read from the Makefile, on a port of its own.
-    command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml")]
-    command += [*serve_flags(ROOT / "Makefile"), "--dev-addr", f"127.0.0.1:{port}"]
+    command = [*serve_command(ROOT / "Makefile", port), "-f", str(project / "mkdocs.yml")]
     with log.open("wb") as out:
         server = subprocess.Popen(command, cwd=project, stdout=out, stderr=subprocess.STDOUT, env=ENV)
         try:
@@ -354,12 +344,7 @@ def measure_serve(project: Path, case: Path, log: Path, timeout: float) -> float
                 seconds.append(time.perf_counter() - start)
             return statistics.median(seconds)
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)
 
 
 def machine() -> str:

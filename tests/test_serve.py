@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.preview import serve_flags
+from atlas.serving import free_port, serve_command, stop
 from tests.conftest import ROOT
 from tests.test_build import copy_project
 
@@ -82,28 +81,12 @@ class Server:
             time.sleep(0.2)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def answering(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=30) as response:
             return bool(response.status == 200)
     except (urllib.error.URLError, OSError):
         return False
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def start(project: Path, log: Path) -> Server | None:
@@ -114,15 +97,7 @@ def start(project: Path, log: Path) -> Server | None:
     temp = project.parent / "serve-tmp"
     temp.mkdir(exist_ok=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temp)}
-    command = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "serve",
-        *serve_flags(ROOT / "Makefile"),
-        "--dev-addr",
-        f"127.0.0.1:{port}",
-    ]
+    command = serve_command(ROOT / "Makefile", port)
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = Server(process, project, url, log)
