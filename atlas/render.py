@@ -95,9 +95,6 @@ def source_date(value: str) -> str:
 
 
 # The front-matter key of a page whose text is finished HTML: MkDocs is given it without Markdown.
-PREBUILT = "atlas_prebuilt"
-
-
 _SURROGATES = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})")
 
 
@@ -121,7 +118,6 @@ def front_matter(
     searchable: bool = True,
     script: str | None = None,
     shared_nav: bool = False,
-    prebuilt: bool = False,
 ) -> str:
     """The page's YAML header; MkDocs must read it back exactly, or it would render it as Markdown."""
     meta = {"title": attribute(title), "description": attribute(description)}
@@ -135,9 +131,6 @@ def front_matter(
     if shared_nav:
         # Every case page has the same nav, so the theme renders it once per build (templating.Once).
         block += "atlas_shared_nav: true\n"
-    if prebuilt:
-        # The page below is HTML made from templates, not Markdown (see hooks/atlas_pages.py).
-        block += f"{PREBUILT}: true\n"
     return f"---\n{block}---\n\n"
 
 
@@ -455,7 +448,7 @@ def withdrawn_page(case: Case, atlas: Atlas, options: Options) -> str:
 def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Options) -> str:
     """``cases/<id>.md``: front matter over the page's HTML from templates, with ``PART`` where the checked body goes.
 
-    The page skips Markdown (the hook gives it to MkDocs as HTML, see ``PREBUILT``): only the body
+    The page skips Markdown (the hook gives it to MkDocs as HTML; ``Rendered.parts`` lists such pages): only the body
     needs Markdown, and the validator has already rendered and checked it.
     """
     here = site.CASE.path(case.id)
@@ -532,7 +525,7 @@ def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Opt
         related=Markup(templating.block("related.html", items=items)) if items else None,
         footer=footer,
     )
-    return front_matter(case.title, case.summary, shared_nav=True, prebuilt=True) + page + "\n"
+    return front_matter(case.title, case.summary, shared_nav=True) + page + "\n"
 
 
 TEMPLATE_MARKER = "<!-- atlas:case-template -->"

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from atlas.addresses import redirects
@@ -21,7 +22,6 @@ from atlas.preview import FOLDER, Preview, changed_pages, clear, digest, page_di
 from atlas.preview import render as render_preview
 from atlas.render import (
     EVIDENCE_BASE_MARKER,
-    PREBUILT,
     Options,
     Rendered,
     anchors,
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
-    from mkdocs.structure.pages import Page
 
 
 def _serving(config: MkDocsConfig) -> bool:
@@ -113,6 +112,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if path.startswith("cases/") and path != "cases/index.md":
             # Point the theme's edit button at the contributor's file, not the generated page.
             generated.edit_uri = f"{docs_to_root}/{path}"
+        if path in rendered.parts:
+            # MkDocs keeps a page a plugin has made (File.page) rather than making its own. Case
+            # pages are never in the nav, which would otherwise give the page its title.
+            CasePage(None, generated, config)
         files.append(generated)
     for image in list_images(root / "cases"):
         files.append(File.generated(config, f"cases/images/{image.name}", abs_src_path=str(image)))
@@ -207,11 +210,25 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if page.file.src_uri == "index.md":
         return markdown.replace(EVIDENCE_BASE_MARKER, config.extra.get("atlas_evidence_base", ""))
     _mark_escaped(page)
-    if page.meta.get(PREBUILT):
-        # Finished HTML: kept for on_page_content, and Markdown is given nothing to convert.
-        config.extra.setdefault("atlas_prebuilt", {})[page.file.src_uri] = markdown
-        return ""
     return markdown
+
+
+class CasePage(Page):
+    """A live case's page: HTML from the renderer's templates, which skips Markdown."""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        """Put the checked body into the page's HTML, and read its contents list and ids from it."""
+        # MkDocs would make a Markdown converter with every extension for each page, which costs
+        # more than the page's own HTML does, even with nothing to convert.
+        # Taken out, not just read: a page is rendered once per build, and the memory goes back at once.
+        parts = config.extra.get("atlas_parts", {}).pop(self.file.src_uri, ())
+        # HTML from autoescaping templates around the body the validator rendered and checked. Its
+        # contents list and ids are read from that HTML, as Markdown would have given them.
+        assert self.markdown is not None
+        html = fill_parts(self.markdown, parts)
+        self.content = html
+        self.toc = get_toc(contents(html))  # type: ignore[arg-type]
+        self.present_anchor_ids = anchors(html)
 
 
 def _mark_escaped(page: Page) -> None:
@@ -232,18 +249,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
                 + "\n  ".join(found[:10])
             )
         return html
+    if isinstance(page, CasePage):
+        return html  # finished in CasePage.render
     # Taken out, not just read: a page is rendered once per build, and the memory goes back at once.
-    prebuilt = config.extra.get("atlas_prebuilt", {}).pop(page.file.src_uri, None)
-    blocks = config.extra.get("atlas_blocks", {}).pop(page.file.src_uri, ())
-    parts = config.extra.get("atlas_parts", {}).pop(page.file.src_uri, ())
-    if prebuilt is not None:
-        # A case page: HTML from autoescaping templates around the body the validator rendered and
-        # checked. Its contents list and ids are read from that HTML, as Markdown would have given them.
-        html = fill_parts(prebuilt, parts)
-        page.toc = get_toc(contents(html))  # type: ignore[arg-type]
-        page.present_anchor_ids = anchors(html)
-        return html
-    html = fill_blocks(html, blocks)
+    html = fill_blocks(html, config.extra.get("atlas_blocks", {}).pop(page.file.src_uri, ()))
     if page.file.src_uri.startswith("cases/") and page.file.name != "index":
         # A withdrawn case's notice or a preview's problem page: generated text only, so anything
         # the sanitiser would remove is a fault in the generator.
