@@ -422,6 +422,14 @@ def anchors(page_html: str) -> set[str]:
     return set(_ID.findall(page_html))
 
 
+def finished_html(page_file: str, parts: tuple[str, ...]) -> str:
+    """A case page's HTML as it is published: the generated file without its front matter, with its parts in."""
+    # front_matter() writes every value on one line, escaped, so the first line of three dashes
+    # after the opening one is the end of the front matter.
+    end = page_file.index("\n---\n", 3) + len("\n---\n")
+    return fill_parts(page_file[end:].lstrip("\n"), parts)
+
+
 def fill_parts(page_html: str, parts: tuple[str, ...]) -> str:
     """A rendered case page with each placeholder replaced by its part of the checked body."""
     for i, part in enumerate(parts):

@@ -44,3 +44,12 @@ def bundles_file(count: int) -> str:
 def indexed_copy(lang: str, article: str) -> str:
     """A page cut down to what Pagefind reads of it: its language and its marked article."""
     return templating.page("search_copy.html", lang=lang, article=Markup(article))
+
+
+def finished_copy(lang: str, html: str) -> str:
+    """The copy Pagefind reads of a page the atlas finished itself: its HTML as the article, marked for indexing.
+
+    Indexed before the theme puts the page together; the theme adds nothing to a case page's
+    article that search reads.
+    """
+    return templating.page("search_copy.html", lang=lang, finished=Markup(html))

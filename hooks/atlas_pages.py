@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
@@ -30,6 +32,7 @@ from atlas.render import (
     fill_blocks,
     fill_contributing,
     fill_parts,
+    finished_html,
     problems_page,
     render_pages,
 )
@@ -102,7 +105,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # The case pages' shared nav (see overrides/main.html), rendered once in this build.
     config.extra["atlas_shared_nav"] = Once()
     sources = _preview_sources(preview, memo, pages, rendered, files, config) if preview is not None else {}
-    for path, text in pages.items():
+    # The live case pages are finished now, so search can index them while MkDocs builds the site
+    # (hooks/search.py); each is made only when it is indexed.
+    finished: list[tuple[str, Callable[[], str]]] = []
+    config.extra["atlas_finished_pages"] = finished
+    # MkDocs builds pages in this order: case pages last, so that search can index the rest while
+    # MkDocs builds them (see hooks/search.py), as it indexes the case pages from the start.
+    for path, text in sorted(pages.items(), key=lambda item: item[0] in rendered.parts):
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} has the address of a generated page; move or rename it")
         if path in sources:
@@ -116,6 +125,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             # MkDocs keeps a page a plugin has made (File.page) rather than making its own. Case
             # pages are never in the nav, which would otherwise give the page its title.
             CasePage(None, generated, config)
+            finished.append((generated.dest_uri, functools.partial(finished_html, text, rendered.parts[path])))
         files.append(generated)
     for image in list_images(root / "cases"):
         files.append(File.generated(config, f"cases/images/{image.name}", abs_src_path=str(image)))

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
+import multiprocessing
+import os
 import shutil
+import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 
-from atlas.search import BUNDLES_FILE, SHARD_PAGES, bundle_folder, bundles_file, indexed_copy, slice_sizes
+from atlas.search import (
+    BUNDLES_FILE,
+    SHARD_PAGES,
+    bundle_folder,
+    bundles_file,
+    finished_copy,
+    indexed_copy,
+    slice_sizes,
+)
 from atlas.serving import is_preview
 
 if TYPE_CHECKING:
@@ -44,53 +58,129 @@ def pagefind_command(site_dir: str, output: str | None = None) -> list[str]:
 COPIES = "atlas-search-copies"
 
 
-class _Indexer:
-    """This build's Pagefind runs: each slice starts in the background as soon as its last page is written.
+def _write_copy(folder: Path, dest_uri: str, copy: str) -> None:
+    path = folder / dest_uri
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(copy, encoding="utf-8")
 
-    Slices follow the order MkDocs writes pages in, so Pagefind works on the second core while
-    MkDocs writes the next slice. Made anew for each build and kept on its configuration.
+
+def _start_run(copies: Path, site: Path, number: int, one_core: bool = False) -> subprocess.Popen[bytes]:
+    """Start Pagefind over slice ``number``'s copies, into bundle ``number``; what it says goes to the slice's log."""
+    folder = copies / f"slice-{number}"
+    folder.mkdir(parents=True, exist_ok=True)
+    # Pagefind works on every core unless told otherwise (its thread pool is Rayon's); a run in the
+    # background leaves MkDocs its core.
+    env = {**os.environ, "RAYON_NUM_THREADS": "1"} if one_core else None
+    with (copies / f"slice-{number}.log").open("wb") as out:
+        command = pagefind_command(str(folder), str(site / bundle_folder(number)))
+        try:
+            return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env)
+        except OSError as error:
+            raise PluginError(f"Pagefind could not start: {error}") from None
+
+
+def _index_finished(
+    copies: Path, site: Path, lang: str, pages: list[tuple[str, Callable[[], str]]], sizes: list[int], first: int
+) -> None:
+    """Write each slice's copies and index it, a slice at a time, each run's exit code beside its log."""
+    pages.reverse()  # taken from the end, so each page's HTML is let go once its copy is written
+    previous: tuple[int, subprocess.Popen[bytes]] | None = None
+    for number, size in enumerate(sizes, start=first):
+        for _ in range(size):
+            uri, html = pages.pop()
+            _write_copy(copies / f"slice-{number}", uri, finished_copy(lang, html()))
+        if previous is not None:
+            _wait_run(copies, *previous)  # one run at a time: MkDocs has the other core
+        previous = (number, _start_run(copies, site, number, one_core=True))
+    if previous is not None:
+        _wait_run(copies, *previous)
+
+
+def _wait_run(copies: Path, number: int, run: subprocess.Popen[bytes]) -> None:
+    """Wait for slice ``number``'s run, note its exit code beside its log, and remove its copies."""
+    (copies / f"slice-{number}.exit").write_text(str(run.wait()), encoding="utf-8")
+    shutil.rmtree(copies / f"slice-{number}")
+
+
+class _Indexer:
+    """This build's Pagefind runs, each over one slice of the site's pages, into a bundle of its own.
+
+    The pages the atlas finished before MkDocs built anything (the case pages) are indexed first,
+    a slice at a time, by a process of their own that starts at once. The other pages are sliced
+    in the order MkDocs writes them, and each slice starts as soon as its last page is written. So
+    Pagefind works on the second core while MkDocs builds. Made anew for each build and kept on its configuration.
     """
 
-    def __init__(self, copies: Path, site: Path, sizes: list[int]) -> None:
-        self.copies, self.site, self.sizes = copies, site, sizes
+    def __init__(self, copies: Path, site: Path) -> None:
+        self.copies, self.site = copies, site
+        # The slices indexed by the process, and the process; then the runs this process started.
+        self.early_numbers: range = range(0)
+        self.early: set[str] = set()
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.runs: list[tuple[int, subprocess.Popen[bytes]]] = []
+        # The next bundle's number, the plan for the pages MkDocs writes, and how many of the current slice are in.
         self.number, self.written = 0, 0
-        self.runs: list[tuple[Path, subprocess.Popen[bytes], Path]] = []
+        self.sizes: list[int] = []
+        self.planned_from = 0
+
+    def index_finished(self, pages: list[tuple[str, Callable[[], str]]], lang: str, size: int) -> None:
+        """Index ``pages`` (each page's file in the site and how to make its HTML) in slices, in the background."""
+        self.early = {uri for uri, _ in pages}
+        sizes = slice_sizes(len(pages), size)
+        self.early_numbers = range(self.number, self.number + len(sizes))
+        self.number += len(sizes)
+        args = (self.copies, self.site, lang, pages, sizes, self.early_numbers.start)
+        if sys.platform != "linux" or not sizes:
+            # Forking is safe on Linux only (see atlas/validate.py); elsewhere the build waits for it here.
+            _index_finished(*args)
+            return
+        # A process, not a thread: a thread writing files waits for the interpreter's lock behind
+        # MkDocs at every step. Forked, so it starts with the pages in memory, and given a process
+        # group of its own, so that stop() can end it and the runs it started together.
+        self.process = multiprocessing.get_context("fork").Process(target=_index_finished, args=args)
+        self.process.start()
+        assert self.process.pid is not None
+        os.setpgid(self.process.pid, self.process.pid)
+        # If the build fails, MkDocs tells no hook that has this build's configuration; so the
+        # indexing is stopped as the process ends.
+        atexit.register(self.stop)
+
+    def plan(self, sizes: list[int]) -> None:
+        """Slice the pages MkDocs writes (those not indexed already) into runs of these sizes, in that order."""
+        self.sizes, self.planned_from, self.written = sizes, self.number, 0
 
     def add(self, dest_uri: str, copy: str) -> None:
         """Write one page's cut-down copy into the current slice, and start the slice once it is full."""
-        path = self.copies / f"slice-{self.number}" / dest_uri
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(copy, encoding="utf-8")
+        _write_copy(self.copies / f"slice-{self.number}", dest_uri, copy)
         self.written += 1
-        if self.number < len(self.sizes) and self.written == self.sizes[self.number]:
+        planned = self.number - self.planned_from
+        if planned < len(self.sizes) and self.written == self.sizes[planned]:
             self._start()
 
     def _start(self) -> None:
-        folder = self.copies / f"slice-{self.number}"
-        folder.mkdir(parents=True, exist_ok=True)
-        said = self.copies / f"slice-{self.number}.log"
-        with said.open("wb") as out:
-            command = pagefind_command(str(folder), str(self.site / bundle_folder(self.number)))
-            try:
-                run = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
-            except OSError as error:
-                raise PluginError(f"Pagefind could not start: {error}") from None
-        self.runs.append((folder, run, said))
+        self.runs.append((self.number, _start_run(self.copies, self.site, self.number)))
         self.number, self.written = self.number + 1, 0
 
     def finish(self) -> None:
         """Start what is left, wait for every run, and list the bundles; stop the build if a run failed."""
-        if self.written or not self.runs:
+        if self.process is not None:
+            self.process.join()
+            atexit.unregister(self.stop)
+            if self.process.exitcode != 0:
+                code = self.process.exitcode
+                raise PluginError(f"Indexing the case pages for search failed (exit {code}); its error is above")
+        if self.written or self.number == 0:
             self._start()  # pages the plan did not foresee, or none at all (Pagefind then says so)
+        codes = {n: int((self.copies / f"slice-{n}.exit").read_text(encoding="utf-8")) for n in self.early_numbers}
+        codes.update((number, run.wait()) for number, run in self.runs)
         failed = []
-        for folder, run, said in self.runs:
-            code = run.wait()
+        for number, code in sorted(codes.items()):
             # Pagefind writes its errors to stdout, some of them more than once.
-            lines = said.read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = (self.copies / f"slice-{number}.log").read_text(encoding="utf-8", errors="replace").splitlines()
             lines = list(dict.fromkeys(line.strip() for line in lines if line.strip()))
             if code != 0:
                 failed.append(
-                    f"Pagefind failed to index {folder} (exit {code}):\n  "
+                    f"Pagefind failed to index {self.copies / f'slice-{number}'} (exit {code}):\n  "
                     + "\n  ".join(lines[-20:] or ["(no output)"])
                 )
             for line in lines:
@@ -99,7 +189,17 @@ class _Indexer:
             raise PluginError(
                 "\n".join(failed) + "\nIs pagefind-bin installed? `make` installs requirements.txt into .venv."
             )
-        (self.site / bundle_folder(0) / BUNDLES_FILE).write_text(bundles_file(len(self.runs)), encoding="utf-8")
+        (self.site / bundle_folder(0) / BUNDLES_FILE).write_text(bundles_file(self.number), encoding="utf-8")
+
+    def stop(self) -> None:
+        """End the indexing process, with its runs, and this process's runs: the build has failed."""
+        if self.process is not None and self.process.pid is not None and self.process.exitcode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.join()
+        for _, run in self.runs:
+            run.kill()
+            run.wait()
 
 
 def _searchable(page: Page) -> bool:
@@ -107,13 +207,31 @@ def _searchable(page: Page) -> bool:
     return not (isinstance(search, dict) and search.get("exclude"))
 
 
-def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    """Plan this build's slices, now that every page's front matter has been read (see atlas/search.py)."""
+def _shard_pages(config: MkDocsConfig) -> int:
+    return int(config.extra.get("search_shard_pages", SHARD_PAGES))
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Start indexing the pages the atlas has finished (its hook runs first), while MkDocs builds the site."""
     if not is_preview(config.site_dir, config.site_url, config.dev_addr):
-        pages = [f for f in files.documentation_pages() if f.page is not None and _searchable(f.page)]
-        size = int(config.extra.get("search_shard_pages", SHARD_PAGES))
         site = Path(config.site_dir)
-        config.extra["atlas_search"] = _Indexer(site / COPIES, site, slice_sizes(len(pages), size))
+        indexer = _Indexer(site / COPIES, site)
+        config.extra["atlas_search"] = indexer
+        finished = config.extra.get("atlas_finished_pages", [])
+        indexer.index_finished(finished, config.theme["language"], _shard_pages(config))
+    return files
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    """Plan the other pages' slices, now that every page's front matter has been read (see atlas/search.py)."""
+    indexer = config.extra.get("atlas_search")
+    if isinstance(indexer, _Indexer):
+        pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        early = [p.file.src_uri for p in pages if p.file.dest_uri in indexer.early and not _searchable(p)]
+        if early:
+            raise PluginError(f"pages indexed before they were built ask not to be: {early[:5]}; report it as a bug")
+        rest = [p for p in pages if _searchable(p) and p.file.dest_uri not in indexer.early]
+        indexer.plan(slice_sizes(len(rest), _shard_pages(config)))
     return env
 
 
@@ -125,7 +243,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         raise PluginError(f"{page.file.src_uri}: no {ARTICLE}> to index; has the theme changed its page layout?")
     marked = output.replace(ARTICLE, ARTICLE + " data-pagefind-body", 1)
     indexer = config.extra.get("atlas_search")
-    if isinstance(indexer, _Indexer):
+    if isinstance(indexer, _Indexer) and page.file.dest_uri not in indexer.early:
         article = marked[marked.index(ARTICLE) : marked.rindex("</article>") + len("</article>")]
         indexer.add(page.file.dest_uri, indexed_copy(config.theme["language"], article))
     return marked
@@ -146,7 +264,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         return
     indexer = config.extra.get("atlas_search")
     if not isinstance(indexer, _Indexer):
-        indexer = _Indexer(site / COPIES, site, [])
+        indexer = _Indexer(site / COPIES, site)
     try:
         indexer.finish()
     finally:

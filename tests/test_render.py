@@ -144,8 +144,10 @@ def test_body_links_are_made_relative_to_the_published_page() -> None:
 
 
 def test_a_case_page_is_html_with_the_headings_and_contents_the_sites_markdown_would_give(mini: Atlas) -> None:
+    from mkdocs.utils.meta import get_data
+
     from atlas.markdown import Renderer, site_markdown
-    from atlas.render import PART, anchors, contents, fill_parts
+    from atlas.render import PART, anchors, contents, fill_parts, finished_html
 
     pages = render_pages(mini, OPTIONS)
     case = mini.cases[0]
@@ -154,6 +156,9 @@ def test_a_case_page_is_html_with_the_headings_and_contents_the_sites_markdown_w
     assert PART.format(0) in text
     assert pages.parts[path] == (case.body_html,)
     html = fill_parts(text.split("---\n", 2)[2], pages.parts[path])
+    # What search indexes before the build is what MkDocs publishes: its own reading of the front matter.
+    for other, parts in pages.parts.items():
+        assert finished_html(pages.pages[other], parts) == fill_parts(get_data(pages.pages[other])[0], parts)
     markdown = Renderer(site_markdown(ROOT))
     # The template's headings are written exactly as the site's Markdown writes them.
     for heading in ("## Sources {#sources}", "## Related cases {#related}"):

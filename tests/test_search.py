@@ -6,8 +6,10 @@ import gzip
 import importlib.util
 import json
 import re
+import subprocess
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -38,14 +40,19 @@ def address(site: Path, page: Path) -> str:
     return "/" + page.relative_to(site).as_posix().removesuffix("index.html")
 
 
-def indexed(site: Path, bundles: str = "pagefind*") -> dict[str, str]:
-    """Each page in the bundles and its indexed text, read from Pagefind's fragments (gzip, then a marker, then JSON)."""
+def fragments(site: Path, bundles: str = "pagefind*") -> dict[str, dict[str, Any]]:
+    """Each page's entry in the bundles, read from Pagefind's fragments (gzip, then a marker, then JSON)."""
     out = {}
     for path in site.glob(f"{bundles}/fragment/*"):
         data = gzip.decompress(path.read_bytes())
         fragment = json.loads(data[data.index(b"{") :])
-        out[fragment["url"]] = fragment["content"]
+        out[fragment["url"]] = fragment
     return out
+
+
+def indexed(site: Path, bundles: str = "pagefind*") -> dict[str, str]:
+    """Each page in the bundles and its indexed text."""
+    return {url: fragment["content"] for url, fragment in fragments(site, bundles).items()}
 
 
 def test_the_bundle_indexes_the_pages_that_ask_for_it_and_no_others(built: tuple[Path, Atlas]) -> None:
@@ -54,8 +61,10 @@ def test_the_bundle_indexes_the_pages_that_ask_for_it_and_no_others(built: tuple
         assert (site / "pagefind" / name).is_file(), name
     marked = {address(site, p) for p in site.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")}
     pages = indexed(site)
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["languages"]["en"]["page_count"] == len(pages)
+    # The case pages are indexed into bundles of their own, from the start of the build.
+    bundles = [json.loads(p.read_text(encoding="utf-8")) for p in site.glob("pagefind*/pagefind-entry.json")]
+    assert len(bundles) == 2
+    assert sum(entry["languages"]["en"]["page_count"] for entry in bundles) == len(pages)
     assert set(pages) == marked
     assert {f"/cases/{case.id}/" for case in atlas.live} <= marked
     assert {"/", "/framework/1c/", "/guide/framework/", "/about/"} <= marked
@@ -64,6 +73,28 @@ def test_the_bundle_indexes_the_pages_that_ask_for_it_and_no_others(built: tuple
     text = pages[f"/cases/{CASE}/"]
     assert WORD in text and "Trusts visiting each other to learn" in text
     assert "; shares " not in text and "Cite this case" not in text and "¶" not in text
+
+
+def test_case_pages_indexed_before_the_build_are_indexed_as_their_built_pages_would_be(
+    built: tuple[Path, Atlas], tmp_path: Path
+) -> None:
+    """The case pages are indexed from the atlas's HTML before the theme wraps it; that must not change their entries."""
+    from atlas.search import indexed_copy
+
+    hook = load_hook()
+    site, atlas = built
+    copies = tmp_path / "copies"
+    for case in atlas.live:
+        html = (site / "cases" / case.id / "index.html").read_text(encoding="utf-8")
+        # What the hook made of each built page before the case pages were indexed early.
+        article = html[html.index(hook.ARTICLE) : html.rindex("</article>") + len("</article>")]
+        (copies / "cases" / case.id).mkdir(parents=True)
+        (copies / "cases" / case.id / "index.html").write_text(indexed_copy("en", article), encoding="utf-8")
+    run = subprocess.run(hook.pagefind_command(str(copies), str(tmp_path / "bundle")), capture_output=True, check=False)
+    assert run.returncode == 0, run.stdout
+    from_built_pages = fragments(tmp_path, "bundle")
+    from_the_build = {url: entry for url, entry in fragments(site).items() if url in from_built_pages}
+    assert len(from_built_pages) == len(atlas.live) and from_the_build == from_built_pages
 
 
 def test_every_page_has_the_search_box_in_its_header(built: tuple[Path, Atlas]) -> None:
@@ -90,6 +121,28 @@ def test_a_failed_index_stops_the_build_with_a_message(tmp_path: Path) -> None:
     with pytest.raises(PluginError, match=r"Pagefind failed to index .*slice-0 \(exit 1\):\n  Error: Pagefind was not"):
         hook.on_post_build(config)
     assert list((tmp_path / "empty").iterdir()) == []  # the copies are cleared away, even then
+
+
+def test_a_build_that_fails_leaves_no_indexing_behind(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    # Slices of five pages: indexing the case pages takes some seconds, one slice after another.
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nextra:\n  search_shard_pages: 5\n", encoding="utf-8")
+    # A hand-written page with HTML the allow-list refuses stops the build just after indexing has begun.
+    (project / "docs" / "about.md").write_text("# About\n\n<script>x()</script>\n", encoding="utf-8")
+    run = mkdocs_build(project, project / "site")
+    assert run.returncode != 0 and "has HTML that is not allowed on a page" in run.stderr
+    # Stopped, not left to finish: the build's end did not wait for every slice.
+    slices = -(-len(list((project / "cases").glob("*.md"))) // 5)
+    assert len(list((project / "site").glob("pagefind*"))) < slices // 2
+    still = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if str(project / "site").encode() in cmdline.read_bytes():
+                still.append(cmdline.parent.name)
+        except OSError:
+            continue  # ended while being read
+    assert still == []
 
 
 def test_a_preview_is_told_from_a_build(tmp_path: Path) -> None:
@@ -207,11 +260,13 @@ def test_a_large_site_is_indexed_in_slices_each_page_once(sliced: Path) -> None:
         address(sliced, p) for p in sliced.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")
     }
     bundles = sorted(sliced.glob("pagefind*/pagefind-entry.json"))
-    assert len(bundles) == -(-len(marked) // 20) >= 3
+    # The case pages, indexed from the start of the build, and the others are sliced apart.
+    cases = {page for page in marked if re.fullmatch(r"/cases/[^/]+/", page)}
+    assert len(bundles) == -(-len(cases) // 20) + -(-(len(marked) - len(cases)) // 20) >= 3
     others = json.loads((sliced / "pagefind" / "atlas-bundles.json").read_text(encoding="utf-8"))
     assert others == [f"../pagefind-{n}/" for n in range(2, len(bundles) + 1)]
     counts = [json.loads(b.read_text(encoding="utf-8"))["languages"]["en"]["page_count"] for b in bundles]
-    assert max(counts) <= 20 and max(counts) - min(counts) <= 1 and sum(counts) == len(marked)
+    assert max(counts) <= 20 and sum(counts) == len(marked)
     assert set(indexed(sliced)) == marked
     # The case the browser test looks for is not in the first bundle, so finding it needs the merge.
     first = set(indexed(sliced, "pagefind"))
@@ -235,7 +290,8 @@ def test_each_slice_is_indexed_as_soon_as_its_last_page_is_written(tmp_path: Pat
 
     hook = load_hook()
     site = tmp_path / "site"
-    indexer = hook._Indexer(site / hook.COPIES, site, [2, 1])
+    indexer = hook._Indexer(site / hook.COPIES, site)
+    indexer.plan([2, 1])
 
     def page(name: str) -> str:
         return indexed_copy("en", f"<article data-pagefind-body><h1>{name}</h1><p>Words about {name}.</p></article>")
