@@ -8,10 +8,11 @@ without escaping them, and Markdown would otherwise read ``*``, ``[`` or ``<`` a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 from markdown.extensions.toc import slugify, unique
 from markupsafe import Markup
 
-from atlas import explore, export, schema, templating
+from atlas import explore, export, parallel, schema, templating
 from atlas import pages as site
 from atlas.body import RESERVED_IDS
 from atlas.coverage import MIN_CASES, coverage
@@ -768,59 +769,81 @@ def render_site(atlas: Atlas, options: Options | None = None) -> dict[str, str]:
     return render_pages(atlas, options).filled()
 
 
-def render_pages(atlas: Atlas, options: Options | None = None, index: Index | None = None) -> Rendered:
+# The case pages are rendered this many to a job: enough that a job is worth handing out, few
+# enough that the jobs share out evenly among processes.
+CASES_PER_JOB = 50
+
+
+def render_pages(
+    atlas: Atlas, options: Options | None = None, index: Index | None = None, workers: int = 1
+) -> Rendered:
     """Every generated file, keyed by its path inside the site in sorted order, with pages' HTML blocks apart.
 
-    ``index`` must be ``build_index(atlas)``; pass it if you have it already.
+    ``index`` must be ``build_index(atlas)``; pass it if you have it already. With ``workers`` over
+    one, the pages are rendered in that many forked processes (see atlas/parallel.py).
     """
     options = options or Options()
     fw = atlas.framework
     index = index or build_index(atlas)
-    pages: dict[str, str] = {
-        site.FRAMEWORK.path(): framework_page(fw, index),
-        site.SPECTRUM.path(): spectrum_index_page(fw, index),
-        site.APPROACHES.path(): approach_index_page(fw, index),
-        site.CASES.path(): cases_page(fw, index),
-        site.DATA.path(): open_data_page(),
-        site.EXPLORE.path(): explore_page(fw, index),
-        site.SELF_ASSESSMENT.path(): self_assessment_page(fw),
-        site.WANTED.path(): wanted_page(atlas),
-        **export.data_files(atlas, index, options.site_url),
-    }
-    for e in fw.elements:
-        pages[site.ELEMENT.path(e.slug)] = element_page(fw, e, index, options)
+    # Each job makes some of the files, and none needs another's. The listings are the largest, so
+    # they go first; the case pages, in chunks, are shared out after them.
+    jobs: list[Callable[[], Mapping[str, str]]] = [
+        _file(site.CASES.path(), cases_page, fw, index),
+        _file(site.EXPLORE.path(), explore_page, fw, index),
+        functools.partial(export.data_files, atlas, index, options.site_url),
+        _file(site.FRAMEWORK.path(), framework_page, fw, index),
+        _file(site.SPECTRUM.path(), spectrum_index_page, fw, index),
+        _file(site.APPROACHES.path(), approach_index_page, fw, index),
+        _file(site.DATA.path(), open_data_page),
+        _file(site.SELF_ASSESSMENT.path(), self_assessment_page, fw),
+        _file(site.WANTED.path(), wanted_page, atlas),
+    ]
+    jobs += [_file(site.ELEMENT.path(e.slug), element_page, fw, e, index, options) for e in fw.elements]
     for p in fw.positions:
-        pages[site.POSITION.path(p.id)] = _by_element_page(
-            fw,
-            site.POSITION.path(p.id),
-            p,
-            index.by_position.get(p.id, ()),
-            "at this point on the spectrum",
-            fw.spectrum_credit,
+        path, cases = site.POSITION.path(p.id), index.by_position.get(p.id, ())
+        jobs.append(
+            _file(path, _by_element_page, fw, path, p, cases, "at this point on the spectrum", fw.spectrum_credit)
         )
     for a in fw.approaches:
-        pages[site.APPROACH.path(a.id)] = _by_element_page(
-            fw, site.APPROACH.path(a.id), a, index.by_approach.get(a.id, ()), "developed this way", fw.spectrum_credit
-        )
-    parts: dict[str, tuple[str, ...]] = {}
-    for c in atlas.cases:
-        path = site.CASE.path(c.id)
-        if path in pages:
-            raise ValueError(f"case {c.id!r} would replace the generated page {path}")
-        pages[path], split = _case_file(c, atlas, index.related.get(c.id, ()), options)
-        if split is not None:
-            parts[path] = split
-    held = {path: _hold_blocks(text) for path, text in sorted(pages.items())}
+        path, cases = site.APPROACH.path(a.id), index.by_approach.get(a.id, ())
+        jobs.append(_file(path, _by_element_page, fw, path, a, cases, "developed this way", fw.spectrum_credit))
+    for i in range(0, len(atlas.cases), CASES_PER_JOB):
+        jobs.append(functools.partial(_case_files, atlas.cases[i : i + CASES_PER_JOB], atlas, index, options))
+    done = parallel.start(lambda job: {path: _hold_blocks(text) for path, text in job().items()}, jobs, workers)
+    held: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for files in done():
+        for path, made in files.items():
+            if path in held:
+                raise ValueError(f"{path} is made twice: a case's id is the address of a generated page")
+            held[path] = made
+    held = dict(sorted(held.items()))
+    parts = {site.CASE.path(c.id): _case_parts(c) for c in atlas.cases if not c.withdrawn}
     return Rendered({path: text for path, (text, _) in held.items()}, {p: b for p, (_, b) in held.items() if b}, parts)
 
 
-def _case_file(
-    case: Case, atlas: Atlas, related: tuple[Case, ...], options: Options
-) -> tuple[str, tuple[str, ...] | None]:
-    """A case's page (or a withdrawn case's notice) and, for a live case, its checked body as the page's one part."""
+def _file(path: str, make: Callable[..., str], *args: Any) -> Callable[[], Mapping[str, str]]:
+    """A job that makes the one file at ``path``, from ``make(*args)``."""
+    return functools.partial(_one_file, path, make, *args)
+
+
+def _one_file(path: str, make: Callable[..., str], *args: Any) -> Mapping[str, str]:
+    return {path: make(*args)}
+
+
+def _case_files(cases: Sequence[Case], atlas: Atlas, index: Index, options: Options) -> Mapping[str, str]:
+    return {site.CASE.path(c.id): _case_file(c, atlas, index.related.get(c.id, ()), options) for c in cases}
+
+
+def _case_file(case: Case, atlas: Atlas, related: tuple[Case, ...], options: Options) -> str:
+    """A case's page, or a withdrawn case's notice."""
     if case.withdrawn:
-        return withdrawn_page(case, atlas, options), None
-    return case_page(case, atlas.framework, related, options), (case.body_html,)
+        return withdrawn_page(case, atlas, options)
+    return case_page(case, atlas.framework, related, options)
+
+
+def _case_parts(case: Case) -> tuple[str, ...]:
+    """What goes into a live case's page where ``case_page`` left its placeholders: its checked body."""
+    return (case.body_html,)
 
 
 def rerender_cases(
@@ -842,12 +865,12 @@ def rerender_cases(
     for ident in sorted(set(ids)):
         path = site.CASE.path(ident)
         others = tuple(by_id[other] for other in related.get(ident, ()))
-        text, split = _case_file(by_id[ident], atlas, others, options)
-        pages[path], held = _hold_blocks(text)
+        case = by_id[ident]
+        pages[path], held = _hold_blocks(_case_file(case, atlas, others, options))
         blocks.pop(path, None)
         parts.pop(path, None)
         if held:
             blocks[path] = held
-        if split is not None:
-            parts[path] = split
+        if not case.withdrawn:
+            parts[path] = _case_parts(case)
     return Rendered(pages, blocks, parts)

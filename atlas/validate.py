@@ -10,9 +10,7 @@ import datetime as dt
 import difflib
 import hashlib
 import multiprocessing
-import os
 import re
-import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -53,6 +51,7 @@ from atlas.model import (
     Withdrawal,
     one_line,
 )
+from atlas.parallel import can_fork
 
 Issue = tuple[int, str, str]
 Check = Callable[[yaml.Node, str], Iterator[Issue]]
@@ -848,15 +847,13 @@ PARALLEL_FROM = 200
 
 def _check_all(checker: _CaseChecker, paths: list[Path], workers: int) -> list[Checked]:
     """Every file's verdict, in order; in ``workers`` processes when there are enough files to be worth it."""
-    # Forking is safe on Linux only (macOS's system libraries may not survive it).
-    if workers < 2 or len(paths) < PARALLEL_FROM or sys.platform != "linux":
+    if not can_fork(workers) or len(paths) < PARALLEL_FROM:
         return [checker.check(path) for path in paths]
     # Several slices per worker, so one slow slice does not leave the others idle; the results come
     # back in order, so the outcome is the same as checking one by one.
     size = -(-len(paths) // (workers * 4))
     slices = [paths[i : i + size] for i in range(0, len(paths), size)]
-    # fork: the workers start with the modules already imported. Only builds and `make check` ask
-    # for workers, never a preview, whose server threads make forking unsafe.
+    # fork: the workers start with the modules already imported.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         done = pool.map(_check_some, repeat(checker.root), repeat(checker.framework), repeat(checker.today), slices)
@@ -1159,11 +1156,6 @@ class Loaded:
     """Advice for contributors, such as a review over two years old; never stops a build."""
     passing: Atlas | None = None
     """The framework and just the cases without problems, for a preview that shows the problems."""
-
-
-def available_cores() -> int:
-    """How many processors this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def load_atlas(

@@ -20,6 +20,7 @@ from mkdocs.structure.toc import get_toc
 
 from atlas.addresses import redirects
 from atlas.load import list_images
+from atlas.parallel import available_cores
 from atlas.preview import FOLDER, Preview, changed_pages, clear, digest, page_digests
 from atlas.preview import render as render_preview
 from atlas.render import (
@@ -39,7 +40,7 @@ from atlas.render import (
 from atlas.sanitise import DOCS, PAGE, changes
 from atlas.serving import is_preview
 from atlas.templating import Once
-from atlas.validate import CheckMemo, available_cores, load_atlas, summary
+from atlas.validate import CheckMemo, load_atlas, summary
 
 # A mkdocs.* logger, so a preview shows warnings; INFO, so they never fail a --strict build.
 log = logging.getLogger("mkdocs.hooks.atlas")
@@ -93,7 +94,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             edit_template = urljoin(config.repo_url.rstrip("/") + "/", f"{config.edit_uri}{docs_to_root}/") + "{path}"
         # A preview's own address is not the site's, so citations there stay relative.
         options = Options(edit_url_template=edit_template, site_url=None if serving else config.site_url)
-        rendered = render_pages(atlas, options) if preview is None else render_preview(preview, atlas, options)
+        if preview is None:
+            rendered = render_pages(atlas, options, workers=available_cores())
+        else:
+            rendered = render_preview(preview, atlas, options)
         pages.update(rendered.pages)
         # Kept on this build's own config, for the home page's summary of the evidence (see on_page_markdown).
         config.extra["atlas_evidence_base"] = evidence_base(atlas)
@@ -236,6 +240,8 @@ class CasePage(Page):
         # contents list and ids are read from that HTML, as Markdown would have given them.
         assert self.markdown is not None
         html = fill_parts(self.markdown, parts)
+        # MkDocs keeps a page's Markdown to the end of the build; this page's is its HTML, made again here.
+        self.markdown = ""
         self.content = html
         self.toc = get_toc(contents(html))  # type: ignore[arg-type]
         self.present_anchor_ids = anchors(html)

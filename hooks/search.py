@@ -139,6 +139,7 @@ class _Indexer:
         # group of its own, so that stop() can end it and the runs it started together.
         self.process = multiprocessing.get_context("fork").Process(target=_index_finished, args=args)
         self.process.start()
+        pages.clear()  # the process has its own; here they would only hold each page's parts to the end
         assert self.process.pid is not None
         os.setpgid(self.process.pid, self.process.pid)
         # If the build fails, MkDocs tells no hook that has this build's configuration; so the

@@ -6,7 +6,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from atlas.validate import available_cores, check_docs, load_atlas, summary
+from atlas.parallel import available_cores
+from atlas.validate import check_docs, load_atlas, summary
 
 ROOT = Path(__file__).resolve().parent.parent
 

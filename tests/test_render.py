@@ -45,6 +45,10 @@ def test_generated_pages_match_golden_files(mini: Atlas) -> None:
         assert text == golden[path], f"{path} differs from tests/golden/mini/{path}"
 
 
+def test_rendering_in_forked_processes_gives_the_same_files(mini: Atlas) -> None:
+    assert render_pages(mini, OPTIONS, workers=3) == render_pages(mini, OPTIONS)
+
+
 def test_rendering_is_repeatable_and_independent_of_file_order(mini: Atlas) -> None:
     reversed_atlas = Atlas(mini.framework, tuple(reversed(mini.cases)))
     assert render_site(mini, OPTIONS) == render_site(reversed_atlas, OPTIONS)
