@@ -73,6 +73,9 @@ def test_the_bundle_indexes_the_pages_that_ask_for_it_and_no_others(built: tuple
     text = pages[f"/cases/{CASE}/"]
     assert WORD in text and "Trusts visiting each other to learn" in text
     assert "; shares " not in text and "Cite this case" not in text and "¶" not in text
+    # An element's entry is the element and its questions; the cases it lists have entries of their own.
+    element = pages["/framework/1c/"]
+    assert "1C.ii" in element and "Cases on this question" not in element and "; evidence: " not in element
 
 
 def test_case_pages_indexed_before_the_build_are_indexed_as_their_built_pages_would_be(
