@@ -20,13 +20,18 @@ def available_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def can_fork(workers: int) -> bool:
-    """Whether to fork ``workers`` processes: more than one asked for, on Linux.
+def fork_is_safe() -> bool:
+    """Whether this platform survives forking: Linux does; macOS's system libraries may not.
 
-    Forking is safe on Linux only (macOS's system libraries may not survive it). Callers ask for
-    workers only in a build or ``make check``, never in a preview, whose server threads make forking unsafe.
+    Callers fork only in a build or ``make check``, never in a preview, whose server threads make
+    forking unsafe anywhere.
     """
-    return workers > 1 and sys.platform == "linux"
+    return sys.platform == "linux"
+
+
+def can_fork(workers: int) -> bool:
+    """Whether to fork ``workers`` processes: more than one asked for, where forking is safe."""
+    return workers > 1 and fork_is_safe()
 
 
 def start(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Callable[[], list[R]]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 
+from atlas.parallel import fork_is_safe
 from atlas.search import (
     BUNDLES_FILE,
     SHARD_PAGES,
@@ -130,9 +131,8 @@ class _Indexer:
         self.early_numbers = range(self.number, self.number + len(sizes))
         self.number += len(sizes)
         args = (self.copies, self.site, lang, pages, sizes, self.early_numbers.start)
-        if sys.platform != "linux" or not sizes:
-            # Forking is safe on Linux only (see atlas/validate.py); elsewhere the build waits for it here.
-            _index_finished(*args)
+        if not fork_is_safe() or not sizes:
+            _index_finished(*args)  # the build waits for it here
             return
         # A process, not a thread: a thread writing files waits for the interpreter's lock behind
         # MkDocs at every step. Forked, so it starts with the pages in memory, and given a process
