@@ -13,7 +13,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
@@ -97,6 +97,12 @@ def _index_finished(
         _wait_run(copies, *previous)
 
 
+def _index_in_own_group(*args: Any) -> None:
+    """``_index_finished`` in a forked process that leads a process group, with every run it starts."""
+    os.setpgid(0, 0)  # the parent sets it too: whichever comes first, the group is there before any run
+    _index_finished(*args)
+
+
 def _wait_run(copies: Path, number: int, run: subprocess.Popen[bytes]) -> None:
     """Wait for slice ``number``'s run, note its exit code beside its log, and remove its copies."""
     (copies / f"slice-{number}.exit").write_text(str(run.wait()), encoding="utf-8")
@@ -137,11 +143,12 @@ class _Indexer:
         # A process, not a thread: a thread writing files waits for the interpreter's lock behind
         # MkDocs at every step. Forked, so it starts with the pages in memory, and given a process
         # group of its own, so that stop() can end it and the runs it started together.
-        self.process = multiprocessing.get_context("fork").Process(target=_index_finished, args=args)
+        self.process = multiprocessing.get_context("fork").Process(target=_index_in_own_group, args=args)
         self.process.start()
         pages.clear()  # the process has its own; here they would only hold each page's parts to the end
         assert self.process.pid is not None
-        os.setpgid(self.process.pid, self.process.pid)
+        with contextlib.suppress(ProcessLookupError):  # ended already: a small site's slices are quick
+            os.setpgid(self.process.pid, self.process.pid)
         # If the build fails, MkDocs tells no hook that has this build's configuration; so the
         # indexing is stopped as the process ends.
         atexit.register(self.stop)
