@@ -226,6 +226,34 @@ def test_results_show_titles_as_text_and_escape_closes_the_list(browser: Browser
 
 
 @needs_chromium
+def test_only_the_latest_search_is_shown_when_answers_overlap(browser: Browser, base_url: str) -> None:
+    """While search loads, a reader may empty the box or type on: only an answer to what the box holds may show."""
+    with opened(browser, base_url, viewport=DESKTOP) as page:
+        # Every request takes 300 ms, so loading Pagefind and its second bundle takes a second or more.
+        session = page.context.new_cdp_session(page)
+        session.send("Network.enable")
+        conditions = {"offline": False, "latency": 300, "downloadThroughput": -1, "uploadThroughput": -1}
+        session.send("Network.emulateNetworkConditions", conditions)
+        page.goto(base_url + "about/")
+        page.keyboard.press("/")
+        page.keyboard.type("dropped")
+        page.wait_for_timeout(300)  # past the typing pause: the search waits for Pagefind to load
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(3000)  # loaded by now; the answer to "dropped" must not open the list
+        assert page.is_hidden(".atlas-search__panel") and page.input_value("#atlas-search-input") == ""
+        # Typing on after a pause asks twice; "d" finds nearly every page and must not win.
+        page.keyboard.type("d")
+        page.wait_for_timeout(300)
+        page.keyboard.type("ropped")
+        status = page.locator(".atlas-search__status")
+        expect(status).to_contain_text("for “dropped”", timeout=15_000)
+        page.wait_for_timeout(1500)  # time for a late answer to "d" to arrive, and be dropped
+        # The new case, and the about page, which Pagefind also finds for it.
+        assert re.fullmatch(r"[12] results? for “dropped”", status.inner_text()), status.inner_text()
+        expect(page.locator('.atlas-search__results a[href^="/cases/new-dropped-in-case/"]')).to_be_visible()
+
+
+@needs_chromium
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_open_list_has_no_serious_accessibility_problems(browser: Browser, base_url: str, scheme: str) -> None:
     with opened(browser, base_url, viewport=DESKTOP, color_scheme=scheme) as page:

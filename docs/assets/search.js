@@ -1,8 +1,8 @@
 // The header's search box (overrides/partials/header.html), over Pagefind's index in the site's own
-// pagefind/ folder. Nothing is fetched until the box is first used: then Pagefind's modular UI
-// script, and through it the index chunks and the excerpts of the results on show.
+// pagefind/ folder and the bundles it lists. Nothing is fetched until the box is first used: then
+// Pagefind's script, and through it the index chunks and the excerpts of the results on show.
 // Keys: "/", "s" or "f" focus the box; arrows move between it and the results; Enter opens one;
-// Escape closes the list. Arriving from a result, the searched words are marked on the page.
+// Escape closes the list (and, in the box, empties it). Arriving from a result, the searched words are marked on the page.
 (function () {
   "use strict";
   var PAGE = 10; // results shown at a time
@@ -17,10 +17,12 @@
   var more = box.querySelector(".atlas-search__more");
   // The bundle's address from this page's relative link to it: the site may live below a folder.
   var bundle = new URL(box.getAttribute("data-bundle"), window.location.href).pathname;
-  var instance = null;
+  var pagefind = null; // Pagefind's API, once it and every bundle have loaded
+  var loading = null;
+  var asked = 0; // searches asked for: only the latest one's answer is shown
+  var typing = null;
   var found = [];
   var shown = 0;
-  var term = "";
   var round = 0; // which search the list shows, so a late answer to an earlier one is dropped
   box.hidden = false;
 
@@ -59,9 +61,8 @@
     });
   }
 
-  function showResults(search) {
+  function showResults(term, search) {
     round += 1;
-    term = instance.searchTerm.trim();
     found = (search && search.results) || [];
     shown = 0;
     list.textContent = "";
@@ -78,46 +79,81 @@
     showMore();
   }
 
-  function load() {
-    if (instance) return;
-    instance = "loading";
-    var script = document.createElement("script");
-    script.src = bundle + "pagefind-modular-ui.js";
-    script.onload = function () {
-      // A large site is indexed in several bundles (atlas/search.py); the first lists the others.
-      fetch(bundle + "atlas-bundles.json")
-        .then(function (response) {
-          return response.ok ? response.json() : [];
-        })
-        .catch(function () {
-          return [];
-        })
-        .then(start);
-    };
-    function start(others) {
-      var ui = window.PagefindModularUI;
-      var merge = others.map(function (folder) {
-        return { bundlePath: new URL(folder, window.location.origin + bundle).pathname };
-      });
-      instance = new ui.Instance({ bundlePath: bundle, mergeIndex: merge, highlightParam: PARAM, excerptLength: 24 });
-      instance.add(new ui.Input({ inputElement: "#atlas-search-input", debounceTimeoutMs: 150 }));
-      instance.on("results", showResults);
-      instance.on("loading", function () {
-        if (input.value.trim()) status.textContent = "Searching\u2026";
-      });
-      instance.triggerLoad();
-      if (input.value.trim()) instance.triggerSearch(input.value); // typed before the script arrived
-    }
-    script.onerror = function () {
-      instance = null;
-      status.textContent = "Search could not be loaded.";
-      open(true);
-    };
-    document.head.appendChild(script);
+  function failed() {
+    loading = null;
+    status.textContent = "Search could not be loaded.";
+    open(true);
   }
 
+  // Pagefind, then the other bundles merged into it (a large site is indexed in several, see
+  // atlas/search.py; the first lists the others). Searches wait for all of it.
+  function load() {
+    if (!loading) {
+      loading = import(bundle + "pagefind.js")
+        .then(function (module) {
+          return module
+            .options({ highlightParam: PARAM, excerptLength: 24 })
+            .then(function () {
+              return fetch(bundle + "atlas-bundles.json")
+                .then(function (response) {
+                  return response.ok ? response.json() : [];
+                })
+                .catch(function () {
+                  return [];
+                });
+            })
+            .then(function (others) {
+              return others.reduce(function (done, folder) {
+                return done.then(function () {
+                  return module.mergeIndex(new URL(folder, window.location.origin + bundle).pathname);
+                });
+              }, Promise.resolve());
+            })
+            .then(function () {
+              pagefind = module;
+              return module;
+            });
+        })
+        .catch(function (error) {
+          failed();
+          throw error;
+        });
+    }
+    return loading;
+  }
+
+  // One search for what the box holds now. Each is numbered, and an answer is shown only if no
+  // search was asked for after it: answers can come back in any order, most of all while loading.
+  function search() {
+    var term = input.value.trim();
+    var number = ++asked;
+    if (!term) {
+      showResults("", null);
+      return;
+    }
+    if (!pagefind) {
+      status.textContent = "Searching\u2026";
+      open(true);
+    }
+    load()
+      .then(function (module) {
+        return number === asked ? module.search(term) : null;
+      })
+      .then(function (answer) {
+        if (answer && number === asked) showResults(term, answer);
+      })
+      .catch(function () {
+        if (number === asked) failed();
+      });
+  }
+
+  input.addEventListener("input", function () {
+    window.clearTimeout(typing);
+    typing = window.setTimeout(search, 150);
+  });
+
   input.addEventListener("focus", function () {
-    load();
+    load().catch(function () {}); // failed() has said so
     if (input.value.trim() && list.firstChild) open(true);
   });
 
@@ -133,6 +169,12 @@
     var all = links();
     var at = all.indexOf(document.activeElement);
     if (event.key === "Escape") {
+      if (event.target === input) {
+        // In the box, Escape empties it; an empty search also stops any answer still to come.
+        input.value = "";
+        window.clearTimeout(typing);
+        search();
+      }
       input.focus(); // first: focusing the box opens the list again
       open(false);
     } else if (event.key === "ArrowDown" && !panel.hidden && all.length) {
