@@ -126,10 +126,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             # Point the theme's edit button at the contributor's file, not the generated page.
             generated.edit_uri = f"{docs_to_root}/{path}"
         if path in rendered.parts:
-            # MkDocs keeps a page a plugin has made (File.page) rather than making its own. Case
-            # pages are never in the nav, which would otherwise give the page its title.
+            # MkDocs keeps a page a plugin has made (File.page) rather than making its own; safe for
+            # case pages only because they are never in the nav, whose entry would give a page its title.
             CasePage(None, generated, config)
-            finished.append((generated.dest_uri, functools.partial(finished_html, text, rendered.parts[path])))
+            if preview is None:  # a preview indexes its site after each rebuild instead
+                finished.append((generated.dest_uri, functools.partial(finished_html, text, rendered.parts[path])))
         files.append(generated)
     for image in list_images(root / "cases"):
         files.append(File.generated(config, f"cases/images/{image.name}", abs_src_path=str(image)))
