@@ -95,10 +95,11 @@ class BodyChecker:
             return
         too_big = list(self._block_sizes(lines, first_line))
         yield from too_big
-        friendly = list(self._line_checks(lines, first_line))
+        plain = safety.code_free(body)  # made once: the line checks, the safety checks and house style read it
+        friendly = list(self._line_checks(lines, plain, first_line))
         yield from friendly
         if kind in schema.HOUSE_STYLE.second:
-            yield from house_style(lines, first_line, kind)
+            yield from house_style(lines, first_line, kind, plain)
         # The rendered checks find the same things in other words; they speak when the line checks are silent.
         if not too_big and not friendly:
             html = self._renderer.html(body)
@@ -135,9 +136,9 @@ class BodyChecker:
                     )
                 block = []
 
-    def _line_checks(self, lines: list[str], first_line: int) -> Iterator[Issue]:
+    def _line_checks(self, lines: list[str], plain: list[str], first_line: int) -> Iterator[Issue]:
         previous = ""
-        for offset, (raw, text) in enumerate(zip(lines, safety.code_free("\n".join(lines)), strict=True)):
+        for offset, (raw, text) in enumerate(zip(lines, plain, strict=True)):
             at = first_line + offset
             if self._snippets and _SNIPPET.search(raw):
                 # Snippet includes run before code is read, so they count even inside code.
@@ -150,7 +151,7 @@ class BodyChecker:
                     f"has a level-1 heading {heading[:60]!r}; the title is shown for you, so start sections with '## '",
                 )
             previous = text
-        for at, message in safety.check_body("\n".join(lines), first_line):
+        for at, message in safety.check_body("\n".join(lines), first_line, plain):
             yield at, "body", message
 
     def _rendered_checks(self, html: str, lines: list[str], first_line: int) -> Iterator[Issue]:
@@ -208,11 +209,14 @@ _QUESTION_LINK = re.compile(r"\]\(\.\./framework/[1-6][a-c]\.md#[1-6][a-c]-[ivx]
 QUESTIONS = schema.HOUSE_STYLE.rest[-1]
 
 
-def house_style(lines: list[str], first_line: int, kind: str) -> Iterator[Issue]:
-    """The sections every published case has, in order, enough words, and questions that link to the framework."""
+def house_style(lines: list[str], first_line: int, kind: str, plain: list[str] | None = None) -> Iterator[Issue]:
+    """The sections every published case has, in order, enough words, and questions that link to the framework.
+
+    ``plain`` is the body's ``safety.code_free`` lines, if made already.
+    """
     style = schema.HOUSE_STYLE
     expected = style.sections(kind)
-    text_lines = safety.code_free("\n".join(lines))
+    text_lines = safety.code_free("\n".join(lines)) if plain is None else plain
     found = [(i, m.group(1)) for i, t in enumerate(text_lines) if (m := _SECTION.match(t))]
     names = [name for _, name in found]
     listing = "; ".join(f"'## {s}'" for s in expected)

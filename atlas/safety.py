@@ -93,9 +93,9 @@ def _link_problem(raw: str, image: bool) -> str | None:
     return None
 
 
-def check_body(body: str, first_line: int) -> Iterator[tuple[int, str]]:
-    """Yield ``(line, message)`` for each unsafe piece of a case body."""
-    lines = code_free(body)
+def check_body(body: str, first_line: int, lines: list[str] | None = None) -> Iterator[tuple[int, str]]:
+    """Yield ``(line, message)`` for each unsafe piece of a case body (``lines``: its ``code_free``, if made)."""
+    lines = code_free(body) if lines is None else lines
     references: dict[str, str] = {}
     for text in lines:
         ref = _REFERENCE.match(text)
