@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
+import functools
 import logging
 import multiprocessing
 import os
@@ -65,7 +67,9 @@ def _write_copy(folder: Path, dest_uri: str, copy: str) -> None:
     path.write_text(copy, encoding="utf-8")
 
 
-def _start_run(copies: Path, site: Path, number: int, one_core: bool = False) -> subprocess.Popen[bytes]:
+def _start_run(
+    copies: Path, site: Path, number: int, one_core: bool = False, with_parent: bool = False
+) -> subprocess.Popen[bytes]:
     """Start Pagefind over slice ``number``'s copies, into bundle ``number``; what it says goes to the slice's log."""
     folder = copies / f"slice-{number}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -75,7 +79,15 @@ def _start_run(copies: Path, site: Path, number: int, one_core: bool = False) ->
     with (copies / f"slice-{number}.log").open("wb") as out:
         command = pagefind_command(str(folder), str(site / bundle_folder(number)))
         try:
-            return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env)
+            return subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                # The indexing process has no threads, so a function may run between fork and exec.
+                preexec_fn=functools.partial(_die_with_parent, os.getpid()) if with_parent else None,
+            )
         except OSError as error:
             raise PluginError(f"Pagefind could not start: {error}") from None
 
@@ -84,7 +96,7 @@ def _index_finished(
     copies: Path, site: Path, lang: str, pages: list[tuple[str, Callable[[], str]]], sizes: list[int], first: int
 ) -> None:
     """Write each slice's copies and index it, a slice at a time, each run's exit code beside its log."""
-    pages.reverse()  # taken from the end, so each page's HTML is let go once its copy is written
+    pages.reverse()  # taken from the end, one at a time
     previous: tuple[int, subprocess.Popen[bytes]] | None = None
     for number, size in enumerate(sizes, start=first):
         for _ in range(size):
@@ -92,15 +104,32 @@ def _index_finished(
             _write_copy(copies / f"slice-{number}", uri, finished_copy(lang, html()))
         if previous is not None:
             _wait_run(copies, *previous)  # one run at a time: MkDocs has the other core
-        previous = (number, _start_run(copies, site, number, one_core=True))
+        previous = (number, _start_run(copies, site, number, one_core=True, with_parent=True))
     if previous is not None:
         _wait_run(copies, *previous)
 
 
 def _index_in_own_group(*args: Any) -> None:
     """``_index_finished`` in a forked process that leads a process group, with every run it starts."""
+    *rest, parent = args
     os.setpgid(0, 0)  # the parent sets it too: whichever comes first, the group is there before any run
-    _index_finished(*args)
+    # Out of the build's group, a signal that kills the build (Ctrl-C, a timeout) no longer reaches
+    # this process, and the build's exit handlers do not run then; so it dies with the build instead.
+    _die_with_parent(parent)
+    _index_finished(*rest)
+
+
+# Linux's prctl option that asks for a signal when the parent ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when its parent ends, and end now if it already has."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent:
+        os._exit(1)  # the parent ended before the request was made
 
 
 def _wait_run(copies: Path, number: int, run: subprocess.Popen[bytes]) -> None:
@@ -136,22 +165,19 @@ class _Indexer:
         sizes = slice_sizes(len(pages), size)
         self.early_numbers = range(self.number, self.number + len(sizes))
         self.number += len(sizes)
-        args = (self.copies, self.site, lang, pages, sizes, self.early_numbers.start)
-        if not fork_is_safe() or not sizes:
-            _index_finished(*args)  # the build waits for it here
-            return
+        args = (self.copies, self.site, lang, pages, sizes, self.early_numbers.start, os.getpid())
         # A process, not a thread: a thread writing files waits for the interpreter's lock behind
-        # MkDocs at every step. Forked, so it starts with the pages in memory, and given a process
-        # group of its own, so that stop() can end it and the runs it started together.
+        # MkDocs at every step. Forked (callers check fork_is_safe), so it starts with the pages in
+        # memory, and given a process group of its own, so that stop() can end it and its runs together.
         self.process = multiprocessing.get_context("fork").Process(target=_index_in_own_group, args=args)
+        # If the build fails, MkDocs tells no hook that has this build's configuration; so the
+        # indexing is stopped as this process ends (and, if it is killed, see _die_with_parent).
+        atexit.register(self.stop)
         self.process.start()
         pages.clear()  # the process has its own; here they would only hold each page's parts to the end
         assert self.process.pid is not None
         with contextlib.suppress(ProcessLookupError):  # ended already: a small site's slices are quick
             os.setpgid(self.process.pid, self.process.pid)
-        # If the build fails, MkDocs tells no hook that has this build's configuration; so the
-        # indexing is stopped as the process ends.
-        atexit.register(self.stop)
 
     def plan(self, sizes: list[int]) -> None:
         """Slice the pages MkDocs writes (those not indexed already) into runs of these sizes, in that order."""
@@ -173,10 +199,11 @@ class _Indexer:
         """Start what is left, wait for every run, and list the bundles; stop the build if a run failed."""
         if self.process is not None:
             self.process.join()
-            atexit.unregister(self.stop)
             if self.process.exitcode != 0:
                 code = self.process.exitcode
+                self.stop()  # its runs, and this process's, must not go on writing into the site
                 raise PluginError(f"Indexing the case pages for search failed (exit {code}); its error is above")
+            atexit.unregister(self.stop)
         if self.written or self.number == 0:
             self._start()  # pages the plan did not foresee, or none at all (Pagefind then says so)
         codes = {n: int((self.copies / f"slice-{n}.exit").read_text(encoding="utf-8")) for n in self.early_numbers}
@@ -200,8 +227,10 @@ class _Indexer:
         (self.site / bundle_folder(0) / BUNDLES_FILE).write_text(bundles_file(self.number), encoding="utf-8")
 
     def stop(self) -> None:
-        """End the indexing process, with its runs, and this process's runs: the build has failed."""
-        if self.process is not None and self.process.pid is not None and self.process.exitcode is None:
+        """End the indexing process and every run it started, and this process's runs: the build has failed."""
+        if self.process is not None and self.process.pid is not None:
+            # The group outlives its leader while any run it started is alive, so it is killed
+            # even when the process itself has ended.
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.join()
@@ -226,7 +255,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         indexer = _Indexer(site / COPIES, site)
         config.extra["atlas_search"] = indexer
         finished = config.extra.get("atlas_finished_pages", [])
-        indexer.index_finished(finished, config.theme["language"], _shard_pages(config))
+        # Where forking is unsafe, the case pages are indexed as MkDocs writes them, like the rest.
+        if fork_is_safe() and finished:
+            indexer.index_finished(finished, config.theme["language"], _shard_pages(config))
     return files
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import importlib.util
 import json
+import os
 import re
 import subprocess
+import sys
+import time
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
@@ -138,14 +142,67 @@ def test_a_build_that_fails_leaves_no_indexing_behind(tmp_path: Path) -> None:
     # Stopped, not left to finish: the build's end did not wait for every slice.
     slices = -(-len(list((project / "cases").glob("*.md"))) // 5)
     assert len(list((project / "site").glob("pagefind*"))) < slices // 2
-    still = []
+    assert running_with(project / "site") == []
+
+
+def running_with(path: Path) -> list[str]:
+    """The processes whose command line names ``path``."""
+    found = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
-            if str(project / "site").encode() in cmdline.read_bytes():
-                still.append(cmdline.parent.name)
+            if str(path).encode() in cmdline.read_bytes():
+                found.append(cmdline.parent.name)
         except OSError:
             continue  # ended while being read
-    assert still == []
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find processes")
+def test_a_build_that_is_killed_takes_its_indexing_with_it(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nextra:\n  search_shard_pages: 5\n", encoding="utf-8")
+    site = project / "site"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)]
+    build = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        # Killed once the case pages' indexing has started, as a timeout or a closed terminal would.
+        while not (site / "atlas-search-copies" / "slice-0.log").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert (site / "atlas-search-copies" / "slice-0.log").exists()
+        build.terminate()
+        build.wait(timeout=30)
+    finally:
+        build.kill()
+    time.sleep(3)  # long enough for an orphaned indexing process to have gone on to further slices
+    assert running_with(site) == []
+    slices = -(-len(list((project / "cases").glob("*.md"))) // 5)
+    assert len(list(site.glob("pagefind*"))) < slices // 2
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the case pages are indexed in a forked process on Linux only")
+def test_a_failure_in_the_case_pages_indexing_stops_every_run(tmp_path: Path) -> None:
+    from atlas.search import indexed_copy
+
+    hook = load_hook()
+    site = tmp_path / "site"
+
+    def page(n: int) -> str:
+        if n == 7:
+            raise ValueError("a page that cannot be made")
+        return f"<h1>Page {n}</h1><p>Words about page {n}.</p>"
+
+    indexer = hook._Indexer(site / hook.COPIES, site)
+    pages = [(f"cases/c{n}/index.html", functools.partial(page, n)) for n in range(12)]
+    indexer.index_finished(pages, "en", 5)  # the second slice fails while the first is indexed
+    indexer.plan([1])
+    indexer.add("about/index.html", indexed_copy("en", "<article data-pagefind-body><h1>About</h1></article>"))
+    with pytest.raises(PluginError, match=r"Indexing the case pages for search failed \(exit 1\)"):
+        indexer.finish()
+    assert running_with(site) == []
+    assert all(run.returncode is not None for _, run in indexer.runs)
 
 
 def test_a_preview_is_told_from_a_build(tmp_path: Path) -> None:
