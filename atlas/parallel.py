@@ -8,7 +8,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
-from multiprocessing.queues import SimpleQueue
+from multiprocessing.sharedctypes import Synchronized
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -45,27 +45,23 @@ def start(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Callable[[]
     if not can_fork(workers) or len(items) < 2:
         return lambda: [fn(item) for item in items]
     context = multiprocessing.get_context("fork")
-    # A SimpleQueue is a pipe, written here and read there: a Queue would leave a thread running
-    # in this process, and every thread makes the rest of the build slower.
-    queue: SimpleQueue[int | None] = context.SimpleQueue()
+    # The next item to take, shared: a queue filled here in advance would block once its pipe was
+    # full, while the workers blocked sending results that nobody was reading yet.
+    following = context.Value("l", 0)
     running = []
     for _ in range(min(workers, len(items))):
         receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_work, args=(fn, items, queue, send), daemon=True)
+        process = context.Process(target=_work, args=(fn, items, following, send), daemon=True)
         process.start()
         send.close()  # the child's end; this process keeps only its own
         running.append((process, receive))
-    for i in range(len(items)):
-        queue.put(i)
-    for _ in running:
-        queue.put(None)  # one stop for each process
 
     def results() -> list[R]:
         out: dict[int, R] = {}
         failures = []
         waiting = {receive: process for process, receive in running}
         # Each result comes as soon as it is made, from whichever process made it, so that no more
-        # than one is ever held in transit, however large the whole.
+        # than one a process is ever held in transit, however large the whole.
         while waiting:
             for receive in wait(list(waiting)):
                 assert isinstance(receive, Connection)
@@ -93,9 +89,14 @@ def start(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Callable[[]
 _RESULT, _FINISHED, _FAILED = "result", "finished", "failed"
 
 
-def _work(fn: Callable[[Any], Any], items: Sequence[Any], queue: SimpleQueue[int | None], send: Connection) -> None:
+def _work(fn: Callable[[Any], Any], items: Sequence[Any], following: Synchronized[int], send: Connection) -> None:
     try:
-        while (i := queue.get()) is not None:
+        while True:
+            with following.get_lock():
+                i = following.value
+                following.value = i + 1
+            if i >= len(items):
+                break
             send.send((_RESULT, i, fn(items[i])))
         send.send((_FINISHED,))
     except BaseException:  # reported by the parent, which raises it in the build

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 import pytest
@@ -46,3 +47,18 @@ def test_a_worker_that_dies_is_reported_not_waited_for() -> None:
     pending = parallel.start(lambda n: os._exit(3) if n == 4 else n, range(10), workers=2)
     with pytest.raises(RuntimeError, match=r"exit code 3|without saying it had finished"):
         pending()
+
+
+@needs_fork
+def test_many_large_results_do_not_block_the_workers() -> None:
+    # Thousands of items with large results: handing out the items through a pipe filled in advance
+    # blocked once the pipe was full, while the workers blocked sending results. Run apart, so a
+    # hang fails the test instead of stopping the run.
+    code = (
+        "from atlas import parallel\n"
+        "results = parallel.start(lambda n: str(n) * 20_000, range(6000), workers=2)()\n"
+        "assert [r[:4] for r in results[:3]] == ['0000', '1111', '2222'] and len(results) == 6000\n"
+        "print('done')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert (run.returncode, run.stdout.strip()) == (0, "done"), run.stderr
