@@ -283,6 +283,43 @@ def test_results_show_titles_as_text_and_escape_closes_the_list(browser: Browser
 
 
 @needs_chromium
+def test_results_from_every_bundle_lead_to_their_words(browser: Browser, base_url: str) -> None:
+    """Each bundle takes its own options: results from the other pages' bundle must be marked up as the cases' are."""
+    with opened(browser, base_url, viewport=DESKTOP) as page:
+        page.goto(base_url)
+        search_for(page, "dropped")
+        expect(page.locator('.atlas-search__results a[href^="/cases/new-dropped-in-case/"]')).to_be_visible()
+        hrefs = page.eval_on_selector_all(".atlas-search__results a", "links => links.map(a => a.getAttribute('href'))")
+        assert any(not href.startswith("/cases/") for href in hrefs), hrefs  # the about page tells of the case
+        assert [href for href in hrefs if "?pagefind-highlight=dropped" not in href] == []
+
+
+@needs_chromium
+def test_more_results_come_in_order_however_fast_the_button_is_pressed(browser: Browser, base_url: str) -> None:
+    with opened(browser, base_url, viewport=DESKTOP) as page:
+        page.goto(base_url)
+        results = page.locator(".atlas-search__results li")
+        more = page.locator(".atlas-search__more")
+        search_for(page, "trust")
+        expect(results).to_have_count(10)
+        more.click()
+        expect(results).to_have_count(20)
+        more.click()
+        expect(results).to_have_count(30)
+        slowly = page.eval_on_selector_all(".atlas-search__results a", "links => links.map(a => a.href)")
+        assert len(set(slowly)) == 30
+        assert page.evaluate("document.activeElement.href") == slowly[20]  # the first of the batch just shown
+        page.fill("#atlas-search-input", "")
+        page.keyboard.type("trust")
+        expect(results).to_have_count(10)
+        more.click()
+        more.click()  # before the first batch has come
+        expect(results).to_have_count(30)
+        quickly = page.eval_on_selector_all(".atlas-search__results a", "links => links.map(a => a.href)")
+        assert quickly == slowly
+
+
+@needs_chromium
 def test_only_the_latest_search_is_shown_when_answers_overlap(browser: Browser, base_url: str) -> None:
     """While search loads, a reader may empty the box or type on: only an answer to what the box holds may show."""
     with opened(browser, base_url, viewport=DESKTOP) as page:

@@ -34,16 +34,28 @@
     return Array.prototype.slice.call(list.querySelectorAll("a"));
   }
 
+  // Each batch's excerpts are fetched at once, but batches join the list in the order asked for,
+  // however quickly "More results" is pressed.
+  var appended = Promise.resolve();
+
   function showMore() {
     var batch = found.slice(shown, shown + PAGE);
     var asked = round;
     shown += batch.length;
     more.hidden = shown >= found.length;
-    return Promise.all(
+    var fetched = Promise.all(
       batch.map(function (result) {
         return result.data();
       })
-    ).then(function (pages) {
+    );
+    appended = appended
+      .then(function () {
+        return fetched;
+      })
+      .then(append, function () {});
+    return appended;
+
+    function append(pages) {
       if (asked !== round) return;
       pages.forEach(function (page) {
         var item = document.createElement("li");
@@ -58,7 +70,7 @@
         item.appendChild(excerpt);
         list.appendChild(item);
       });
-    });
+    }
   }
 
   function showResults(term, search) {
@@ -85,27 +97,32 @@
     open(true);
   }
 
-  // Pagefind, then the other bundles merged into it (a large site is indexed in several, see
-  // atlas/search.py; the first lists the others). Searches wait for all of it.
+  // Pagefind, then the other bundles merged into it (every site is indexed in two or more, see
+  // atlas/search.py; the first lists the others). Searches wait for all of it; without the list,
+  // search would miss pages, so it counts as failing to load.
   function load() {
     if (!loading) {
       loading = import(bundle + "pagefind.js")
         .then(function (module) {
+          // Each bundle takes its own options. A failed attempt leaves bundles merged in, so each
+          // attempt starts from nothing.
+          var options = { highlightParam: PARAM, excerptLength: 24 };
           return module
-            .options({ highlightParam: PARAM, excerptLength: 24 })
+            .destroy()
             .then(function () {
-              return fetch(bundle + "atlas-bundles.json")
-                .then(function (response) {
-                  return response.ok ? response.json() : [];
-                })
-                .catch(function () {
-                  return [];
-                });
+              return module.options(options);
+            })
+            .then(function () {
+              return fetch(bundle + "atlas-bundles.json");
+            })
+            .then(function (response) {
+              if (!response.ok) throw new Error("no list of the search bundles");
+              return response.json();
             })
             .then(function (others) {
               return others.reduce(function (done, folder) {
                 return done.then(function () {
-                  return module.mergeIndex(new URL(folder, window.location.origin + bundle).pathname);
+                  return module.mergeIndex(new URL(folder, window.location.origin + bundle).pathname, options);
                 });
               }, Promise.resolve());
             })
