@@ -95,7 +95,6 @@ def source_date(value: str) -> str:
     return value if len(value) == 4 else long_date(dt.date.fromisoformat(value))
 
 
-# The front-matter key of a page whose text is finished HTML: MkDocs is given it without Markdown.
 _SURROGATES = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})")
 
 
