@@ -9,20 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-import multiprocessing
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import yaml
 
-from atlas import model, pages, sanitise, schema
+from atlas import model, pages, parallel, sanitise, schema
 from atlas.body import BodyChecker, invisible, page_links
 from atlas.load import (
     Document,
@@ -51,7 +48,6 @@ from atlas.model import (
     Withdrawal,
     one_line,
 )
-from atlas.parallel import can_fork
 
 Issue = tuple[int, str, str]
 Check = Callable[[yaml.Node, str], Iterator[Issue]]
@@ -835,29 +831,21 @@ class _CaseChecker:
         return Checked([], case, AddressLines.of(doc), tuple(advise(doc, case, self.today)))
 
 
-def _check_some(root: Path, framework: Framework, today: dt.date, paths: list[Path]) -> list[Checked]:
-    """Check ``paths`` in a worker process, with a checker of its own."""
-    checker = _CaseChecker(root, framework, today)
-    return [checker.check(path) for path in paths]
-
-
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 200
 
 
 def _check_all(checker: _CaseChecker, paths: list[Path], workers: int) -> list[Checked]:
     """Every file's verdict, in order; in ``workers`` processes when there are enough files to be worth it."""
-    if not can_fork(workers) or len(paths) < PARALLEL_FROM:
+    if not parallel.can_fork(workers) or len(paths) < PARALLEL_FROM:
         return [checker.check(path) for path in paths]
     # Several slices per worker, so one slow slice does not leave the others idle; the results come
-    # back in order, so the outcome is the same as checking one by one.
+    # back in order, so the outcome is the same as checking one by one. Each forked worker has its
+    # own copy of the checker, made here once.
     size = -(-len(paths) // (workers * 4))
     slices = [paths[i : i + size] for i in range(0, len(paths), size)]
-    # fork: the workers start with the modules already imported.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        done = pool.map(_check_some, repeat(checker.root), repeat(checker.framework), repeat(checker.today), slices)
-        return [result for part in done for result in part]
+    done = parallel.start(lambda part: [checker.check(path) for path in part], slices, workers)()
+    return [result for part in done for result in part]
 
 
 def load_cases(
