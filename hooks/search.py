@@ -67,15 +67,16 @@ def _write_copy(folder: Path, dest_uri: str, copy: str) -> None:
     path.write_text(copy, encoding="utf-8")
 
 
-def _start_run(
-    copies: Path, site: Path, number: int, one_core: bool = False, with_parent: bool = False
-) -> subprocess.Popen[bytes]:
-    """Start Pagefind over slice ``number``'s copies, into bundle ``number``; what it says goes to the slice's log."""
+def _start_run(copies: Path, site: Path, number: int, background: bool = False) -> subprocess.Popen[bytes]:
+    """Start Pagefind over slice ``number``'s copies, into bundle ``number``; what it says goes to the slice's log.
+
+    A ``background`` run, started by the case pages' indexing process, works on one core and dies with that process.
+    """
     folder = copies / f"slice-{number}"
     folder.mkdir(parents=True, exist_ok=True)
     # Pagefind works on every core unless told otherwise (its thread pool is Rayon's); a run in the
     # background leaves MkDocs its core.
-    env = {**os.environ, "RAYON_NUM_THREADS": "1"} if one_core else None
+    env = {**os.environ, "RAYON_NUM_THREADS": "1"} if background else None
     with (copies / f"slice-{number}.log").open("wb") as out:
         command = pagefind_command(str(folder), str(site / bundle_folder(number)))
         try:
@@ -86,7 +87,7 @@ def _start_run(
                 stderr=subprocess.STDOUT,
                 env=env,
                 # The indexing process has no threads, so a function may run between fork and exec.
-                preexec_fn=functools.partial(_die_with_parent, os.getpid()) if with_parent else None,
+                preexec_fn=functools.partial(_die_with_parent, os.getpid()) if background else None,
             )
         except OSError as error:
             raise PluginError(f"Pagefind could not start: {error}") from None
@@ -104,19 +105,18 @@ def _index_finished(
             _write_copy(copies / f"slice-{number}", uri, finished_copy(lang, html()))
         if previous is not None:
             _wait_run(copies, *previous)  # one run at a time: MkDocs has the other core
-        previous = (number, _start_run(copies, site, number, one_core=True, with_parent=True))
+        previous = (number, _start_run(copies, site, number, background=True))
     if previous is not None:
         _wait_run(copies, *previous)
 
 
-def _index_in_own_group(*args: Any) -> None:
-    """``_index_finished`` in a forked process that leads a process group, with every run it starts."""
-    *rest, parent = args
+def _index_in_own_group(parent: int, *args: Any) -> None:
+    """``_index_finished(*args)`` in a forked process that leads a process group, with every run it starts."""
     os.setpgid(0, 0)  # the parent sets it too: whichever comes first, the group is there before any run
     # Out of the build's group, a signal that kills the build (Ctrl-C, a timeout) no longer reaches
     # this process, and the build's exit handlers do not run then; so it dies with the build instead.
     _die_with_parent(parent)
-    _index_finished(*rest)
+    _index_finished(*args)
 
 
 # Linux's prctl option that asks for a signal when the parent ends.
@@ -154,10 +154,10 @@ class _Indexer:
         self.early: set[str] = set()
         self.process: multiprocessing.process.BaseProcess | None = None
         self.runs: list[tuple[int, subprocess.Popen[bytes]]] = []
-        # The next bundle's number, the plan for the pages MkDocs writes, and how many of the current slice are in.
+        # The next bundle's number, the plan for the pages MkDocs writes (numbered after the process's
+        # slices), and how many of the current slice are in.
         self.number, self.written = 0, 0
         self.sizes: list[int] = []
-        self.planned_from = 0
 
     def index_finished(self, pages: list[tuple[str, Callable[[], str]]], lang: str, size: int) -> None:
         """Index ``pages`` (each page's file in the site and how to make its HTML) in slices, in the background."""
@@ -165,7 +165,7 @@ class _Indexer:
         sizes = slice_sizes(len(pages), size)
         self.early_numbers = range(self.number, self.number + len(sizes))
         self.number += len(sizes)
-        args = (self.copies, self.site, lang, pages, sizes, self.early_numbers.start, os.getpid())
+        args = (os.getpid(), self.copies, self.site, lang, pages, sizes, self.early_numbers.start)
         # A process, not a thread: a thread writing files waits for the interpreter's lock behind
         # MkDocs at every step. Forked (callers check fork_is_safe), so it starts with the pages in
         # memory, and given a process group of its own, so that stop() can end it and its runs together.
@@ -181,13 +181,13 @@ class _Indexer:
 
     def plan(self, sizes: list[int]) -> None:
         """Slice the pages MkDocs writes (those not indexed already) into runs of these sizes, in that order."""
-        self.sizes, self.planned_from, self.written = sizes, self.number, 0
+        self.sizes, self.written = sizes, 0
 
     def add(self, dest_uri: str, copy: str) -> None:
         """Write one page's cut-down copy into the current slice, and start the slice once it is full."""
         _write_copy(self.copies / f"slice-{self.number}", dest_uri, copy)
         self.written += 1
-        planned = self.number - self.planned_from
+        planned = self.number - self.early_numbers.stop
         if planned < len(self.sizes) and self.written == self.sizes[planned]:
             self._start()
 
