@@ -40,7 +40,7 @@
 
   function showMore() {
     var batch = found.slice(shown, shown + PAGE);
-    var asked = round;
+    var forRound = round;
     shown += batch.length;
     more.hidden = shown >= found.length;
     var fetched = Promise.all(
@@ -56,7 +56,7 @@
     return appended;
 
     function append(pages) {
-      if (asked !== round) return;
+      if (forRound !== round) return;
       pages.forEach(function (page) {
         var item = document.createElement("li");
         var link = document.createElement("a");
