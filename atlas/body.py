@@ -24,8 +24,7 @@ RESERVED_IDS = frozenset({"sources", "related"})
 # Inline tags a body may write as HTML; each must be closed, or it runs on into the generated footer.
 _PAIRED = ("abbr", "b", "cite", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "small", "strong", "sub", "sup", "u")
 _OPEN = {tag: re.compile(rf"<{tag}[\s>]") for tag in _PAIRED}
-_HEADING_ID = re.compile(r'<h[1-6][^>]*\sid="([^"]*)"')
-_HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
+_ID = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"')
 _SNIPPET = re.compile(r"-+8<-+")
 ZERO_WIDTH_JOINER = "\u200d"
 # Markdown's inline parsing slows down sharply on long paragraphs full of brackets or backticks, so
@@ -53,6 +52,15 @@ def invisible(value: str, allow: str = "") -> str | None:
     return None
 
 
+# Letters that print as blank space: the Hangul fillers and the blank Braille pattern.
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def visible(value: str) -> bool:
+    """Whether ``value`` has a letter or digit that a reader can see."""
+    return any(char.isalnum() and char not in BLANK_LETTERS for char in value)
+
+
 def _emoji(char: str) -> bool:
     return unicodedata.category(char) in {"So", "Sk"} or char == "\ufe0f"
 
@@ -72,13 +80,18 @@ class BodyChecker:
         self._renderer = Renderer(self.markdown)
         # The HTML of each body that passed, so the page can publish exactly what was checked.
         self.checked_html: dict[str, str] = {}
+        # What the last body's check cleaned, by the address it was cleaned for.
+        self.published: dict[str, str] = {}
         self._allow = sanitise.body_allow_list(self.images)
+        self._page_allow = sanitise.body_allow_list(self.images, prefix="../")
         self._snippets = "pymdownx.snippets" in self.markdown.extensions
 
-    def check(self, body: str, first_line: int, kind: str | None = None) -> Iterator[Issue]:
+    def check(self, body: str, first_line: int, kind: str | None = None, page: str = "") -> Iterator[Issue]:
         """Yield ``(line, field, message)`` for each problem in a body that starts on ``first_line``.
 
         ``kind`` (practice, finding or network) decides the house-style sections; None skips them.
+        ``page`` is the address the body is published at (``cases/<id>/``); its links are written for that
+        address before the body is cleaned, so what was cleaned is what is published.
         """
         if not body.strip():
             yield first_line, "body", "is empty; write the case below the closing '---' line"
@@ -103,10 +116,22 @@ class BodyChecker:
         # The rendered checks find the same things in other words; they speak when the line checks are silent.
         if not too_big and not friendly:
             html = self._renderer.html(body)
-            rendered = list(self._rendered_checks(html, lines, first_line))
+            rendered = list(self._rendered_checks(html, lines, first_line, page))
             yield from rendered
             if not rendered:
-                self.checked_html[body] = html
+                self.checked_html[body] = self.published[page or ""]
+
+    def publish(self, html: str, page: str) -> str:
+        """The body's HTML as the page at ``page`` publishes it: links written for that address, then cleaned.
+
+        Nothing changes the result afterwards: the page puts these bytes in as they are.
+        """
+        linked = page_links(html, page) if page else html
+        return self._allow_for(page).clean(linked)
+
+    def _allow_for(self, page: str) -> sanitise.AllowList:
+        # Links are written for the page's own folder, so images are one folder up from cases/<id>/.
+        return self._page_allow if page else self._allow
 
     def _block_sizes(self, lines: list[str], first_line: int) -> Iterator[Issue]:
         """A problem for each paragraph too long, or too full of brackets, to render in good time."""
@@ -154,7 +179,7 @@ class BodyChecker:
         for at, message in safety.check_body("\n".join(lines), first_line, plain):
             yield at, "body", message
 
-    def _rendered_checks(self, html: str, lines: list[str], first_line: int) -> Iterator[Issue]:
+    def _rendered_checks(self, html: str, lines: list[str], first_line: int, page: str) -> Iterator[Issue]:
         def locate(*needles: str) -> int:
             for needle in needles:
                 if needle:
@@ -165,23 +190,21 @@ class BodyChecker:
 
         if "<h1" in html:
             yield locate("# "), "body", "has a level-1 heading; the title is shown for you, so use '## ' headings"
-        for ident in _HEADING_ID.findall(html):
-            if ident in RESERVED_IDS:
-                yield (
-                    locate(ident),
-                    "body",
-                    f"has a heading with the address #{ident}, which the page's own {ident} section uses; "
-                    "rename the heading",
-                )
         for tag, opening in _OPEN.items():
             opened, closed = len(opening.findall(html)), html.count(f"</{tag}>")
             if opened > closed:
                 yield locate(f"<{tag}"), "body", f"opens <{tag}> without closing it; add </{tag}> where it should end"
-        for href in _HREF.findall(html):
-            problem = self._link_problem(unescape(href))
-            if problem:
-                yield locate(href, unquote(href)), "body", problem
-        for change in sanitise.changes(html, self._allow):
+        written = sanitise.inventory(html)
+        for tag in written.stray_end_tags:
+            yield (
+                locate(f"</{tag}"),
+                "body",
+                f"closes <{tag}> without having opened it, which would end the page's own <{tag}> early; "
+                f"delete '</{tag}>'",
+            )
+        linked = page_links(html, page) if page else html
+        published, found = sanitise.clean(linked, self._allow_for(page))
+        for change in found:
             needle = re.findall(r'"([^"]{3,})"', change) or [change.lstrip("<").split(" ")[0]]
             yield (
                 locate(*needle, change.lstrip("</").split(" ")[0]),
@@ -189,13 +212,55 @@ class BodyChecker:
                 f"has markup that is not allowed in a case ({change}); write it in plain Markdown, "
                 "with images from cases/images/ and links to http, https or mailto addresses",
             )
+        cleaned = sanitise.inventory(published)
+        for ident in cleaned.ids:
+            if ident in RESERVED_IDS:
+                yield (
+                    locate(ident),
+                    "body",
+                    f"gives something the address #{ident}, which the page's own {ident} section uses; "
+                    "choose another id or rename the heading",
+                )
+        # Links are checked as written (as MkDocs checks a page's Markdown links), then where they end up.
+        anchors = {*cleaned.ids, *RESERVED_IDS}
+        problems = [(href, p) for href in written.addresses if (p := self._link_problem(href, anchors))]
+        for href, problem in problems:
+            yield locate(href, unquote(href), escape(href)), "body", problem
+        # The last guard, for what the checks above did not foresee: where each address ends up.
+        if not found and not problems and page:
+            for address in cleaned.addresses:
+                if not pages.inside_site(page, address):
+                    yield (
+                        locate(address),
+                        "body",
+                        f"links to {address!r}, which leads outside the atlas; give a full https:// address instead",
+                    )
+        self.published = {page: published}
 
-    def _link_problem(self, href: str) -> str | None:
-        """A link to a page of this site that does not exist, or to an anchor that page lacks."""
+    def _link_problem(self, href: str, ids: Collection[str]) -> str | None:
+        """A link into this site that MkDocs would not resolve: no such page, file or anchor."""
         parts = urlsplit(href)
-        if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+        if parts.scheme or parts.netloc:
+            return None  # the sanitiser keeps http, https and mailto, and reports any other scheme
+        if not parts.path:
+            if parts.fragment and parts.fragment not in ids:
+                return f"links to {href!r}, but this case has no anchor #{parts.fragment}; check the heading's address"
             return None
+        if parts.path.startswith("/"):
+            return (
+                f"links to {href!r}, an address from the site's root, which breaks when the site moves; "
+                "link to other cases as '<id>.md' and to the framework as '../framework/1c.md'"
+            )
         target = posixpath.normpath(posixpath.join("cases", unquote(parts.path)))
+        if target.startswith("cases/images/") and target.count("/") == 2:
+            if target.rpartition("/")[2] in self.images:
+                return None
+            return f"links to {href!r}, but there is no such image in cases/images/; check the file name"
+        if not parts.path.endswith(".md"):
+            return (
+                f"links to {href!r}, which is not a page of the atlas; link to other cases as '<id>.md', to the "
+                "framework as '../framework/1c.md', or give a full https:// address"
+            )
         if not self.page_exists(target):
             return f"links to {href!r}, but there is no such page; check the file name (other cases are '<id>.md')"
         known = self.anchors(target)
@@ -264,24 +329,27 @@ def house_style(lines: list[str], first_line: int, kind: str, plain: list[str] |
                 )
 
 
-_LINK = re.compile(r'(<(?:a|img)\s[^>]*?\b(?:href|src)=")([^"]*)(")')
+# An address in a link or image as any HTML writes it: double-quoted, single-quoted or bare.
+_LINK = re.compile(r"""(<(?:a|img)\s[^>]*?\b(?:href|src)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.I)
 
 
 def page_links(html: str, page: str) -> str:
     """The body's relative links and images as the published page at ``page`` (such as ``cases/x/``) needs them.
 
     Markdown written for ``cases/<id>.md`` links to ``other.md`` or ``../framework/1c.md``; the page is
-    served from ``cases/<id>/``, and these links never pass through MkDocs, so they are rewritten here.
+    served from ``cases/<id>/``. This runs before the sanitiser, which then cleans what it wrote, so a
+    rewritten address is checked where it ends up.
     """
 
     def rewrite(match: re.Match[str]) -> str:
-        url = unescape(match.group(2))
+        written = match.group(2)
+        url = unescape(written[1:-1] if written[:1] in "\"'" else written)
         parts = urlsplit(url)
         if parts.scheme or parts.netloc or url.startswith(("/", "#")) or not parts.path:
             return match.group(0)
         target = posixpath.normpath(posixpath.join(posixpath.dirname(pages.CASE.path("x")), parts.path))
         relative = pages.href(page, pages.url_of(target))
         suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
-        return match.group(1) + escape(relative + suffix) + match.group(3)
+        return match.group(1) + '"' + escape(relative + suffix) + '"'
 
     return _LINK.sub(rewrite, html)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -175,23 +176,6 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
-# A cheap first look: only text that might hold an alias is parsed a second time for one.
-_ALIAS = re.compile(r"(^|[\s\[{,:-])\*[^\s,\]}]")
-
-
-def _aliases(text: str, rel: str) -> Iterator[Problem]:
-    """A problem at each alias: aliases can make a tree refer to itself or grow exponentially."""
-    for event in yaml.parse(text, Loader=LOADER):
-        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
-            yield Problem(
-                rel,
-                int(event.start_mark.line) + 1,
-                "front matter",
-                f"uses the alias '*{event.anchor}'; anchors and aliases are not allowed, "
-                "so write the value out in full",
-            )
-
-
 def _structure(node: yaml.Node, rel: str, where: str = "") -> Iterator[Problem]:
     """Problems in the shape of the YAML itself: repeated keys and keys that are not plain words."""
     if isinstance(node, yaml.MappingNode):
@@ -223,45 +207,94 @@ def _unreadable(rel: str, at: int, what: str, fix: str = "delete it") -> tuple[N
     return None, [Problem(rel, at, "front matter", f"{what}; {fix}")], False
 
 
-# The case template nests three levels (sources, then a source, then its fields); the YAML parsers
-# recurse once a level, so a deep file could exhaust the stack before any check sees it.
+# The case template nests three levels (sources, then a source, then its fields). PyYAML's composers
+# (the C one too) recurse once a level, so a deep file could exhaust the stack, or crash the process,
+# before any check saw it; compose() below builds the same nodes from the parser's events in a loop.
 MAX_DEPTH = 20
-_CHAIN = re.compile(r"(?:[-?](?:[ \t]+|$))+")
+# PyYAML reads these as line breaks, so a field after one looks like part of the line before it.
+_HIDDEN_BREAKS = {"\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR", "\x85": "NEXT LINE"}
 
 
-def nesting(text: str) -> tuple[int, int]:
-    """The deepest nesting in YAML text and the 1-based line where it is reached, read in one linear pass."""
-    indents: list[int] = []
-    flow, deepest, where = 0, 0, 1
-    for number, raw in enumerate(text.split("\n"), start=1):
-        stripped = raw.lstrip(" ")
-        if not stripped.strip() or stripped.startswith("#"):
+class TooDeep(Exception):
+    """YAML nested deeper than ``MAX_DEPTH``; ``line`` is the 1-based line where the limit is passed."""
+
+    def __init__(self, depth: int, line: int) -> None:
+        super().__init__(depth, line)
+        self.depth = depth
+        self.line = line
+
+
+class AliasFound(Exception):
+    """YAML that refers back to anchors (``*name``), which can make a tree grow without end."""
+
+    def __init__(self, found: list[tuple[str, int]]) -> None:
+        super().__init__(found)
+        self.found = found
+        """Each alias's anchor name and 1-based line."""
+
+
+_COLLECTIONS: dict[type[yaml.Event], type[yaml.CollectionNode]] = {
+    yaml.SequenceStartEvent: yaml.SequenceNode,
+    yaml.MappingStartEvent: yaml.MappingNode,
+}
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree ``yaml.compose`` gives for one document, built from the parser's events without recursion.
+
+    Raises ``TooDeep`` as soon as the nesting passes ``MAX_DEPTH`` (reading no further), ``AliasFound`` if
+    there are aliases, and PyYAML's own errors for text it cannot read.
+    """
+    resolve: Callable[..., str] = yaml.resolver.Resolver().resolve
+    root: yaml.Node | None = None
+    open_nodes: list[tuple[yaml.CollectionNode, list[yaml.Node]]] = []
+    documents = 0
+    aliases: list[tuple[str, int]] = []
+    for event in yaml.parse(text, Loader=LOADER):
+        node: yaml.Node
+        # PyYAML's stubs type marks as the pure-Python parser's; the C parser gives its own, alike.
+        start: Any = event.start_mark
+        end: Any = event.end_mark
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise yaml.composer.ComposerError(
+                    "expected a single document in the stream", None, "but found another document", start
+                )
             continue
-        if flow == 0:
-            indent = len(raw) - len(stripped)
-            while indents and indents[-1] > indent:
-                indents.pop()
-            if not indents or indents[-1] < indent:
-                indents.append(indent)
-        chain = _CHAIN.match(stripped)
-        depth = len(indents) + (len(chain.group(0).split()) if chain else 0)
-        quote = ""
-        for char in stripped:
-            if quote:
-                quote = "" if char == quote else quote
-            elif char in "'\"":
-                quote = char
-            elif char == "#":
-                break
-            elif char in "[{":
-                flow += 1
-                if depth + flow > deepest:
-                    deepest, where = depth + flow, number
-            elif char in "]}":
-                flow = max(flow - 1, 0)
-        if depth + flow > deepest:
-            deepest, where = depth + flow, number
-    return deepest, where
+        if isinstance(event, yaml.AliasEvent):
+            aliases.append((str(event.anchor), int(start.line) + 1))
+            node = yaml.ScalarNode("tag:yaml.org,2002:null", "", start, end)  # stands in; the tree is refused
+        elif isinstance(event, yaml.ScalarEvent):
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+            node = yaml.ScalarNode(tag, event.value, start, end, style=event.style)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            kind = _COLLECTIONS[type(event)]
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(kind, None, event.implicit)
+            node = kind(tag, [], start, None, flow_style=event.flow_style)
+            if len(open_nodes) >= MAX_DEPTH:
+                raise TooDeep(len(open_nodes) + 1, int(start.line) + 1)
+            open_nodes.append((node, []))
+            continue
+        elif isinstance(event, yaml.CollectionEndEvent):
+            node, items = open_nodes.pop()
+            node.end_mark = end
+            node.value = (
+                list(zip(items[::2], items[1::2], strict=True)) if isinstance(node, yaml.MappingNode) else items
+            )
+        else:
+            continue
+        if open_nodes:
+            open_nodes[-1][1].append(node)
+        else:
+            root = node
+    if aliases:
+        raise AliasFound(aliases)
+    return root
 
 
 def parse_yaml(text: str, rel: str, first_line: int = 1) -> tuple[yaml.Node | None, list[Problem], bool]:
@@ -270,16 +303,39 @@ def parse_yaml(text: str, rel: str, first_line: int = 1) -> tuple[yaml.Node | No
     Returns the node, the problems, and whether the node is safe to check further (no aliases).
     """
     padded = "\n" * (first_line - 1) + text
-    depth, at = nesting(text)
-    if depth > MAX_DEPTH:
+    hidden = [(i, char) for i, row in enumerate(text.split("\n")) for char in _HIDDEN_BREAKS if char in row]
+    if hidden:
+        at, char = hidden[0]
         return _unreadable(
             rel,
-            first_line + at - 1,
-            f"nests values {depth} levels deep; the most allowed is {MAX_DEPTH}",
-            "write the fields as the template does",
+            first_line + at,
+            f"contains the character U+{ord(char):04X} ({_HIDDEN_BREAKS[char]}), which YAML reads as a line "
+            "break, so the text after it would become a field of its own",
+            "delete it, or press Enter to start a new line",
         )
     try:
-        node = yaml.compose(padded, Loader=LOADER)
+        node = compose(padded)
+    except TooDeep as err:
+        return _unreadable(
+            rel,
+            err.line,
+            f"nests values more than {MAX_DEPTH} levels deep",
+            "write the fields as the template does",
+        )
+    except AliasFound as err:
+        return (
+            None,
+            [
+                Problem(
+                    rel,
+                    at,
+                    "front matter",
+                    f"uses the alias '*{anchor}'; anchors and aliases are not allowed, so write the value out in full",
+                )
+                for anchor, at in err.found
+            ],
+            False,
+        )
     except yaml.reader.ReaderError as err:
         at = padded[: err.position].count("\n") + 1
         if isinstance(err.character, int):
@@ -311,9 +367,6 @@ def parse_yaml(text: str, rel: str, first_line: int = 1) -> tuple[yaml.Node | No
         )
     if node is None:
         return None, [], False
-    aliases = list(_aliases(padded, rel)) if _ALIAS.search(padded) else []
-    if aliases:
-        return node, aliases, False
     return node, list(_structure(node, rel)), True
 
 

@@ -8,7 +8,9 @@ page they sit on. Both come from here.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,38 @@ DATA = PageKind("data.md")
 WANTED = PageKind("wanted.md")
 # The generated pages with no id of their own, in the order the site lists them.
 SINGLE_PAGES = (FRAMEWORK, SPECTRUM, APPROACHES, CASES, EXPLORE, SELF_ASSESSMENT, DATA, WANTED)
+ID_PAGES = (ELEMENT, POSITION, APPROACH, CASE)
+# Folders the build fills: the pages with ids, the open data, and the search index (pagefind/, pagefind-2/, ...).
+OWNED_FOLDERS = (*sorted({kind.pattern.split("/")[0] for kind in ID_PAGES}), "api")
+OWNED_PREFIXES = ("pagefind",)
+
+
+def owned_by_atlas(path: str) -> bool:
+    """Whether a source path such as ``cases/x.md`` is an address the build makes, where no hand-written page may be."""
+    top = path.split("/")[0]
+    return (
+        (top in OWNED_FOLDERS and "/" in path)
+        or top.startswith(OWNED_PREFIXES)
+        or path in {kind.path() for kind in SINGLE_PAGES}
+    )
+
+
+def inside_site(page_url: str, address: str) -> bool:
+    """Whether a link on the page at ``page_url`` leads to http, https or mailto, or stays inside the site."""
+    cleaned = re.sub(r"[\x00-\x20]", "", address)
+    parts = urlsplit(cleaned)
+    if parts.scheme:
+        scheme = parts.scheme.lower()
+        return scheme == "mailto" or (scheme in {"http", "https"} and bool(parts.netloc))
+    if parts.netloc or cleaned.startswith(("/", "\\")) or "\\" in cleaned:
+        return False
+    folder = page_url if page_url.endswith("/") else posixpath.dirname(page_url)
+    depth = 0
+    for part in [*folder.split("/"), *unquote(parts.path).split("/")]:
+        if part == "..":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif part not in ("", "."):
+            depth += 1
+    return True

@@ -397,7 +397,9 @@ PART = "<!-- atlas-part-{} -->"
 _ID = re.compile(r'\sid="([^"]*)"')
 # The level-1 and level-2 headings of a case page, as its template and the site's Markdown write them.
 _HEADING = re.compile(
-    r'<h([12]) id="([^"]+)">(.*?)(?:<a class="headerlink" href="#\2" title="Permanent link">&para;</a>)?</h\1>'
+    # The title's heading comes from the template (&para;), the body's from the sanitiser (the character itself).
+    r'<h([12]) id="([^"]+)">(.*?)'
+    r'(?:<a class="headerlink" href="#\2" title="Permanent link">(?:&para;|\u00b6)</a>)?</h\1>'
 )
 
 
@@ -452,6 +454,11 @@ def withdrawn_page(case: Case, atlas: Atlas, options: Options) -> str:
         out.append("    Browse [all cases](index.md) for related practice.\n\n")
     out.append(f"It was published on {long_date(case.published)}. What it said, in brief: {plain(case.summary)}\n")
     return "".join(out)
+
+
+def title_id(title: str) -> str:
+    """The id of a case page's title, as Markdown would slug it, but never starting ``_`` (the theme's names)."""
+    return slugify(one_line(title), "-").lstrip("_-") or "case"
 
 
 def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Options) -> str:
@@ -525,7 +532,7 @@ def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Opt
     page = templating.page(
         "case_page.html",
         title=one_line(case.title),
-        title_id=unique(slugify(one_line(case.title), "-"), taken),
+        title_id=unique(title_id(case.title), taken),
         summary=one_line(case.summary),
         facts=Markup(templating.block("facts.html", facts=facts)),
         cite=Markup(cite_html("case", case.title, options, case.address, "./", _case_dates(case))),

@@ -8,8 +8,8 @@ markup can be read one way by the check and another way by the browser.
 
 from __future__ import annotations
 
-import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from html import unescape
@@ -17,6 +17,8 @@ from html.parser import HTMLParser
 
 import nh3
 from pygments.token import STANDARD_TYPES
+
+from atlas import tables
 
 HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 SCHEMES = frozenset({"http", "https", "mailto"})
@@ -32,8 +34,6 @@ BODY_ATTRIBUTES: Mapping[str, frozenset[str]] = {
     "a": frozenset({"href"}),
     "img": frozenset({"alt", "src"}),
     "ol": frozenset({"start"}),
-    "td": frozenset({"style"}),
-    "th": frozenset({"style"}),
     "details": frozenset({"open"}),
     "abbr": frozenset({"title"}),
     "code": frozenset({"class"}),  # only "language-<name>", see _language
@@ -50,6 +50,9 @@ BODY_CLASSES: Mapping[str, frozenset[str]] = {
     "p": frozenset({"admonition-title"}),
     "details": _NOTES,
     "span": frozenset(c for c in STANDARD_TYPES.values() if c),
+    # Column alignment (atlas/tables.py): no contributor's style attribute is ever published.
+    "td": tables.CLASSES,
+    "th": tables.CLASSES,
 }
 
 # The generated parts of a page add the atlas's own components; never the theme's (``md-*``).
@@ -78,8 +81,8 @@ DOCS_ATTRIBUTES: Mapping[str, frozenset[str]] = {
     "a": frozenset({"href"}),
     "img": frozenset({"alt", "src", "width", "height", "loading"}),
     "ol": frozenset({"start"}),
-    "td": frozenset({"style", "colspan", "rowspan"}),
-    "th": frozenset({"style", "colspan", "rowspan"}),
+    "td": frozenset({"colspan", "rowspan"}),
+    "th": frozenset({"colspan", "rowspan"}),
     "details": frozenset({"open"}),
     "input": frozenset({"type", "checked", "disabled", "name"}),
     "label": frozenset({"for"}),
@@ -113,7 +116,6 @@ class AllowList:
             url_schemes=set(SCHEMES),
             link_rel=None,
             strip_comments=self.strip_comments,
-            filter_style_properties={"text-align"},
         )
 
 
@@ -182,22 +184,89 @@ def _canonical(html: str) -> str:
 
 def changes(html: str, allow: AllowList) -> list[str]:
     """What the allow-list would remove or alter, one line each; empty when the HTML is within it."""
+    return clean(html, allow)[1]
+
+
+def clean(html: str, allow: AllowList) -> tuple[str, list[str]]:
+    """The HTML as the allow-list cleans it (what a page publishes), and what the cleaning removed or altered."""
     strict = allow.clean(html)
     # The usual case: the cleaned HTML is the input itself. Then the parser read nothing the input does
     # not show and the list removed nothing, so the second pass is not needed.
     if strict == _canonical(html):
-        return []
+        return strict, []
     loose = everything(html)
     if strict == loose:
-        return []
-    found = []
+        return strict, []
+    # What one pass has that the other lacks, counted, in the order it first appears. A diff of the two
+    # token lists would read better, but it is quadratic in the worst case (wide tables of identical cells).
     before, after = tokens(loose), tokens(strict)
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
-        if op in ("delete", "replace"):
-            found += [" ".join(t)[:120] for t in before[i1:i2]]
-        elif op == "insert":
-            found += ["added: " + " ".join(t)[:120] for t in after[j1:j2]]
-    return found or ["the HTML is not well formed (a tag is left open or closed twice)"]
+    removed, added = Counter(before) - Counter(after), Counter(after) - Counter(before)
+    found = [" ".join(t)[:120] for t in dict.fromkeys(before) if t in removed]
+    # What the list adds is a tag stripped of something already named (an <a> without its href).
+    found = found or ["added: " + " ".join(t)[:120] for t in dict.fromkeys(after) if t in added]
+    return strict, found or ["the HTML is not well formed (a tag is left open or closed twice)"]
+
+
+# Elements that never have an end tag.
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+
+
+class _Inventory(HTMLParser):
+    """Every id, every address in an ``href`` or ``src`` (as a browser reads them), and end tags that close
+    nothing the same HTML opened."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.addresses: list[str] = []
+        self.stray: list[str] = []
+        self._open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._attributes(attrs)
+        if tag not in _VOID:
+            self._open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._attributes(attrs)
+
+    def _attributes(self, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name == "id" and value is not None:
+                self.ids.append(value)
+            elif name in ("href", "src") and value is not None:
+                self.addresses.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        if tag not in self._open:
+            self.stray.append(tag)
+            return
+        while self._open.pop() != tag:
+            pass
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """What a check needs to know of a piece of HTML, read in one pass."""
+
+    ids: tuple[str, ...]
+    """Every id, in order."""
+    addresses: tuple[str, ...]
+    """Every ``href`` and ``src``, entities decoded."""
+    stray_end_tags: tuple[str, ...]
+    """End tags that close an element the HTML never opened (``</article>`` in a body)."""
+
+
+def inventory(html: str) -> Inventory:
+    """The ids, addresses and stray end tags of some HTML."""
+    parser = _Inventory()
+    parser.feed(html)
+    parser.close()
+    return Inventory(tuple(parser.ids), tuple(parser.addresses), tuple(parser.stray))
 
 
 # A contributor's own text sits between these markers on a case page, held to the body list.
@@ -232,5 +301,14 @@ def body_allow_list(images: Collection[str], prefix: str = "") -> AllowList:
     return AllowList(BODY_TAGS, BODY_ATTRIBUTES, BODY_CLASSES, keep)
 
 
+def _site_images(element: str, attribute: str, value: str) -> str | None:
+    """A hand-written page's images come from the site itself: a relative address, never another host's."""
+    if attribute == "src":
+        squeezed = re.sub(r"[\x00-\x20]", "", value)
+        if re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:|[/\\]", squeezed):
+            return None
+    return value
+
+
 PAGE = AllowList(PAGE_TAGS, PAGE_ATTRIBUTES, PAGE_CLASSES, _language)
-DOCS = AllowList(DOCS_TAGS, DOCS_ATTRIBUTES, strip_comments=False)
+DOCS = AllowList(DOCS_TAGS, DOCS_ATTRIBUTES, attribute_filter=_site_images, strip_comments=False)

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from atlas import model, pages, parallel, sanitise, schema
-from atlas.body import BodyChecker, invisible, page_links
+from atlas.body import BLANK_LETTERS, BodyChecker, invisible, visible
 from atlas.load import (
     Document,
     line,
@@ -135,6 +135,10 @@ def check_text(node: yaml.Node, field: str, max_len: int | None = None, one_line
         yield line(node), field, f"contains {where}; delete it"
     elif not value.strip():
         yield line(node), field, "must not be empty"
+    elif not visible(value):
+        blank = next((c for c in value if c in BLANK_LETTERS), None)
+        shown = f" (it has U+{ord(blank):04X}, which prints as a blank)" if blank else ""
+        yield line(node), field, f"has no letters or digits a reader can see{shown}; write it in words"
     elif max_len is not None and len(value) > max_len:
         yield (
             line(node),
@@ -636,7 +640,7 @@ def check_case(
     issues, values = read_mapping(specs or case_specs(framework), doc.data, "")
     issues += _check_cross_fields(doc, taken, today)
     kind = values.get("kind")
-    issues += body.check(doc.body, doc.body_line, kind if isinstance(kind, str) else None)
+    issues += body.check(doc.body, doc.body_line, kind if isinstance(kind, str) else None, pages.CASE.url(doc.stem))
     problems = sorted(Problem(doc.path, at, field, message) for at, field, message in issues)
     if problems:
         return problems, None
@@ -669,7 +673,7 @@ def _case(doc: Document, framework: Framework, values: Mapping[str, object], htm
         tags=v.get("tags", ()),
         aliases=v.get("aliases", ()),
         withdrawn=v.get("withdrawn"),
-        body_html=page_links(html, pages.CASE.url(v["id"])) if html else "",
+        body_html=html,
     )
 
 
@@ -790,6 +794,17 @@ def check_docs(root: Path) -> list[Problem]:
     problems: list[Problem] = []
     for path in sorted((root / "docs").rglob("*.md")):
         rel = relative(path, root)
+        inside = path.relative_to(root / "docs").as_posix()
+        if pages.owned_by_atlas(inside):
+            problems.append(
+                Problem(
+                    rel,
+                    1,
+                    "page",
+                    f"sits at {pages.url_of(inside)!r}, an address the atlas makes itself; move it out of "
+                    f"{', '.join(f'{f}/' for f in pages.OWNED_FOLDERS)} (and pagefind*/), or rename it",
+                )
+            )
         text, found = read_text(path, rel)
         problems += found
         if text is None:

@@ -20,6 +20,7 @@ from mkdocs.structure.toc import get_toc
 
 from atlas.addresses import redirects
 from atlas.load import list_images
+from atlas.pages import owned_by_atlas
 from atlas.parallel import available_cores
 from atlas.preview import FOLDER, Preview, changed_pages, clear, digest, page_digests
 from atlas.preview import render as render_preview
@@ -37,7 +38,7 @@ from atlas.render import (
     problems_page,
     render_pages,
 )
-from atlas.sanitise import DOCS, PAGE, changes
+from atlas.sanitise import DOCS, PAGE, changes, clean
 from atlas.serving import is_preview
 from atlas.templating import Once
 from atlas.validate import CheckMemo, load_atlas, summary
@@ -115,6 +116,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     config.extra["atlas_finished_pages"] = finished
     # MkDocs builds pages in this order: case pages last, so that search can index the rest while
     # MkDocs builds them (see hooks/search.py), as it indexes the case pages from the start.
+    for page_file in files.documentation_pages():
+        if owned_by_atlas(page_file.src_uri):
+            raise PluginError(
+                f"docs/{page_file.src_uri} sits at an address the atlas makes itself; move it out of "
+                "cases/, framework/, spectrum/, approach/, api/ and pagefind*/, or rename it"
+            )
     for path, text in sorted(pages.items(), key=lambda item: item[0] in rendered.parts):
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} has the address of a generated page; move or rename it")
@@ -259,13 +266,13 @@ def _mark_escaped(page: Page) -> None:
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Stop the build if the allow-list sanitiser would change a case page or a hand-written page."""
     if page.file.generated_by is None:
-        found = changes(html, DOCS)
+        cleaned, found = clean(html, DOCS)
         if found:
             raise PluginError(
                 f"docs/{page.file.src_uri}: has HTML that is not allowed on a page; remove it:\n  "
                 + "\n  ".join(found[:10])
             )
-        return html
+        return cleaned  # what was checked is what is published
     if isinstance(page, CasePage):
         return html  # finished in CasePage.render
     # Taken out, not just read: a page is rendered once per build, and the memory goes back at once.

@@ -48,6 +48,25 @@ REFUSED_BODIES = {
     "paragraph-of-brackets": "![x](" * 200,
     "link-to-no-page": "[elsewhere](no-such-case.md)",
     "link-to-no-question": "[1C.xx](../framework/1c.md#1c-xx)",
+    # Links that turn into script addresses once written for the page's own folder (cases/<id>/).
+    "script-link-inline": "[Open](script-link-inline/javascript:alert(1))",
+    "script-link-reference": "[Open][go]\n\n[go]: script-link-reference/javascript:alert(1)",
+    "script-link-footnote": "A claim.[^n]\n\n[^n]: See [this](script-link-footnote/javascript:alert(1)).",
+    "script-link-dot-dot": "[Open](../cases/script-link-dot-dot/javascript:alert(1))",
+    "script-link-entity-colon": "[Open](script-link-entity-colon/javascript&#58;alert(1))",
+    "script-link-raw-single-quotes": "<a href='script-link-raw-single-quotes/javascript:alert(1)'>Open</a>",
+    # Style on table cells, with the property names hidden from a reading of the CSS.
+    "cell-style-comment": '<table><tr><td style="back/**/ground: url(https://tracker.example/p.gif)">x</td></tr></table>',
+    "cell-style-escape": '<table><tr><td style="posit\\69on: fixed; inset: 0">x</td></tr></table>',
+    "cell-style-cursor": "<table><tr><th style='cursor: url(https://tracker.example/c.cur), auto'>x</th></tr></table>",
+    # Markup that reaches outside the body, or ids the page's own parts use.
+    "closes-the-article": "Text.\n\n</article></div>\n\nMore text, now outside the article.",
+    "sources-id-on-a-paragraph": "A paragraph.\n{: #sources }",
+    "related-id-on-a-link": "[A link](https://example.org/){: #related }",
+    # Links MkDocs would find dead.
+    "dead-file-link": "[the settings](../../../mkdocs.yml)",
+    "dead-anchor": "[see below](#no-such-section)",
+    "root-address-link": "[all cases](/cases/)",
 }
 # Front matter a case may not have: (field to replace, replacement line).
 REFUSED_FIELDS = {
@@ -57,19 +76,32 @@ REFUSED_FIELDS = {
     "yaml-deep-1000": ("tags", "tags: " + "[" * 1000 + "x" + "]" * 1000),
     "yaml-deep-50000": ("tags", "tags: " + "[" * 50_000 + "x" + "]" * 50_000),
     "yaml-deep-indent": ("contributor", "contributor:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 400))),
+    # Nesting built so that quotes, escapes and comments hide levels from a reading of the text.
+    "yaml-deep-apostrophes": ("tags", "tags: " + "['it''s', " * 1500 + "x" + "]" * 1500),
+    "yaml-deep-escaped-quotes": ("tags", "tags: " + '["a\\"b", ' * 3000 + "x" + "]" * 3000),
+    "yaml-deep-hash": ("tags", "tags: " + "['#', " * 3000 + "x" + "]" * 3000),
+    "yaml-deep-95000": ("tags", "tags: " + "[" * 95_000 + "x" + "]" * 95_000),
+    # Line breaks that YAML sees and a reader does not: a field hides on what looks like the same line.
+    "line-separator-hides-a-field": ("kind", "kind: practice\u2028contributor: A hidden field"),
+    "paragraph-separator-hides-a-field": ("kind", "kind: practice\u2029contributor: A hidden field"),
+    # Text that looks blank.
+    "title-of-hangul-fillers": ("title", 'title: "\u3164\u3164\u3164"'),
+    "summary-of-blank-braille": ("summary", 'summary: "\u2800\u2800\u2800\u2800"'),
 }
 # What may be published: it must reach the reader as text, with nothing live.
 HARMLESS_FIELDS = {
-    "summary-fence": ("summary", 'summary: "~~~"'),
-    "summary-backtick-fence": ("summary", 'summary: "```"'),
+    "summary-fence": ("summary", 'summary: "~~~ opens a fence"'),
+    "summary-backtick-fence": ("summary", 'summary: "``` opens a fence"'),
     "title-script": ("title", 'title: "<script>alert(1)</script><img src=x onerror=alert(2)>"'),
     "summary-snippet": ("summary", "summary: \"--8<-- 'mkdocs.yml'\""),
     "zwj-emoji-title": ("title", 'title: "Family time \U0001f468\u200d\U0001f469\u200d\U0001f467 at the trust"'),
+    "title-with-the-themes-id": ("title", 'title: "__config"'),
 }
 HARMLESS_BODIES = {
     "snippet-one-dash": "-8<- '/etc/passwd'",
     "code-with-script": "```html\n<script>alert(1)</script>\n```",
     "abbr": 'A <abbr title="multi-academy trust">MAT</abbr> with <s>struck</s> text.',
+    "aligned-columns": "| Left | Centre | Right |\n|:--|:-:|--:|\n| a | b | c |",
 }
 # Files in cases/ that are refused whatever they hold.
 REFUSED_FILES: dict[str, Callable[[Path], object]] = {
@@ -157,14 +189,46 @@ def test_an_attack_alone_gets_the_same_verdict_from_check_and_build(name: str, t
     assert named(output) == named(run.stderr) == {f"cases/{name}.md"}
 
 
-def test_docs_pages_are_held_to_their_own_list(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("page", "text"),
+    [
+        ("about.md", "\n<script>alert(1)</script>\n"),
+        ("about.md", "\n![A pixel](https://tracker.example/pixel.gif)\n"),
+        ("about.md", '\n<img src="//tracker.example/pixel.gif" alt="A pixel">\n'),
+        ("cases/looks-like-a-case.md", "# A page in the cases' folder\n"),
+        ("api/notes.md", "# Notes among the open data\n"),
+    ],
+    ids=["script", "remote-image", "protocol-relative-image", "in-cases", "in-api"],
+)
+def test_docs_pages_are_held_to_their_own_list(page: str, text: str, tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
-    page = project / "docs" / "about.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n", encoding="utf-8")
+    path = project / "docs" / page
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text((path.read_text(encoding="utf-8") if path.exists() else "") + text, encoding="utf-8")
     status, output = make_check(project)
     run = mkdocs_build(project, tmp_path / "site")
-    assert status == 1 and "docs/about.md" in output
-    assert run.returncode == 1 and "docs/about.md" in run.stderr
+    assert status == 1 and f"docs/{page}" in output
+    assert run.returncode == 1 and f"docs/{page}" in run.stderr
+
+
+def test_the_worst_body_within_the_limits_is_checked_in_seconds() -> None:
+    """Wide tables of identical cells, each table with something off the list: the comparison stays linear."""
+    from atlas.body import MAX_BLOCK_CHARS, MAX_BODY_CHARS, MAX_MARKS
+    from atlas.validate import body_checker, load_framework
+
+    framework, _ = load_framework(ROOT / "framework", ROOT)
+    assert framework is not None
+    checker = body_checker(ROOT, framework)
+    cells = ["<kbd lang=x>a</kbd>" if c % 40 == 0 else " " for c in range(MAX_BLOCK_CHARS * 18 // 100)]
+    row = "|" + "|".join(cells) + "|"
+    table = "\n".join(["|" + "|".join("a" * len(cells)) + "|", "|" + "|".join("-" * len(cells)) + "|", row])
+    table = table[: MAX_BLOCK_CHARS - 10]
+    assert "<kbd" in table and table.count("<") <= MAX_MARKS
+    body = "\n\n".join([table] * (MAX_BODY_CHARS // len(table)))[: MAX_BODY_CHARS - 10]
+    started = time.monotonic()
+    problems = list(checker.check(body, 1, None, "cases/worst/"))
+    assert time.monotonic() - started < 10
+    assert problems and all(field == "body" for _, field, _ in problems)
 
 
 @pytest.fixture(scope="module")
@@ -191,6 +255,45 @@ def test_harmless_text_passes_check_and_build(harmless: Path) -> None:
         assert "sources" in article.ids and "Published" in html, name
     title = (harmless / "site" / "cases" / "title-script" / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in title
+    # A title cannot take an id the theme's own scripts look up.
+    themed = (harmless / "site" / "cases" / "title-with-the-themes-id" / "index.html").read_text(encoding="utf-8")
+    assert '<h1 id="config">__config' in themed and themed.count('id="__config"') == 1  # the theme's own script
+    # Column alignment arrives as a class; no style attribute is published from a case.
+    aligned = (harmless / "site" / "cases" / "aligned-columns" / "index.html").read_text(encoding="utf-8")
+    inside = aligned[aligned.index("<article") : aligned.index("</article>")]
+    assert '<th class="atlas-align-center">Centre</th>' in inside and "style=" not in inside
+    assert walk_addresses(harmless / "site") == []
+
+
+def walk_addresses(site: Path) -> list[str]:
+    """Every href and src on every built page that leads neither to http, https or mailto nor into the site."""
+    from atlas.pages import inside_site
+    from atlas.sanitise import inventory
+
+    outside = []
+    for page in sorted(site.rglob("*.html")):
+        url = page.relative_to(site).as_posix()
+        for address in inventory(page.read_text(encoding="utf-8")).addresses:
+            # MkDocs writes the 404 page's addresses from the site's root: it is served at any address.
+            if url == "404.html" and address.startswith("/") and not address.startswith("//"):
+                address = address[1:]
+            if not inside_site(url, address):
+                outside.append(f"{url}: {address}")
+    return outside
+
+
+def test_the_address_walk_finds_what_leads_outside(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text(
+        '<a href="../b/">in</a><a href="https://example.org/">out</a><a href="mailto:x@example.org">mail</a>'
+        '<a href="javascript:alert(1)">x</a><img src="../../up.png"><a href="//host.example/">y</a>',
+        encoding="utf-8",
+    )
+    assert walk_addresses(tmp_path) == [
+        "a/index.html: javascript:alert(1)",
+        "a/index.html: ../../up.png",
+        "a/index.html: //host.example/",
+    ]
 
 
 class Elements(HTMLParser):
@@ -228,7 +331,9 @@ def test_nothing_published_is_live_in_a_browser(harmless: Path) -> None:
             dialogs.append(dialog.message)
             dialog.dismiss()
 
+        errors: list[str] = []
         page.on("dialog", on_dialog)
+        page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:")) else outside.append(r.url))
         for name in [*HARMLESS_BODIES, *HARMLESS_FIELDS]:
             page.goto(f"{base}cases/{name}/")
@@ -242,8 +347,14 @@ def test_nothing_published_is_live_in_a_browser(harmless: Path) -> None:
                 " || e.closest('.md-container'))); }"
             )
             assert inside, name
+            # No script address anywhere in the page as the browser holds it.
+            scripted = page.evaluate(
+                "() => [...document.querySelectorAll('[href], [src]')].map(e => e.getAttribute('href') ||"
+                " e.getAttribute('src')).filter(a => /^\\s*(javascript|data|vbscript):/i.test(a))"
+            )
+            assert scripted == [], name
         browser.close()
-    assert dialogs == [] and outside == []
+    assert dialogs == [] and outside == [] and errors == []
 
 
 def test_the_spreadsheet_never_sees_a_formula() -> None:

@@ -324,3 +324,25 @@ def test_a_stale_case_builds_with_a_warning_naming_its_file(tmp_path: Path) -> N
     assert re.search(
         r"INFO\s+-\s+cases/mutual-mat-visits\.md:\d+: warning: reviewed: last checked on 2023-01-02", run.stderr
     )
+
+
+def test_each_case_page_serves_the_html_its_check_passed(built: tuple[Path, Atlas]) -> None:
+    """Publish what was cleaned: the body on each page is, byte for byte, the sanitiser's output that was checked."""
+    from atlas.sanitise import body_allow_list
+
+    site, atlas = built
+    allow = body_allow_list({p.name for p in (site.parent / "cases" / "images").glob("*")}, prefix="../")
+    for case in atlas.cases:
+        if case.withdrawn:
+            continue
+        html = (site / "cases" / case.id / "index.html").read_text(encoding="utf-8")
+        assert case.body_html and case.body_html in html, case.id
+        # Cleaning it again changes nothing: it is the allow-list's own output, and nothing rewrote it after.
+        assert allow.clean(case.body_html) == case.body_html, case.id
+
+
+def test_every_address_on_every_page_leads_to_the_web_or_into_the_site(built: tuple[Path, Atlas]) -> None:
+    from tests.test_attacks import walk_addresses
+
+    site, _ = built
+    assert walk_addresses(site) == []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from atlas.load import list_case_files
 from atlas.model import Framework
@@ -232,3 +234,107 @@ def test_checking_in_several_processes_finds_what_one_process_finds(tmp_path: Pa
     two = load_cases(listed, tmp_path, framework, workers=2)
     assert len(one.problems) >= 3 and len(one.cases) == PARALLEL_FROM + 9
     assert one == two
+
+
+def _same(a: yaml.Node, b: yaml.Node) -> bool:
+    """Two node trees alike in kind, tag, value, style and every mark."""
+    marks = ("start_mark", "end_mark")
+    if type(a) is not type(b) or a.tag != b.tag:
+        return False
+    for mark in marks:
+        x, y = getattr(a, mark), getattr(b, mark)
+        if (x.line, x.column, x.index) != (y.line, y.column, y.index):
+            return False
+    if isinstance(a, yaml.ScalarNode):
+        return bool(a.value == b.value and getattr(a, "style", None) == getattr(b, "style", None))
+    if isinstance(a, yaml.MappingNode):
+        pairs = list(zip(a.value, b.value, strict=False))
+        return len(a.value) == len(b.value) and all(_same(k, m) and _same(v, w) for (k, v), (m, w) in pairs)
+    return len(a.value) == len(b.value) and all(_same(x, y) for x, y in zip(a.value, b.value, strict=False))
+
+
+YAML_SAMPLES = [
+    "title: plain\nyears: 2019\nschools: 012\nok: no\nnothing:\n",
+    "tags: ['it''s', \"a\\\"b\", '#', [x, {k: v}]]  # a comment [ [ [\n",
+    "a: |\n  block\n  text\nb: >-\n  folded\n",
+    "list:\n  - one\n  -\n    - two\n    - {three: [4, 5.0, true, null, ~, 2026-01-31]}\n",
+    "quoted: 'single # not a comment'\nkey with spaces: \"x: y\"\n? complex\n: value\n",
+    "",
+    "# only a comment\n",
+    "!!str 12\n",
+]
+
+
+@pytest.mark.parametrize("text", YAML_SAMPLES)
+def test_the_loop_composer_gives_pyyamls_own_nodes(text: str) -> None:
+    from atlas.load import LOADER, compose
+
+    mine, theirs = compose(text), yaml.compose(text, Loader=LOADER)
+    assert (mine is None and theirs is None) or (mine is not None and theirs is not None and _same(mine, theirs))
+
+
+def test_the_loop_composer_gives_pyyamls_nodes_for_every_real_file() -> None:
+    from atlas.load import LOADER, compose
+
+    texts = [p.read_text(encoding="utf-8").split("\n---\n")[0][4:] for p in sorted((ROOT / "cases").glob("*.md"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "framework").rglob("*.yaml"))]
+    assert len(texts) > 50
+    for text in texts:
+        mine, theirs = compose(text), yaml.compose(text, Loader=LOADER)
+        assert mine is not None and theirs is not None and _same(mine, theirs)
+
+
+def _depth(node: yaml.Node) -> int:
+    if isinstance(node, yaml.MappingNode):
+        return 1 + max((_depth(v) for _, v in node.value), default=0)
+    if isinstance(node, yaml.SequenceNode):
+        return 1 + max((_depth(v) for v in node.value), default=0)
+    return 0
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda n: "tags: " + "[" * n + "x" + "]" * n,
+        lambda n: "tags: " + "['it''s', " * n + "x" + "]" * n,
+        lambda n: "tags: " + '["a\\"b", ' * n + "x" + "]" * n,
+        lambda n: "tags: " + "['#', " * n + "x" + "]" * n,
+        lambda n: "tags:\n" + "".join(f"{'  ' * i}- # [ ' \"\n" for i in range(n)) + "  " * n + "x\n",
+        lambda n: "k:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, n + 1)),
+    ],
+    ids=["brackets", "apostrophes", "escaped-quotes", "hash", "dashes-and-comments", "indents"],
+)
+def test_the_depth_guard_counts_levels_as_pyyaml_reads_them(make: Callable[[int], str]) -> None:
+    from atlas.load import LOADER, MAX_DEPTH, TooDeep, compose
+
+    for n in (MAX_DEPTH - 3, MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1, MAX_DEPTH + 5):
+        text = make(n)
+        theirs = yaml.compose(text, Loader=LOADER)  # shallow enough for PyYAML's own recursion
+        assert theirs is not None
+        real = _depth(theirs)
+        if real <= MAX_DEPTH:
+            assert compose(text) is not None
+        else:
+            with pytest.raises(TooDeep):
+                compose(text)
+
+
+def test_a_document_deeper_than_any_stack_is_refused_at_once(tmp_path: Path, framework: Framework) -> None:
+    import time
+
+    started = time.monotonic()
+    raw = valid_case("example-case", tags="tags: " + "['a', " * 25_000 + "x" + "]" * 25_000).encode()
+    problems = problems_for(raw, tmp_path, framework)
+    assert problems == [
+        f"{REL}:24: front matter: nests values more than 20 levels deep; write the fields as the template does"
+    ]
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("char", "name"), [("\u2028", "LINE SEPARATOR"), ("\u2029", "PARAGRAPH SEPARATOR"), ("\x85", "NEXT LINE")]
+)
+def test_a_line_break_only_yaml_sees_is_a_problem(char: str, name: str, tmp_path: Path, framework: Framework) -> None:
+    raw = valid_case("example-case", kind=f"kind: practice{char}contributor: Hidden").encode()
+    [problem] = problems_for(raw, tmp_path, framework)
+    assert problem.startswith(f"{REL}:6: front matter: contains the character U+{ord(char):04X} ({name}), which YAML")

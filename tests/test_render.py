@@ -181,6 +181,8 @@ def test_a_case_page_is_html_with_the_headings_and_contents_the_sites_markdown_w
         "sources",
         "related",
     ]
+    # Names as a reader sees them: the body's permanent-link mark is not part of a heading's name.
+    assert top["children"][0]["name"] == "Context"
     assert {"sources", "related", "context", top["id"]} <= anchors(html)
 
 
@@ -194,3 +196,19 @@ def test_the_titles_id_steps_aside_for_a_body_heading_that_has_it(mini: Atlas) -
     text = render_pages(Atlas(mini.framework, (clash, *mini.cases[1:])), OPTIONS).pages[f"cases/{case.id}.md"]
     [top] = contents(fill_parts(text.split("---\n", 2)[2], (case.body_html,)))
     assert top["id"] == "context_1" and top["children"][0]["id"] == "context"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"), [("__config", "config"), ("__", "case"), ("Sources", "sources_1"), ("_Related", "related_1")]
+)
+def test_the_titles_id_never_takes_the_themes_or_the_pages_own_names(mini: Atlas, title: str, expected: str) -> None:
+    from dataclasses import replace
+
+    from atlas.render import contents, fill_parts
+
+    case = mini.cases[0]
+    text = render_pages(Atlas(mini.framework, (replace(case, title=title), *mini.cases[1:])), OPTIONS).pages[
+        f"cases/{case.id}.md"
+    ]
+    [top] = contents(fill_parts(text.split("---\n", 2)[2], (case.body_html,)))
+    assert top["id"] == expected

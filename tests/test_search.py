@@ -430,3 +430,17 @@ def test_each_slice_is_indexed_as_soon_as_its_last_page_is_written(tmp_path: Pat
     indexer.finish()
     assert json.loads((site / "pagefind" / "atlas-bundles.json").read_text(encoding="utf-8")) == ["../pagefind-2/"]
     assert set(indexed(site, "pagefind")) == {"/a/", "/b/"} and set(indexed(site, "pagefind-2")) == {"/c/"}
+
+
+@needs_chromium
+def test_an_address_with_thousands_of_highlight_terms_still_marks_the_first(browser: Browser, base_url: str) -> None:
+    """Pagefind's highlighter throws on thousands of terms; the page keeps the first few and marks them."""
+    with opened(browser, base_url, viewport=DESKTOP) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        terms = "&".join(f"pagefind-highlight=w{i}" for i in range(2000))
+        page.goto(f"{base_url}cases/{CASE}/?pagefind-highlight={WORD.lower()}&{terms}")
+        expect(page.locator("article mark.pagefind-highlight").first).to_have_text(WORD)
+        kept = page.evaluate("new URLSearchParams(location.search).getAll('pagefind-highlight').length")
+        assert kept == 20
+        assert errors == []

@@ -7,6 +7,8 @@
   "use strict";
   var PAGE = 10; // results shown at a time
   var PARAM = "pagefind-highlight"; // the query parameter Pagefind adds to result links
+  var MAX_TERMS = 20;
+  var MAX_TERM_LENGTH = 100;
 
   var box = document.querySelector(".atlas-search");
   if (!box) return;
@@ -224,7 +226,15 @@
   });
 
   // Arriving from a result: mark the searched words in the page's article.
-  if (new URLSearchParams(window.location.search).has(PARAM)) {
+  var arrived = new URLSearchParams(window.location.search);
+  if (arrived.has(PARAM)) {
+    // A search gives a few words; Pagefind's highlighter throws on thousands, so an address keeps the first few.
+    var terms = arrived.getAll(PARAM);
+    if (terms.length > MAX_TERMS || terms.some(function (term) { return term.length > MAX_TERM_LENGTH; })) {
+      arrived.delete(PARAM);
+      terms.slice(0, MAX_TERMS).forEach(function (term) { arrived.append(PARAM, term.slice(0, MAX_TERM_LENGTH)); });
+      history.replaceState(history.state, "", "?" + arrived.toString() + window.location.hash);
+    }
     import(bundle + "pagefind-highlight.js").then(function (module) {
       new module.default({ highlightParam: PARAM, addStyles: false });
       var first = document.querySelector("article mark.pagefind-highlight");
