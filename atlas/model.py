@@ -17,6 +17,11 @@ PHASES = schema.PHASES.ids
 REGIONS = schema.REGIONS.ids
 STAGES = schema.STAGES.ids
 PUBLISHER_NAME = "MAT Practice Atlas"
+# The licence of the atlas's own text and data, named wherever people meet them: every page's
+# footer, each citation, the feed and the open data. The code's licence is in LICENSE.
+LICENCE = "CC BY 4.0"
+LICENCE_NAME = "Creative Commons Attribution 4.0 International"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
 
 def one_line(text: str) -> str:

@@ -25,7 +25,19 @@ from atlas import pages as site
 from atlas.body import RESERVED_IDS
 from atlas.coverage import MIN_CASES, coverage
 from atlas.index import Index, build_index
-from atlas.model import PUBLISHER_NAME, Atlas, Case, Element, Framework, Label, Question, one_line
+from atlas.model import (
+    LICENCE,
+    LICENCE_NAME,
+    LICENCE_URL,
+    PUBLISHER_NAME,
+    Atlas,
+    Case,
+    Element,
+    Framework,
+    Label,
+    Question,
+    one_line,
+)
 
 UNPLACED = "Not placed on the spectrum"
 MONTHS = (
@@ -69,7 +81,14 @@ def cite_html(what: str, title: str, options: Options, path: str, href: str, dat
         date=date,
         href=href,
         address=options.address(path),
+        licence=LICENCE,
+        licence_url=LICENCE_URL,
     )
+
+
+def licence_html() -> str:
+    """The footer line every page carries: the licence of the text and data, and where the code's licence is."""
+    return templating.block("licence.html", licence_name=LICENCE_NAME, short=LICENCE, url=LICENCE_URL)
 
 
 def plain(text: str) -> str:
@@ -508,8 +527,8 @@ def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Opt
         for other in related
     ]
 
-    def line(words: str, href: str | None = None, code: str | None = None) -> dict[str, str | None]:
-        return {"text": words, "href": href, "code": code}
+    def line(words: str, href: str | None = None) -> dict[str, str | None]:
+        return {"text": words, "href": href}
 
     footer = [line(f"Published {long_date(case.published)}")]
     if case.reviewed:
@@ -518,8 +537,6 @@ def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Opt
         footer.append(line(f"Contributed by {one_line(case.contributor)}"))
     if options.edit_url_template:
         footer.append(line("Edit this case", href=options.edit_url_template.replace("{path}", case.path)))
-    else:
-        footer.append(line("Source file:", code=case.path))
     # The body's own headings keep their ids, so the title's id must differ from them, as Markdown's would.
     taken = set(_ID.findall(case.body_html)) | RESERVED_IDS
     page = templating.page(
@@ -667,15 +684,18 @@ def open_data_page() -> str:
     out.append(
         "# Open data\n\nEverything in the atlas is also published as data, for trust dashboards, review "
         "templates and other tools. The data is rebuilt with the site, uses the same permanent addresses, "
-        "and is published under the same licence as the text (CC BY 4.0). Withdrawn cases are left out.\n\n"
+        "and is published under the same licence as the text "
+        f"([{LICENCE_NAME}, {LICENCE}]({LICENCE_URL})). Withdrawn cases are left out.\n\n"
         "| File | What it holds |\n| --- | --- |\n"
         "| [`api/cases.json`](api/cases.json) | Every case, with the fields below. Schema: "
         "[`api/cases.schema.json`](api/cases.schema.json) |\n"
         "| [`api/cases.csv`](api/cases.csv) | The same, one row a case; lists are joined with `;`, "
-        "trust and sources are split into columns |\n"
+        "trust and sources are split into columns. UTF-8, with a byte-order mark so that Excel reads it "
+        f"as UTF-8. Licence: [{LICENCE}]({LICENCE_URL}) |\n"
         "| [`api/framework.json`](api/framework.json) | Headings, elements, questions, the rating scale, "
         "spectrum positions and approaches. Schema: [`api/framework.schema.json`](api/framework.schema.json) |\n"
-        "| [`feed.xml`](feed.xml) | An Atom feed of the newest and most recently reviewed cases |\n\n"
+        f"| [`feed.xml`](feed.xml) | An Atom feed of the {export.FEED_LIMIT} newest and most recently reviewed "
+        "cases (a feed reader fetches the whole feed each time it looks, so it is kept short) |\n\n"
         "## Fields of a case {#case-fields}\n\n| Field | Meaning |\n| --- | --- |\n"
     )
     out.extend(f"| `{name}` | {plain(text)} |\n" for name, (_, text) in export.CASE_FIELDS.items())

@@ -34,6 +34,7 @@ from atlas.render import (
     fill_contributing,
     fill_parts,
     finished_html,
+    licence_html,
     problems_page,
     render_pages,
 )
@@ -55,6 +56,13 @@ if TYPE_CHECKING:
 def _serving(config: MkDocsConfig) -> bool:
     """Whether this build is a ``mkdocs serve`` preview (see atlas/serving.py)."""
     return is_preview(config.site_dir, config.site_url, config.dev_addr)
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Name the licence of the text and data in every page's footer (Material's copyright line)."""
+    # From the core, where the feed, the open data and each citation take it too.
+    config.copyright = Markup(licence_html())
+    return config
 
 
 # Run before other plugins' on_files (redirects, search) so they see the generated pages.

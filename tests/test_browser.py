@@ -88,6 +88,16 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
         yield page
 
 
+def test_no_announcement_bar_on_a_clean_build(browser: Browser, base_url: str) -> None:
+    # Material shows its bar whenever the announce block outputs anything, even a line break.
+    with opened(browser, base_url, viewport=DESKTOP) as page:
+        for path in PAGE_TYPES:
+            page.goto(base_url + path)
+            assert page.locator(".md-banner").count() == 0, path or "home"
+            height = page.evaluate("document.querySelector('[data-md-component=announce]').offsetHeight")
+            assert height == 0, (path or "home", height)
+
+
 def visible_cases(page: Page) -> list[str]:
     return page.eval_on_selector_all(  # type: ignore[no-any-return]
         ".atlas-card:not([hidden]) > a", "links => links.map(a => a.getAttribute('href').split('/')[2])"
