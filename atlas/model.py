@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -39,7 +40,15 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+        return f"{self.path}:{self.line}: {field_words(self.field)}: {self.message}"
+
+
+_ITEM = re.compile(r"\[([0-9]+)\](\.?)")
+
+
+def field_words(field: str) -> str:
+    """A field as a contributor reads it: 'sources, item 2, title' for the programmer's 'sources[2].title'."""
+    return _ITEM.sub(lambda m: f", item {m[1]}" + (", " if m[2] else ""), field)
 
 
 @dataclass(frozen=True)

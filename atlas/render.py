@@ -14,13 +14,12 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from markdown.extensions.toc import slugify, unique
 from markupsafe import Markup
 
-from atlas import explore, export, parallel, schema, templating
+from atlas import explore, export, parallel, placeholders, schema, templating
 from atlas import pages as site
 from atlas.body import RESERVED_IDS
 from atlas.coverage import MIN_CASES, coverage
@@ -563,7 +562,7 @@ EVIDENCE_BASE_MARKER = "<!-- atlas:evidence-base -->"
 
 def case_template() -> str:
     """The case template contributors copy, as shipped in ``atlas/templates/case.md``."""
-    return resources.files("atlas").joinpath("templates/case.md").read_text(encoding="utf-8")
+    return placeholders.template_text()
 
 
 def field_table() -> str:

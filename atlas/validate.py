@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from atlas import model, pages, parallel, sanitise, schema
+from atlas import model, pages, parallel, placeholders, sanitise, schema
 from atlas.body import BodyChecker, invisible, page_links
 from atlas.load import (
     Document,
@@ -409,7 +409,7 @@ def check_years(node: yaml.Node, field: str) -> Iterator[Issue]:
         yield (
             line(node),
             field,
-            f'must be a year such as 2019 or a range in quotes such as "2017-2020", not {_describe(node)}',
+            f"must be a year such as 2019 or a range such as 2017-2020, not {_describe(node)}",
         )
     elif match[2] and int(match[2]) < int(match[1]):
         yield line(node), field, f"{value!r} ends before it starts; write the earlier year first"
@@ -463,14 +463,16 @@ def check_element_ref(framework: Framework) -> Check:
             yield (
                 line(node),
                 field,
-                f"element {element.id} has no question {ref!r}; its questions are {', '.join(refs)}",
+                f"element {element.id} ({element.name}) has no question {ref!r}; its questions are {', '.join(refs)}",
             )
         else:
+            # With their names, so a writer who knows the element but not its code can find it.
+            named = "; ".join(f"{e.id} {e.name}" for e in elements.values())
             yield (
                 line(node),
                 field,
-                f"{value!r} is not an element or question of the framework; the elements are "
-                f"{', '.join(elements)}{did_you_mean(value, elements)}",
+                f"{value!r} is not an element or question of the framework{did_you_mean(value, elements)}; "
+                f"the elements are {named}",
             )
 
     return check
@@ -590,6 +592,14 @@ def _check_cross_fields(
                 f"{ident!r} is already the id of {other}; change it to {doc.stem!r} to match this file's name",
             )
             return
+        if ident == placeholders.template_id():
+            # A template copied to a file of its own: the file's name is the writer's choice.
+            yield (
+                line(fields["id"]),
+                "id",
+                f"is still the template's {ident!r}; change it to {doc.stem!r} to match this file's name",
+            )
+            return
         yield (
             line(fields["id"]),
             "id",
@@ -621,6 +631,37 @@ def _check_cross_fields(
         )
 
 
+def _check_placeholders(doc: Document) -> Iterator[Issue]:
+    """Text left from the template or ``make new`` for the writer to replace: each passes every other check."""
+
+    def walk(node: yaml.Node, field: str) -> Iterator[Issue]:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                yield from walk(value, f"{field}.{key.value}" if field else str(key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value, start=1):
+                yield from walk(item, f"{field}[{i}]")
+        elif _is_text(node) and one_line(str(node.value)).casefold() in placeholders.values():
+            fix = (
+                "choose an id from your case's title (lowercase words joined by hyphens) and name the file <id>.md"
+                if field == "id"
+                else "replace it with your own"
+            )
+            yield line(node), field, f"is still the template's example {str(node.value)!r}; {fix}"
+
+    for issue in walk(doc.data, ""):
+        # Where the file has a name of its own, the id check names the template's id and what to write.
+        if issue[1] != "id" or doc.stem == placeholders.template_id():
+            yield issue
+    for offset, sentence in placeholders.in_body(doc.body):
+        yield (
+            doc.body_line + offset,
+            "body",
+            f"still has the prompt {sentence!r} from the template or make new; "
+            "replace it with what the source says, in your own words",
+        )
+
+
 def check_case(
     doc: Document,
     framework: Framework,
@@ -635,6 +676,7 @@ def check_case(
     """
     issues, values = read_mapping(specs or case_specs(framework), doc.data, "")
     issues += _check_cross_fields(doc, taken, today)
+    issues += _check_placeholders(doc)
     kind = values.get("kind")
     issues += body.check(doc.body, doc.body_line, kind if isinstance(kind, str) else None)
     problems = sorted(Problem(doc.path, at, field, message) for at, field, message in issues)

@@ -20,6 +20,7 @@ from mkdocs.structure.toc import get_toc
 
 from atlas.addresses import redirects
 from atlas.load import list_images
+from atlas.model import field_words
 from atlas.parallel import available_cores
 from atlas.preview import FOLDER, Preview, changed_pages, clear, digest, page_digests
 from atlas.preview import render as render_preview
@@ -77,7 +78,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # A build checks the cases on every core; a preview checks only what changed, in this process.
     loaded = load_atlas(root, memo=memo, workers=1 if serving else available_cores())
     for warning in loaded.warnings:
-        log.info("%s:%s: warning: %s: %s", warning.path, warning.line, warning.field, warning.message)
+        log.info("%s:%s: warning: %s: %s", warning.path, warning.line, field_words(warning.field), warning.message)
     problems = loaded.problems
     if problems and not serving:
         raise PluginError("\n".join(map(str, problems)) + f"\n{summary(problems)}: fix them and build again")

@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         def check(answer: str) -> list[str]:
             entry = [source_entry(parse_source(answer))]
             found = problems_in(specs["sources"].check, "sources", entry)
-            return [p.replace("sources[1]", f"sources[{number}]", 1) for p in found]
+            return [p.replace("sources, item 1", f"sources, item {number}", 1) for p in found]
 
         return check
 
@@ -143,6 +143,13 @@ def main(argv: list[str] | None = None) -> int:
         title = args.title or ask(fields["title"], case_check("title"))
         summary_text = args.summary or ask(fields["summary"], case_check("summary"))
         kind = args.kind or ask(fields["kind"], case_check("kind"))
+        if args.elements is None:
+            # The codes mean nothing without their names; the framework's own order, under its headings.
+            print(f"\nThe {len(framework.elements)} elements of the framework:")
+            for heading in framework.headings:
+                print(f"  {heading.number}. {heading.name}")
+                for element in heading.elements:
+                    print(f"     {element.id}  {element.name}")
         elements = args.elements or ask(fields["elements"], case_check("elements"))
         spectrum = args.spectrum
         if spectrum is None and interactive:

@@ -45,6 +45,24 @@ def test_an_unquoted_colon_in_a_case_file(check_text: CheckText) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id: x\ntrust:\n\tname: A trust",  # PyYAML: 'found character that cannot start any token'
+        "id: x\n\ttitle: A title",  # PyYAML: 'found a tab character that violates indentation'
+        "id: x\nsources:\n  -\ttitle: A report",
+    ],
+)
+def test_a_tab_in_the_front_matter_is_named_as_a_tab(text: str) -> None:
+    _, problems, _ = parse_yaml(text, "cases/x.md", first_line=2)
+    [problem] = problems
+    assert (
+        problem.field == "front matter" and "tab" in problem.message and "cannot start any token" not in problem.message
+    )
+    assert problem.message.endswith("; replace the tab with spaces, indenting as the lines around it do")
+    assert problem.line == 2 + next(i for i, row in enumerate(text.split("\n")) if "\t" in row)
+
+
 def test_other_unreadable_yaml_keeps_its_message() -> None:
     _, problems, _ = parse_yaml("title: [unclosed", "cases/x.md")
     assert [p.message for p in problems] == [
