@@ -136,6 +136,7 @@ def front_matter(
     searchable: bool = True,
     script: str | None = None,
     shared_nav: bool = False,
+    wide: bool = False,
 ) -> str:
     """The page's YAML header; MkDocs must read it back exactly, or it would render it as Markdown."""
     meta = {"title": attribute(title), "description": attribute(description)}
@@ -146,6 +147,9 @@ def front_matter(
     if script:
         # The theme override loads assets/<script> on this page only.
         block += f"atlas_script: {json.dumps(script)}\n"
+    if wide:
+        # A page with no sections of its own gives the contents list's column to its table.
+        block += "hide:\n  - toc\n"
     if shared_nav:
         # Every case page has the same nav, so the theme renders it once per build (templating.Once).
         block += "atlas_shared_nav: true\n"
@@ -342,11 +346,18 @@ def approach_index_page(fw: Framework, index: Index) -> str:
 # --- case pages ---------------------------------------------------------------------------
 
 
+# With scripts, the All cases table shows this many rows at first and this many more at each press
+# of its button: hundreds of cases in one table would be a hundred screens on a phone.
+CASES_PER_SCREENFUL = 50
+
+
 def cases_page(fw: Framework, index: Index) -> str:
     """``cases/index.md``: every case in one table, which stacks into cards on a phone."""
-    out = [front_matter("All cases", "Every case study in the MAT Practice Atlas in one table.", searchable=False)]
+    described = "Every case study in the MAT Practice Atlas in one table."
+    out = [front_matter("All cases", described, searchable=False, wide=True)]
     out.append(
-        f"# All cases\n\n{_count(len(index.cases), 'case')}, in order of title. Use search, or browse by "
+        f"# All cases\n\n{_count(len(index.cases), 'case')}, in order of title. To narrow them by element, "
+        "spectrum, evidence, phase or region, use the [explorer](../explore.md); or browse by "
         "[element](../framework/index.md) or [spectrum position](../spectrum/index.md).\n\n"
     )
     here = site.CASES.path()
@@ -366,7 +377,10 @@ def cases_page(fw: Framework, index: Index) -> str:
         for c in index.cases
     ]
     columns = ("Case", "Kind", "Elements", "Spectrum", "Evidence", "Trust", "Published")
-    out.append(templating.render("case_table.html", columns=columns, rows=rows) + "\n")
+    table = templating.render(
+        "case_table.html", columns=columns, rows=rows, page=CASES_PER_SCREENFUL, explore=site.EXPLORE.href_from(here)
+    )
+    out.append(table + "\n")
     return "".join(out)
 
 
