@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from atlas import model, pages, parallel, placeholders, sanitise, schema
-from atlas.body import BodyChecker, invisible, page_links
+from atlas.body import BodyChecker, house_style, invisible, page_links
 from atlas.load import (
     Document,
     line,
@@ -685,6 +685,28 @@ def check_case(
     return [], _case(doc, framework, values, body.checked_html.pop(doc.body, ""))
 
 
+def draft_case(
+    doc: Document, framework: Framework, body: BodyChecker, specs: Mapping[str, Spec], problems: list[Problem]
+) -> Case | None:
+    """The case a preview shows while it is being written, when every problem is one of substance.
+
+    Substance is the house style (enough words, the sections, questions that link to the framework)
+    and text left from the template. The fields must be valid and the body must have rendered and
+    passed its safety checks, so what is shown is the HTML that was checked; anything else is None.
+    """
+    html = body.checked_html.get(doc.body)
+    if html is None or not problems:
+        return None
+    issues, values = read_mapping(specs, doc.data, "")
+    kind = values.get("kind")
+    if issues or not isinstance(kind, str):
+        return None
+    substance = {*house_style(doc.body.split("\n"), doc.body_line, kind), *_check_placeholders(doc)}
+    if any((p.line, p.field, p.message) not in substance for p in problems):
+        return None
+    return _case(doc, framework, values, body.checked_html.pop(doc.body))
+
+
 def _case(doc: Document, framework: Framework, values: Mapping[str, object], html: str) -> Case:
     """The case from the values its checked fields built, and its body's checked HTML."""
     v: Any = values  # each value's type is set by its spec's build; the checks have passed
@@ -780,6 +802,8 @@ class Checked:
     case: Case | None = None
     lines: AddressLines | None = None
     warnings: tuple[Problem, ...] = ()
+    draft: Case | None = None
+    """For a file whose problems are all of substance (see ``draft_case``), the case as a preview shows it."""
 
 
 @dataclass
@@ -869,7 +893,8 @@ class _CaseChecker:
             checked, case = check_case(doc, self.framework, self.body, self.specs, self.taken, self.today)
             found = sorted(found + checked)
         if doc is None or case is None or found:
-            return Checked(found)
+            draft = draft_case(doc, self.framework, self.body, self.specs, found) if doc is not None else None
+            return Checked(found, draft=draft)
         return Checked([], case, AddressLines.of(doc), tuple(advise(doc, case, self.today)))
 
 
@@ -897,8 +922,11 @@ def load_cases(
     today: dt.date | None = None,
     memo: CheckMemo | None = None,
     workers: int = 1,
+    drafts: list[Case] | None = None,
 ) -> CasesFound:
     """Read, check and build every case; a case with any problem is left out and reported.
+
+    A case whose problems are all of substance is added to ``drafts``, when given (see ``draft_case``).
 
     Warnings (see ``advise``) are worked out as of ``today``. With ``memo``, a file whose bytes and
     surroundings are unchanged since an earlier run keeps that run's verdict. With ``workers``
@@ -931,6 +959,8 @@ def load_cases(
     for path, result in zip(paths, results, strict=True):
         rel = relative(path, root)
         problems += result.problems
+        if drafts is not None and result.draft is not None:
+            drafts.append(result.draft)
         case, at = result.case, result.lines
         if case is None or at is None:
             continue
@@ -1186,6 +1216,8 @@ class Loaded:
     """Advice for contributors, such as a review over two years old; never stops a build."""
     passing: Atlas | None = None
     """The framework and just the cases without problems, for a preview that shows the problems."""
+    drafts: tuple[Case, ...] = ()
+    """Cases whose problems are all of substance, which a preview shows with their problems."""
 
 
 def load_atlas(
@@ -1207,7 +1239,11 @@ def load_atlas(
         paths, problems = list_case_files(root / "cases", root)
     else:
         paths, problems = list(case_paths), []
-    found = load_cases(paths, root, framework, today, memo, workers)
+    drafts: list[Case] = []
+    found = load_cases(paths, root, framework, today, memo, workers, drafts)
     problems += found.problems
     passing = Atlas(framework, found.cases)
-    return Loaded(None if problems else passing, problems, found.warnings, passing)
+    # A draft whose id another case already has is left to its problems.
+    taken = {c.id for c in found.cases}
+    kept = tuple(d for d in drafts if d.id not in taken)
+    return Loaded(None if problems else passing, problems, found.warnings, passing, kept)

@@ -20,7 +20,7 @@ from mkdocs.structure.toc import get_toc
 
 from atlas.addresses import redirects
 from atlas.load import list_images
-from atlas.model import field_words
+from atlas.model import Atlas, field_words
 from atlas.parallel import available_cores
 from atlas.preview import FOLDER, Preview, changed_pages, clear, digest, page_digests
 from atlas.preview import render as render_preview
@@ -91,6 +91,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         for problem in problems:
             log.info("%s", problem)
     atlas = loaded.atlas or loaded.passing
+    if atlas is not None and loaded.drafts:
+        # A draft whose only problems are of substance (length, sections, question links, template
+        # text) is shown as it stands, under the problems banner, so its writer can see it as they write.
+        atlas = Atlas(atlas.framework, tuple(sorted((*atlas.cases, *loaded.drafts), key=lambda c: c.id)))
     rendered = Rendered({}, {}, {})
     docs_to_root = posixpath.relpath(root.as_posix(), Path(config.docs_dir).as_posix())
     if atlas is not None:
