@@ -59,6 +59,30 @@ def _serving(config: MkDocsConfig) -> bool:
     return is_preview(config.site_dir, config.site_url, config.dev_addr)
 
 
+DIRTY_NOTICE = (
+    "Rebuilds here are dirty on purpose: the atlas works out which pages each edit touches and has "
+    "only those made again (see atlas/preview.py), so MkDocs' warning about dirty builds is left out."
+)
+
+
+class _DirtyOnPurpose(logging.Filter):
+    """Leaves out MkDocs' warning about dirty builds, which a preview makes on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Whether to keep the record: every one but that warning."""
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Under ``make serve``, say once why rebuilds are dirty, instead of MkDocs' warning on every one."""
+    if command == "serve" and dirty:
+        builder = logging.getLogger("mkdocs.commands.build")
+        # Once per process: MkDocs starts up once and rebuilds many times.
+        if not any(isinstance(f, _DirtyOnPurpose) for f in builder.filters):
+            builder.addFilter(_DirtyOnPurpose())
+            log.info(DIRTY_NOTICE)
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Name the licence of the text and data in every page's footer (Material's copyright line)."""
     # From the core, where the feed, the open data and each citation take it too.

@@ -257,6 +257,13 @@ def test_a_case_nested_thousands_deep_is_a_problem_not_a_crash(server: Server) -
     server.check_alive()
 
 
+def test_the_dirty_build_warning_is_explained_once_not_repeated(server: Server) -> None:
+    # By now the module's tests have made the preview rebuild several times.
+    log = server.tail(chars=10**7)
+    assert log.count("Detected file changes") >= 3 and log.count("Rebuilds here are dirty on purpose") == 1
+    assert "A 'dirty' build is being performed" not in log
+
+
 def test_a_build_with_the_preview_address_still_stops_on_a_problem(tmp_path: Path) -> None:
     # Only a real preview shows problems instead of stopping; a build whose SITE_URL happens to be
     # the default preview address is still a build.
