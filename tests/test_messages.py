@@ -117,7 +117,10 @@ def test_make_check_ends_with_the_summary(tmp_path: Path) -> None:
     stamp = tmp_path / "installed"
     stamp.touch()
     run = _make("check", "FILES=tests/fixtures/broken/cases/broken-case.md", stamp=stamp)
-    assert run.returncode != 0
+    # The README gives the code make exits with (the script's is 1) and the line make adds.
+    assert run.returncode == 2
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "and exits 2." in readme and f"`{run.stderr.strip()}`" in readme
     lines = run.stdout.splitlines()
     # Nothing before the problems: make does not echo the command.
     assert lines[0].startswith("tests/fixtures/broken/cases/broken-case.md:")

@@ -102,6 +102,23 @@ def test_new_writes_a_checked_case(project: Path) -> None:
     assert "wrote cases/reading-across-the-trust.md" in run.stdout
 
 
+def test_new_takes_flags_as_people_type_them(project: Path) -> None:
+    flags = list(FLAGS)
+    for typed, meant in (("practice", "Practice"), ("own-account", "own account"), ("alignment", "Alignment")):
+        flags[flags.index(typed)] = meant
+    run = run_new(project, *flags, "--years", "2023/24", "--approach", "Co design")
+    assert run.returncode == 0, run.stdout + run.stderr
+    front = frontmatter.loads((project / "cases" / "reading-across-the-trust.md").read_text(encoding="utf-8"))
+    assert [front[k] for k in ("kind", "evidence", "spectrum", "approach", "years")] == [
+        "practice",
+        "own-account",
+        "alignment",
+        "co-design",
+        "2023-2024",
+    ]
+    assert run_new(project, *FLAGS[:4], "--kind", "anecdote").returncode == 2  # argparse still names the choices
+
+
 def test_new_refuses_a_taken_id(project: Path) -> None:
     (project / "cases" / "reading-across-the-trust.md").write_text("taken")
     run = run_new(project, *FLAGS)
