@@ -86,6 +86,10 @@ def sentences() -> tuple[str, ...]:
 
 def in_body(body: str) -> Iterator[tuple[int, str]]:
     """Each prompt sentence left in a body: the body line its paragraph starts on (0-based), and the sentence."""
+    # Nearly every body has none, and one search of the whole text says so without splitting it.
+    whole = one_line(body)
+    if not any(sentence in whole for sentence in sentences()):
+        return
     start = 0
     for block in re.split(r"(\n[ \t]*\n)", body):
         if block.strip():
