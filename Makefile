@@ -18,8 +18,8 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $@
 
 # A preview rebuilds only the pages an edit touches (--dirty; the hook works out which, see
-# atlas/preview.py). MkDocs warns on every dirty build, so the preview cannot be strict; it shows
-# content problems on every page instead of stopping.
+# atlas/preview.py, and says so once in place of MkDocs' warning on every dirty rebuild). It is not
+# strict: it shows content problems on every page instead of stopping.
 serve: $(STAMP)  ## Serve the site at http://127.0.0.1:8000, rebuilding on edits to cases/, framework/ and docs/
 	$(BIN)/mkdocs serve $(SERVE_FLAGS) --dev-addr 127.0.0.1:8000
 

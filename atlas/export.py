@@ -12,10 +12,15 @@ from typing import Any
 
 from atlas import pages, schema
 from atlas.index import Index
-from atlas.model import PUBLISHER_NAME, Atlas, Case, Framework
+from atlas.model import LICENCE, LICENCE_NAME, LICENCE_URL, PUBLISHER_NAME, Atlas, Case, Framework
 
 LIST_SEPARATOR = ";"
+# A feed reader fetches the whole feed every time it looks, so the feed carries only the newest; the
+# rest are in the site and the open data, as the feed's subtitle says.
 FEED_LIMIT = 50
+# A byte-order mark: Excel reads a CSV file as UTF-8 only when it starts with one, and shows the
+# bytes of every other character beyond ASCII (en dashes, accented names) as other characters.
+BOM = "\ufeff"
 TAG = "tag:mat-practice-atlas,2026:"
 
 _TEXT = {"type": "string"}
@@ -203,7 +208,7 @@ def case_records(atlas: Atlas, index: Index) -> list[dict[str, Any]]:
 
 def cases_json(records: list[dict[str, Any]]) -> str:
     """``/api/cases.json``: every live case, ordered by id."""
-    return _json({"publisher": PUBLISHER_NAME, "licence": "CC BY 4.0", "cases": records})
+    return _json({"publisher": PUBLISHER_NAME, "licence": LICENCE, "cases": records})
 
 
 def framework_json(fw: Framework) -> str:
@@ -276,8 +281,9 @@ def _spreadsheet_safe(value: object) -> object:
 
 
 def cases_csv(records: list[dict[str, Any]]) -> str:
-    """``/api/cases.csv``: one row a live case, lists joined with ';'."""
+    """``/api/cases.csv``: one row a live case, lists joined with ';', after a byte-order mark for Excel."""
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for r in records:
@@ -301,6 +307,16 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
+def feed_subtitle(carried: int, live: int) -> str:
+    """What the feed carries, and why not every case when it does not."""
+    if carried == live:
+        return f"All {live} cases, newest or most recently reviewed first."
+    return (
+        f"The {carried} newest or most recently reviewed of the atlas's {live} cases: a feed reader fetches "
+        "the whole feed each time it looks, so it is kept short. Every case is listed at cases/ and in api/cases.json."
+    )
+
+
 def atom_feed(atlas: Atlas, site_url: str | None = None) -> str:
     """``/feed.xml``: the newest and most recently reviewed live cases, newest first."""
     base = site_url.rstrip("/") + "/" if site_url else ""
@@ -319,6 +335,8 @@ def atom_feed(atlas: Atlas, site_url: str | None = None) -> str:
     feed = ET.Element("feed", xmlns="http://www.w3.org/2005/Atom")
     add(feed, "id", f"{TAG}/")
     add(feed, "title", f"{PUBLISHER_NAME}: new and reviewed cases")
+    add(feed, "subtitle", feed_subtitle(len(cases), len(atlas.live)), type="text")
+    add(feed, "rights", f"Text and data: {LICENCE_NAME} ({LICENCE}), {LICENCE_URL}", type="text")
     add(feed, "updated", _stamp(updated(cases[0])) if cases else "2026-01-01T00:00:00Z")
     add(add(feed, "author"), "name", PUBLISHER_NAME)
     add(feed, "link", rel="self", type="application/atom+xml", href=base + "feed.xml")

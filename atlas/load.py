@@ -351,6 +351,15 @@ def parse_yaml(text: str, rel: str, first_line: int = 1) -> tuple[yaml.Node | No
         what = err.problem or err.context or "unreadable YAML"
         # A value such as 'title: Reading: a trust's approach' reads as a second key; say which value to quote.
         source_line = padded.split("\n")[at - 1]
+        if "\t" in source_line:
+            # PyYAML names a tab as 'character that cannot start any token', or not at all.
+            column = source_line.index("\t") + 1
+            return _unreadable(
+                rel,
+                at,
+                f"has a tab (column {column}); YAML allows only spaces here",
+                "replace the tab with spaces, indenting as the lines around it do",
+            )
         colon = re.fullmatch(r"\s*(?:-\s+)*([^\s:#'\"][^:]*?):\s+(\S.*?:\s.*?)\s*", source_line)
         if "mapping values are not allowed" in what and colon is not None:
             key, value = colon[1], colon[2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,6 +18,11 @@ PHASES = schema.PHASES.ids
 REGIONS = schema.REGIONS.ids
 STAGES = schema.STAGES.ids
 PUBLISHER_NAME = "MAT Practice Atlas"
+# The licence of the atlas's own text and data, named wherever people meet them: every page's
+# footer, each citation, the feed and the open data. The code's licence is in LICENSE.
+LICENCE = "CC BY 4.0"
+LICENCE_NAME = "Creative Commons Attribution 4.0 International"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
 
 def one_line(text: str) -> str:
@@ -34,7 +40,15 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+        return f"{self.path}:{self.line}: {field_words(self.field)}: {self.message}"
+
+
+_ITEM = re.compile(r"\[([0-9]+)\](\.?)")
+
+
+def field_words(field: str) -> str:
+    """A field as a contributor reads it: 'sources, item 2, title' for the programmer's 'sources[2].title'."""
+    return _ITEM.sub(lambda m: f", item {m[1]}" + (", " if m[2] else ""), field)
 
 
 @dataclass(frozen=True)

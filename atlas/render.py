@@ -14,18 +14,29 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from markdown.extensions.toc import slugify, unique
 from markupsafe import Markup
 
-from atlas import explore, export, parallel, schema, templating
+from atlas import explore, export, parallel, placeholders, schema, templating
 from atlas import pages as site
 from atlas.body import RESERVED_IDS
 from atlas.coverage import MIN_CASES, coverage
 from atlas.index import Index, build_index
-from atlas.model import PUBLISHER_NAME, Atlas, Case, Element, Framework, Label, Question, one_line
+from atlas.model import (
+    LICENCE,
+    LICENCE_NAME,
+    LICENCE_URL,
+    PUBLISHER_NAME,
+    Atlas,
+    Case,
+    Element,
+    Framework,
+    Label,
+    Question,
+    one_line,
+)
 
 UNPLACED = "Not placed on the spectrum"
 MONTHS = (
@@ -69,7 +80,14 @@ def cite_html(what: str, title: str, options: Options, path: str, href: str, dat
         date=date,
         href=href,
         address=options.address(path),
+        licence=LICENCE,
+        licence_url=LICENCE_URL,
     )
+
+
+def licence_html() -> str:
+    """The footer line every page carries: the licence of the text and data, and where the code's licence is."""
+    return templating.block("licence.html", licence_name=LICENCE_NAME, short=LICENCE, url=LICENCE_URL)
 
 
 def plain(text: str) -> str:
@@ -118,6 +136,7 @@ def front_matter(
     searchable: bool = True,
     script: str | None = None,
     shared_nav: bool = False,
+    wide: bool = False,
 ) -> str:
     """The page's YAML header; MkDocs must read it back exactly, or it would render it as Markdown."""
     meta = {"title": attribute(title), "description": attribute(description)}
@@ -128,6 +147,9 @@ def front_matter(
     if script:
         # The theme override loads assets/<script> on this page only.
         block += f"atlas_script: {json.dumps(script)}\n"
+    if wide:
+        # A page with no sections of its own gives the contents list's column to its table.
+        block += "hide:\n  - toc\n"
     if shared_nav:
         # Every case page has the same nav, so the theme renders it once per build (templating.Once).
         block += "atlas_shared_nav: true\n"
@@ -324,11 +346,18 @@ def approach_index_page(fw: Framework, index: Index) -> str:
 # --- case pages ---------------------------------------------------------------------------
 
 
+# With scripts, the All cases table shows this many rows at first and this many more at each press
+# of its button: hundreds of cases in one table would be a hundred screens on a phone.
+CASES_PER_SCREENFUL = 50
+
+
 def cases_page(fw: Framework, index: Index) -> str:
     """``cases/index.md``: every case in one table, which stacks into cards on a phone."""
-    out = [front_matter("All cases", "Every case study in the MAT Practice Atlas in one table.", searchable=False)]
+    described = "Every case study in the MAT Practice Atlas in one table."
+    out = [front_matter("All cases", described, searchable=False, wide=True)]
     out.append(
-        f"# All cases\n\n{_count(len(index.cases), 'case')}, in order of title. Use search, or browse by "
+        f"# All cases\n\n{_count(len(index.cases), 'case')}, in order of title. To narrow them by element, "
+        "spectrum, evidence, phase or region, use the [explorer](../explore.md); or browse by "
         "[element](../framework/index.md) or [spectrum position](../spectrum/index.md).\n\n"
     )
     here = site.CASES.path()
@@ -348,7 +377,10 @@ def cases_page(fw: Framework, index: Index) -> str:
         for c in index.cases
     ]
     columns = ("Case", "Kind", "Elements", "Spectrum", "Evidence", "Trust", "Published")
-    out.append(templating.render("case_table.html", columns=columns, rows=rows) + "\n")
+    table = templating.render(
+        "case_table.html", columns=columns, rows=rows, page=CASES_PER_SCREENFUL, explore=site.EXPLORE.href_from(here)
+    )
+    out.append(table + "\n")
     return "".join(out)
 
 
@@ -515,8 +547,8 @@ def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Opt
         for other in related
     ]
 
-    def line(words: str, href: str | None = None, code: str | None = None) -> dict[str, str | None]:
-        return {"text": words, "href": href, "code": code}
+    def line(words: str, href: str | None = None) -> dict[str, str | None]:
+        return {"text": words, "href": href}
 
     footer = [line(f"Published {long_date(case.published)}")]
     if case.reviewed:
@@ -525,8 +557,6 @@ def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Opt
         footer.append(line(f"Contributed by {one_line(case.contributor)}"))
     if options.edit_url_template:
         footer.append(line("Edit this case", href=options.edit_url_template.replace("{path}", case.path)))
-    else:
-        footer.append(line("Source file:", code=case.path))
     # The body's own headings keep their ids, so the title's id must differ from them, as Markdown's would.
     taken = set(_ID.findall(case.body_html)) | RESERVED_IDS
     page = templating.page(
@@ -553,7 +583,7 @@ EVIDENCE_BASE_MARKER = "<!-- atlas:evidence-base -->"
 
 def case_template() -> str:
     """The case template contributors copy, as shipped in ``atlas/templates/case.md``."""
-    return resources.files("atlas").joinpath("templates/case.md").read_text(encoding="utf-8")
+    return placeholders.template_text()
 
 
 def field_table() -> str:
@@ -674,15 +704,18 @@ def open_data_page() -> str:
     out.append(
         "# Open data\n\nEverything in the atlas is also published as data, for trust dashboards, review "
         "templates and other tools. The data is rebuilt with the site, uses the same permanent addresses, "
-        "and is published under the same licence as the text (CC BY 4.0). Withdrawn cases are left out.\n\n"
+        "and is published under the same licence as the text "
+        f"([{LICENCE_NAME}, {LICENCE}]({LICENCE_URL})). Withdrawn cases are left out.\n\n"
         "| File | What it holds |\n| --- | --- |\n"
         "| [`api/cases.json`](api/cases.json) | Every case, with the fields below. Schema: "
         "[`api/cases.schema.json`](api/cases.schema.json) |\n"
         "| [`api/cases.csv`](api/cases.csv) | The same, one row a case; lists are joined with `;`, "
-        "trust and sources are split into columns |\n"
+        "trust and sources are split into columns. UTF-8, with a byte-order mark so that Excel reads it "
+        f"as UTF-8. Licence: [{LICENCE}]({LICENCE_URL}) |\n"
         "| [`api/framework.json`](api/framework.json) | Headings, elements, questions, the rating scale, "
         "spectrum positions and approaches. Schema: [`api/framework.schema.json`](api/framework.schema.json) |\n"
-        "| [`feed.xml`](feed.xml) | An Atom feed of the newest and most recently reviewed cases |\n\n"
+        f"| [`feed.xml`](feed.xml) | An Atom feed of the {export.FEED_LIMIT} newest and most recently reviewed "
+        "cases (a feed reader fetches the whole feed each time it looks, so it is kept short) |\n\n"
         "## Fields of a case {#case-fields}\n\n| Field | Meaning |\n| --- | --- |\n"
     )
     out.extend(f"| `{name}` | {plain(text)} |\n" for name, (_, text) in export.CASE_FIELDS.items())

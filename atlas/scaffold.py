@@ -9,25 +9,10 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from atlas.model import Source, Trust
-from atlas.schema import CASE_FIELDS, HOUSE_STYLE, TRUST_FIELDS
+from atlas.model import Source, Trust, field_words
+from atlas.placeholders import PROMPTS, SECOND_PROMPT
+from atlas.schema import APPROACH_IDS, CASE_FIELDS, HOUSE_STYLE, POSITION_IDS, TRUST_FIELDS
 from atlas.validate import ID_LENGTH, Check
-
-PROMPTS = {
-    "Context": "Who is involved, how large the trust or network is, and what problem it faced.",
-    "Where it sits on the spectrum and why": (
-        "Where the practice sits on the spectrum, and how it came about (roll-out, co-design or organic growth), "
-        "as the source describes it. Say why."
-    ),
-    "Evidence and impact": (
-        "What kind of evidence this is (the trust's own account, a survey, an external review...) "
-        "and what it does and does not show."
-    ),
-    "Questions for your trust": (
-        "- A question a reader can ask of their own trust. See [1C.ii](../framework/1c.md#1c-ii)."
-    ),
-}
-SECOND_PROMPT = "What happens in practice, step by step."
 
 
 @dataclass(frozen=True)
@@ -81,6 +66,39 @@ LIST_KEYS = frozenset(f.key for f in (*CASE_FIELDS, *TRUST_FIELDS) if f.example.
 NUMBER_KEYS = frozenset({"schools", "years"})
 
 
+def _typed(text: str) -> str:
+    return re.sub(r"[\s_-]+", "-", text.strip().casefold())
+
+
+# Each choice's ids, and its terms' names where the contract gives them, as a person might type them:
+# "Own account" or "own account" for own-account, "Practice" for practice, "co design" for co-design.
+_TERMS: dict[str, list[tuple[str, str]]] = {
+    **{f.key: [(t.id, t.name) for t in f.vocabulary.terms] for f in (*CASE_FIELDS, *TRUST_FIELDS) if f.vocabulary},
+    "spectrum": [(i, i) for i in POSITION_IDS],
+    "approach": [(i, i) for i in APPROACH_IDS],
+}
+_CHOICES = {key: {_typed(text): i for i, name in terms for text in (i, name)} for key, terms in _TERMS.items()}
+# An academic year as schools write it, 2023/24, 2023-24 or 2023/2024, is the two calendar years it spans.
+_ACADEMIC_YEAR = re.compile(r"([0-9]{4})\s*[/-]\s*([0-9]{2})|([0-9]{4})\s*/\s*([0-9]{4})")
+
+
+def _chosen(key: str, answer: str) -> str:
+    """A choice typed as a person would, as its id; anything else unchanged, for the check to name."""
+    return _CHOICES.get(key, {}).get(_typed(answer), answer)
+
+
+def _years(answer: str) -> str:
+    """An academic year written as the calendar years it spans: 2023/24 as 2023-2024."""
+    found = _ACADEMIC_YEAR.fullmatch(answer)
+    if found is None:
+        return answer
+    if found[3]:
+        return f"{found[3]}-{found[4]}"
+    start = int(found[1])
+    end = start - start % 100 + int(found[2])
+    return f"{start}-{end + 100 if end < start else end}"
+
+
 def written_value(key: str, answer: str) -> str | int | list[str]:
     """The value the scaffolder writes for a typed answer: a list from commas, a number where one is meant."""
     answer = answer.strip()
@@ -88,10 +106,12 @@ def written_value(key: str, answer: str) -> str | int | list[str]:
     if len(answer) >= 2 and answer[0] == answer[-1] and answer[0] in "'\"":
         answer = answer[1:-1]
     if key in LIST_KEYS:
-        return [item.strip() for item in answer.split(",") if item.strip()]
+        return [_chosen(key, item.strip()) for item in answer.split(",") if item.strip()]
     if key in NUMBER_KEYS and answer.isascii() and answer.isdigit():
         return int(answer)
-    return answer
+    if key == "years":
+        return _years(answer)
+    return _chosen(key, answer)
 
 
 def written_node(key: str, value: object) -> yaml.Node:
@@ -104,7 +124,7 @@ def written_node(key: str, value: object) -> yaml.Node:
 
 def problems_in(check: Check, key: str, value: object, where: str | None = None) -> list[str]:
     """What the validator's ``check`` says of ``value`` as the scaffolder would write it, as 'field: message'."""
-    return [f"{field}: {message}" for _, field, message in check(written_node(key, value), where or key)]
+    return [f"{field_words(field)}: {message}" for _, field, message in check(written_node(key, value), where or key)]
 
 
 def source_entry(source: Source) -> dict[str, str]:

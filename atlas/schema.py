@@ -261,7 +261,7 @@ CASE_FIELDS = (
         "years",
         "Years",
         "no",
-        'The year or years the facts held, as the source dates them: `2019`, or a range in quotes, `"2017-2020"`.',
+        "The year or years the facts held, as the source dates them: `2019`, or a range, `2017-2020`.",
         '"2017-2020"',
         open_data="The year or years the case's facts held, such as 2019 or 2017-2020, or null.",
         fact=True,

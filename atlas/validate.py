@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from atlas import model, pages, parallel, sanitise, schema
-from atlas.body import BLANK_LETTERS, BodyChecker, invisible, visible
+from atlas import model, pages, parallel, placeholders, sanitise, schema
+from atlas.body import BLANK_LETTERS, BodyChecker, house_style, invisible, visible
 from atlas.load import (
     Document,
     line,
@@ -413,7 +413,7 @@ def check_years(node: yaml.Node, field: str) -> Iterator[Issue]:
         yield (
             line(node),
             field,
-            f'must be a year such as 2019 or a range in quotes such as "2017-2020", not {_describe(node)}',
+            f"must be a year such as 2019 or a range such as 2017-2020, not {_describe(node)}",
         )
     elif match[2] and int(match[2]) < int(match[1]):
         yield line(node), field, f"{value!r} ends before it starts; write the earlier year first"
@@ -467,14 +467,16 @@ def check_element_ref(framework: Framework) -> Check:
             yield (
                 line(node),
                 field,
-                f"element {element.id} has no question {ref!r}; its questions are {', '.join(refs)}",
+                f"element {element.id} ({element.name}) has no question {ref!r}; its questions are {', '.join(refs)}",
             )
         else:
+            # With their names, so a writer who knows the element but not its code can find it.
+            named = "; ".join(f"{e.id} {e.name}" for e in elements.values())
             yield (
                 line(node),
                 field,
-                f"{value!r} is not an element or question of the framework; the elements are "
-                f"{', '.join(elements)}{did_you_mean(value, elements)}",
+                f"{value!r} is not an element or question of the framework{did_you_mean(value, elements)}; "
+                f"the elements are {named}",
             )
 
     return check
@@ -594,6 +596,14 @@ def _check_cross_fields(
                 f"{ident!r} is already the id of {other}; change it to {doc.stem!r} to match this file's name",
             )
             return
+        if ident == placeholders.template_id():
+            # A template copied to a file of its own: the file's name is the writer's choice.
+            yield (
+                line(fields["id"]),
+                "id",
+                f"is still the template's {ident!r}; change it to {doc.stem!r} to match this file's name",
+            )
+            return
         yield (
             line(fields["id"]),
             "id",
@@ -625,6 +635,37 @@ def _check_cross_fields(
         )
 
 
+def _check_placeholders(doc: Document) -> Iterator[Issue]:
+    """Text left from the template or ``make new`` for the writer to replace: each passes every other check."""
+
+    def walk(node: yaml.Node, field: str) -> Iterator[Issue]:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                yield from walk(value, f"{field}.{key.value}" if field else str(key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value, start=1):
+                yield from walk(item, f"{field}[{i}]")
+        elif _is_text(node) and one_line(str(node.value)).casefold() in placeholders.values():
+            fix = (
+                "choose an id from your case's title (lowercase words joined by hyphens) and name the file <id>.md"
+                if field == "id"
+                else "replace it with your own"
+            )
+            yield line(node), field, f"is still the template's example {str(node.value)!r}; {fix}"
+
+    for issue in walk(doc.data, ""):
+        # Where the file has a name of its own, the id check names the template's id and what to write.
+        if issue[1] != "id" or doc.stem == placeholders.template_id():
+            yield issue
+    for offset, sentence in placeholders.in_body(doc.body):
+        yield (
+            doc.body_line + offset,
+            "body",
+            f"still has the prompt {sentence!r} from the template or make new; "
+            "replace it with what the source says, in your own words",
+        )
+
+
 def check_case(
     doc: Document,
     framework: Framework,
@@ -639,12 +680,35 @@ def check_case(
     """
     issues, values = read_mapping(specs or case_specs(framework), doc.data, "")
     issues += _check_cross_fields(doc, taken, today)
+    issues += _check_placeholders(doc)
     kind = values.get("kind")
     issues += body.check(doc.body, doc.body_line, kind if isinstance(kind, str) else None, pages.CASE.url(doc.stem))
     problems = sorted(Problem(doc.path, at, field, message) for at, field, message in issues)
     if problems:
         return problems, None
     return [], _case(doc, framework, values, body.checked_html.pop(doc.body, ""))
+
+
+def draft_case(
+    doc: Document, framework: Framework, body: BodyChecker, specs: Mapping[str, Spec], problems: list[Problem]
+) -> Case | None:
+    """The case a preview shows while it is being written, when every problem is one of substance.
+
+    Substance is the house style (enough words, the sections, questions that link to the framework)
+    and text left from the template. The fields must be valid and the body must have rendered and
+    passed its safety checks, so what is shown is the HTML that was checked; anything else is None.
+    """
+    html = body.checked_html.get(doc.body)
+    if html is None or not problems:
+        return None
+    issues, values = read_mapping(specs, doc.data, "")
+    kind = values.get("kind")
+    if issues or not isinstance(kind, str):
+        return None
+    substance = {*house_style(doc.body.split("\n"), doc.body_line, kind), *_check_placeholders(doc)}
+    if any((p.line, p.field, p.message) not in substance for p in problems):
+        return None
+    return _case(doc, framework, values, body.checked_html.pop(doc.body))
 
 
 def _case(doc: Document, framework: Framework, values: Mapping[str, object], html: str) -> Case:
@@ -742,6 +806,8 @@ class Checked:
     case: Case | None = None
     lines: AddressLines | None = None
     warnings: tuple[Problem, ...] = ()
+    draft: Case | None = None
+    """For a file whose problems are all of substance (see ``draft_case``), the case as a preview shows it."""
 
 
 @dataclass
@@ -842,7 +908,8 @@ class _CaseChecker:
             checked, case = check_case(doc, self.framework, self.body, self.specs, self.taken, self.today)
             found = sorted(found + checked)
         if doc is None or case is None or found:
-            return Checked(found)
+            draft = draft_case(doc, self.framework, self.body, self.specs, found) if doc is not None else None
+            return Checked(found, draft=draft)
         return Checked([], case, AddressLines.of(doc), tuple(advise(doc, case, self.today)))
 
 
@@ -870,8 +937,11 @@ def load_cases(
     today: dt.date | None = None,
     memo: CheckMemo | None = None,
     workers: int = 1,
+    drafts: list[Case] | None = None,
 ) -> CasesFound:
     """Read, check and build every case; a case with any problem is left out and reported.
+
+    A case whose problems are all of substance is added to ``drafts``, when given (see ``draft_case``).
 
     Warnings (see ``advise``) are worked out as of ``today``. With ``memo``, a file whose bytes and
     surroundings are unchanged since an earlier run keeps that run's verdict. With ``workers``
@@ -904,6 +974,8 @@ def load_cases(
     for path, result in zip(paths, results, strict=True):
         rel = relative(path, root)
         problems += result.problems
+        if drafts is not None and result.draft is not None:
+            drafts.append(result.draft)
         case, at = result.case, result.lines
         if case is None or at is None:
             continue
@@ -1159,6 +1231,8 @@ class Loaded:
     """Advice for contributors, such as a review over two years old; never stops a build."""
     passing: Atlas | None = None
     """The framework and just the cases without problems, for a preview that shows the problems."""
+    drafts: tuple[Case, ...] = ()
+    """Cases whose problems are all of substance, which a preview shows with their problems."""
 
 
 def load_atlas(
@@ -1180,7 +1254,11 @@ def load_atlas(
         paths, problems = list_case_files(root / "cases", root)
     else:
         paths, problems = list(case_paths), []
-    found = load_cases(paths, root, framework, today, memo, workers)
+    drafts: list[Case] = []
+    found = load_cases(paths, root, framework, today, memo, workers, drafts)
     problems += found.problems
     passing = Atlas(framework, found.cases)
-    return Loaded(None if problems else passing, problems, found.warnings, passing)
+    # A draft whose id another case already has is left to its problems.
+    taken = {c.id for c in found.cases}
+    kept = tuple(d for d in drafts if d.id not in taken)
+    return Loaded(None if problems else passing, problems, found.warnings, passing, kept)

@@ -20,6 +20,7 @@ from mkdocs.structure.toc import get_toc
 
 from atlas.addresses import redirects
 from atlas.load import list_images
+from atlas.model import Atlas, field_words
 from atlas.pages import owned_by_atlas
 from atlas.parallel import available_cores
 from atlas.preview import FOLDER, Preview, changed_pages, clear, digest, page_digests
@@ -35,6 +36,7 @@ from atlas.render import (
     fill_contributing,
     fill_parts,
     finished_html,
+    licence_html,
     problems_page,
     render_pages,
 )
@@ -58,6 +60,37 @@ def _serving(config: MkDocsConfig) -> bool:
     return is_preview(config.site_dir, config.site_url, config.dev_addr)
 
 
+DIRTY_NOTICE = (
+    "Rebuilds here are dirty on purpose: the atlas works out which pages each edit touches and has "
+    "only those made again (see atlas/preview.py), so MkDocs' warning about dirty builds is left out."
+)
+
+
+class _DirtyOnPurpose(logging.Filter):
+    """Leaves out MkDocs' warning about dirty builds, which a preview makes on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Whether to keep the record: every one but that warning."""
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Under ``make serve``, say once why rebuilds are dirty, instead of MkDocs' warning on every one."""
+    if command == "serve" and dirty:
+        builder = logging.getLogger("mkdocs.commands.build")
+        # Once per process: MkDocs starts up once and rebuilds many times.
+        if not any(isinstance(f, _DirtyOnPurpose) for f in builder.filters):
+            builder.addFilter(_DirtyOnPurpose())
+            log.info(DIRTY_NOTICE)
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Name the licence of the text and data in every page's footer (Material's copyright line)."""
+    # From the core, where the feed, the open data and each citation take it too.
+    config.copyright = Markup(licence_html())
+    return config
+
+
 # Run before other plugins' on_files (redirects, search) so they see the generated pages.
 @event_priority(50)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -70,7 +103,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # A build checks the cases on every core; a preview checks only what changed, in this process.
     loaded = load_atlas(root, memo=memo, workers=1 if serving else available_cores())
     for warning in loaded.warnings:
-        log.info("%s:%s: warning: %s: %s", warning.path, warning.line, warning.field, warning.message)
+        log.info("%s:%s: warning: %s: %s", warning.path, warning.line, field_words(warning.field), warning.message)
     problems = loaded.problems
     if problems and not serving:
         raise PluginError("\n".join(map(str, problems)) + f"\n{summary(problems)}: fix them and build again")
@@ -83,6 +116,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         for problem in problems:
             log.info("%s", problem)
     atlas = loaded.atlas or loaded.passing
+    if atlas is not None and loaded.drafts:
+        # A draft whose only problems are of substance (length, sections, question links, template
+        # text) is shown as it stands, under the problems banner, so its writer can see it as they write.
+        atlas = Atlas(atlas.framework, tuple(sorted((*atlas.cases, *loaded.drafts), key=lambda c: c.id)))
     rendered = Rendered({}, {}, {})
     docs_to_root = posixpath.relpath(root.as_posix(), Path(config.docs_dir).as_posix())
     if atlas is not None:

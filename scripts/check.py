@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from atlas.model import field_words
 from atlas.parallel import available_cores
 from atlas.validate import check_docs, load_atlas, summary
 
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(problem)
     for warning in advice:
-        print(f"{warning.path}:{warning.line}: warning: {warning.field}: {warning.message}")
+        print(f"{warning.path}:{warning.line}: warning: {field_words(warning.field)}: {warning.message}")
     if problems:
         print(summary(problems))
         return 1

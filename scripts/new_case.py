@@ -60,6 +60,11 @@ def written_text(key: str, answer: str) -> str:
     return str(written_value(key, answer))
 
 
+def typed(key: str) -> Callable[[str], str]:
+    """A flag's value as the scaffolder reads a typed answer: 'Own account' for own-account."""
+    return lambda answer: written_text(key, answer)
+
+
 def checked_by(check: Check, key: str, where: str | None = None) -> Problems:
     """The validator's check for ``key``, run on an answer as the scaffolder would write it."""
     return lambda answer: problems_in(check, key, written_value(key, answer), where)
@@ -70,15 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--title")
     parser.add_argument("--summary")
-    parser.add_argument("--kind", choices=model.KINDS)
+    parser.add_argument("--kind", type=typed("kind"), choices=model.KINDS)
     parser.add_argument("--elements", help="comma-separated elements or questions, such as 1C,3A.ii")
-    parser.add_argument("--spectrum", choices=model.POSITIONS)
-    parser.add_argument("--approach", choices=model.APPROACHES)
-    parser.add_argument("--evidence", choices=model.EVIDENCE)
+    parser.add_argument("--spectrum", type=typed("spectrum"), choices=model.POSITIONS)
+    parser.add_argument("--approach", type=typed("approach"), choices=model.APPROACHES)
+    parser.add_argument("--evidence", type=typed("evidence"), choices=model.EVIDENCE)
     parser.add_argument("--trust-name", help="the trust's name, for a case about one trust")
     parser.add_argument("--schools", help="how many schools the trust had, as a whole number")
     parser.add_argument("--phases", help=f"comma-separated, from {', '.join(schema.PHASES.ids)}")
-    parser.add_argument("--region", choices=schema.REGIONS.ids)
+    parser.add_argument("--region", type=typed("region"), choices=schema.REGIONS.ids)
     parser.add_argument(
         "--source", action="append", default=[], help=f"{SOURCE_FORMAT} (repeatable; the last three optional)"
     )
@@ -108,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         def check(answer: str) -> list[str]:
             entry = [source_entry(parse_source(answer))]
             found = problems_in(specs["sources"].check, "sources", entry)
-            return [p.replace("sources[1]", f"sources[{number}]", 1) for p in found]
+            return [p.replace("sources, item 1", f"sources, item {number}", 1) for p in found]
 
         return check
 
@@ -143,6 +148,13 @@ def main(argv: list[str] | None = None) -> int:
         title = args.title or ask(fields["title"], case_check("title"))
         summary_text = args.summary or ask(fields["summary"], case_check("summary"))
         kind = args.kind or ask(fields["kind"], case_check("kind"))
+        if args.elements is None:
+            # The codes mean nothing without their names; the framework's own order, under its headings.
+            print(f"\nThe {len(framework.elements)} elements of the framework:")
+            for heading in framework.headings:
+                print(f"  {heading.number}. {heading.name}")
+                for element in heading.elements:
+                    print(f"     {element.id}  {element.name}")
         elements = args.elements or ask(fields["elements"], case_check("elements"))
         spectrum = args.spectrum
         if spectrum is None and interactive:

@@ -25,13 +25,13 @@ spectrum: alignment
 approach: co-design
 evidence: own-account
 trust:
-  name: Example Academy Trust
+  name: Harbour Academy Trust
   schools: 12
   phases: [primary, secondary]
   region: south-west
 sources:
   - title: "How we agreed our curriculum"
-    publisher: Example Academy Trust
+    publisher: Harbour Academy Trust
     date: 2025-06-01
     url: https://www.example.org/curriculum
 published: 2026-01-31

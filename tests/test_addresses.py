@@ -144,6 +144,6 @@ def test_an_alias_may_not_take_another_cases_address(tmp_path: Path, framework: 
     )
     _, problems, _ = load_cases(sorted(cases.glob("*.md")), tmp_path, framework)
     assert [str(p) for p in problems] == [
-        "cases/second-case.md:25: aliases[1]: 'first-case' is the id of cases/first-case.md; an address can lead to one case only",
-        "cases/third-case.md:25: aliases[1]: 'old-one' is already an alias of cases/second-case.md; an address can lead to one case only",
+        "cases/second-case.md:25: aliases, item 1: 'first-case' is the id of cases/first-case.md; an address can lead to one case only",
+        "cases/third-case.md:25: aliases, item 1: 'old-one' is already an alias of cases/second-case.md; an address can lead to one case only",
     ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from atlas.model import Framework, Problem
+from atlas.model import Framework, Problem, field_words
 from atlas.validate import load_cases
 from tests.conftest import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "broken" / "cases" / "broken-case.md"
 PATH = "tests/fixtures/broken/cases/broken-case.md"
 
+ELEMENT_NAMES = "1A Clarity of purpose; 1B Understanding of needs; 1C Leading a culture of improvement; 2A Building capacity for improvement; 2B Recruiting, developing and retaining talent; 3A Approach to pedagogy; 3B Leadership of teaching; 3C Evidence based professional learning; 4A Curriculum principles, intent and alignment; 4B Intentional use of assessment; 5A Knowing schools quantitatively; 5B Knowing schools qualitatively; 6A Governance structures & skills; 6B Capability to refresh and renew the MAT"
 EXPECTED = [
     (2, "id", "must be lowercase letters, digits and single hyphens, not 'Broken_Case' (did you mean 'broken-case'?)"),
     (3, "title", "must be text, not 'yes', which YAML reads as a yes/no value; put it in quotes"),
@@ -25,9 +26,13 @@ EXPECTED = [
     (
         6,
         "elements[2]",
-        "'7Z' is not an element or question of the framework; the elements are 1A, 1B, 1C, 2A, 2B, 3A, 3B, 3C, 4A, 4B, 5A, 5B, 6A, 6B",
+        "'7Z' is not an element or question of the framework; the elements are " + ELEMENT_NAMES,
     ),
-    (6, "elements[3]", "element 1C has no question 'ix'; its questions are i, ii, iii, iv, v"),
+    (
+        6,
+        "elements[3]",
+        "element 1C (Leading a culture of improvement) has no question 'ix'; its questions are i, ii, iii, iv, v",
+    ),
     (6, "elements[5]", "lists '3A' more than once"),
     (7, "approach", "must be one of roll-out, co-design, organic, not 'top-down'"),
     (
@@ -92,7 +97,9 @@ def test_check_script_prints_each_problem_and_a_summary() -> None:
     )
     assert run.returncode == 1
     lines = run.stdout.splitlines()
-    assert lines[:-1] == [f"{PATH}:{line}: {field}: {message}" for line, field, message in EXPECTED]
+    # Fields in words: 'sources, item 2, title', where the problem's field is 'sources[2].title'.
+    assert lines[:-1] == [f"{PATH}:{line}: {field_words(field)}: {message}" for line, field, message in EXPECTED]
+    assert f"{PATH}:18: sources, item 2, title: is missing" in run.stdout
     assert lines[-1] == f"{len(EXPECTED)} problems in 1 file"
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from atlas.index import build_index
-from atlas.model import Atlas
+from atlas.model import LICENCE, LICENCE_NAME, LICENCE_URL, Atlas
 from tests.conftest import ROOT, VALID_CASE
 
 PROJECT_PARTS = ("mkdocs.yml", "docs", "cases", "framework", "hooks", "atlas", "overrides")
@@ -206,6 +206,30 @@ def test_case_pages_have_evidence_label_and_sources(built: tuple[Path, Atlas]) -
         html = (site / "cases" / case.id / "index.html").read_text(encoding="utf-8")
         assert "<strong>Evidence:</strong>" in html, case.id
         assert 'id="sources"' in html, case.id
+
+
+def test_every_page_names_the_content_licence_in_its_footer_and_no_source_path(built: tuple[Path, Atlas]) -> None:
+    site, atlas = built
+    licence = f'<a href="{LICENCE_URL}" rel="license">{LICENCE_NAME} ({LICENCE})</a>'
+    footer = re.compile(r'<div class="md-copyright__highlight">(.*?)</div>', re.S)
+    unlicensed, seen = [], 0
+    for p in pages(site):
+        html = p.read_text(encoding="utf-8")
+        if "Redirecting" in html:
+            continue  # an alias's redirect page, which has no footer
+        seen += 1
+        found = footer.search(html)
+        if found is None or licence not in found.group(1):
+            unlicensed.append(p.relative_to(site).as_posix())
+    assert unlicensed == [] and seen > len(atlas.live)
+    # An internal file path means nothing to a reader; the edit link stands in for it where there is one.
+    assert [c.id for c in atlas.cases if "Source file" in (site / "cases" / c.id / "index.html").read_text()] == []
+
+
+def test_the_code_has_a_licence_file_that_the_package_names() -> None:
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("MIT License\n") and "Permission is hereby granted, free of charge" in licence
+    assert 'license = "MIT"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 
 
 def test_no_outside_requests_in_pages(built: tuple[Path, Atlas]) -> None:

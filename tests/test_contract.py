@@ -14,7 +14,7 @@ import frontmatter
 import pytest
 
 from atlas import schema
-from atlas.export import CASE_FIELDS, CSV_COLUMNS, case_records, cases_csv
+from atlas.export import BOM, CASE_FIELDS, CSV_COLUMNS, case_records, cases_csv
 from atlas.index import build_index
 from atlas.render import fill_contributing, render_site
 from atlas.validate import case_specs, load_atlas
@@ -87,7 +87,8 @@ def test_a_new_plain_field_reaches_the_case_page_and_the_open_data() -> None:
     case = next(c for c in loaded.atlas.live if c.years)
     pages = render_site(loaded.atlas)
     assert f"<li><strong>Years:</strong> {case.years}</li>" in pages[f"cases/{case.id}.md"]
-    rows = list(csv.DictReader(io.StringIO(cases_csv(case_records(loaded.atlas, build_index(loaded.atlas))))))
+    text = cases_csv(case_records(loaded.atlas, build_index(loaded.atlas))).removeprefix(BOM)
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert next(r for r in rows if r["id"] == case.id)["years"] == case.years
 
 

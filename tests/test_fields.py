@@ -64,7 +64,11 @@ BAD = [
         "elements: [1C.II]",
         "elements[1]: '1C.II' is not written as the framework writes it (did you mean '1C.ii'?)",
     ),
-    ("elements", "elements: [6A.v]", "elements[1]: element 6A has no question 'v'; its questions are i, ii, iii, iv"),
+    (
+        "elements",
+        "elements: [6A.v]",
+        "elements[1]: element 6A (Governance structures & skills) has no question 'v'; its questions are i, ii, iii, iv",
+    ),
     (
         "spectrum",
         "spectrum: autonmy",
@@ -264,7 +268,7 @@ def test_warnings_do_not_stop_the_check(tmp_path: Path, framework: Framework) ->
     assert [str(a) for a in advice] == [
         "cases/example-case.md:20: reviewed: last checked on 2026-02-01, over two years ago; "
         "check the case is still accurate and add 'reviewed: 2028-03-01'",
-        "cases/example-case.md:18: sources[1].url: 'https://intranet/page' does not look like a real web address "
+        "cases/example-case.md:18: sources, item 1, url: 'https://intranet/page' does not look like a real web address "
         "(the site name 'intranet' has no dot or odd characters)",
         "cases/example-case.md:4: summary: repeats the title; say something the title does not",
     ]

@@ -66,8 +66,8 @@ def problems_for(raw: bytes, tmp_path: Path, framework: Framework) -> list[str]:
         (
             b"---\nid: x\n\ttitle: tab\n---\n",
             [
-                f"{REL}:3: front matter: the YAML cannot be read (found a tab character that violates indentation); "
-                "check the colons, quotes and indentation on this line"
+                f"{REL}:3: front matter: has a tab (column 1); YAML allows only spaces here; "
+                "replace the tab with spaces, indenting as the lines around it do"
             ],
         ),
         (
@@ -194,13 +194,54 @@ def test_the_same_id_in_two_folders_is_a_problem(tmp_path: Path, framework: Fram
     ]
 
 
-def test_the_template_is_valid_but_its_unfilled_body_is_not_a_case(check_text: CheckText) -> None:
-    # Every field of the template passes; make check still refuses it until the body is written,
-    # as the pull-request check would.
+def test_the_template_as_it_stands_is_refused_for_every_placeholder(check_text: CheckText) -> None:
+    # The template's fields have the right form, so only their being the template's own examples
+    # tells them apart from a real case; each is named with what to do.
     template = (ROOT / "atlas" / "templates" / "case.md").read_text(encoding="utf-8")
+    example = "is still the template's example"
+    prompt = "from the template or make new; replace it with what the source says, in your own words"
     assert [str(p) for p in check_text(template, name="your-case-id")] == [
-        "cases/your-case-id.md:28: body: has 115 words; a case needs at least 250, so say more about the context, "
-        "what happened and what the evidence shows"
+        f"cases/your-case-id.md:2: id: {example} 'your-case-id'; choose an id from your case's title (lowercase words joined by hyphens) and name the file <id>.md",
+        f"cases/your-case-id.md:3: title: {example} 'A short title that says what the trust does or what was found'; replace it with your own",
+        f"cases/your-case-id.md:4: summary: {example} 'One or two plain sentences, at most 300 characters, that tell a busy leader what this case is about. Do not repeat the title.'; replace it with your own",
+        f"cases/your-case-id.md:13: trust.name: {example} 'Example Academy Trust'; replace it with your own",
+        f"cases/your-case-id.md:18: sources, item 1, title: {example} 'Title of the article, report or talk'; replace it with your own",
+        f"cases/your-case-id.md:19: sources, item 1, author: {example} 'Name of the author'; replace it with your own",
+        f"cases/your-case-id.md:20: sources, item 1, publisher: {example} 'Name of the publisher'; replace it with your own",
+        f"cases/your-case-id.md:22: sources, item 1, url: {example} 'https://www.example.org/the-source'; replace it with your own",
+        f'cases/your-case-id.md:25: contributor: {example} "Your name or your network\'s name"; replace it with your own',
+        "cases/your-case-id.md:28: body: has 115 words; a case needs at least 250, so say more about the context, what happened and what the evidence shows",
+        f"cases/your-case-id.md:31: body: still has the prompt 'Who is involved, how large the trust or network is, and what problem it faced.' {prompt}",
+        f"cases/your-case-id.md:35: body: still has the prompt 'What happens in practice, step by step.' {prompt}",
+        f"cases/your-case-id.md:40: body: still has the prompt 'Standardisation, alignment or autonomy, and whether it came about by roll-out, co-design or organic growth.' {prompt}",
+        f'cases/your-case-id.md:45: body: still has the prompt "What kind of evidence this is (the trust\'s own account, a survey, an external review...) and what it does and does not show." {prompt}',
+        f"cases/your-case-id.md:50: body: still has the prompt 'A question a reader can ask of their own trust.' {prompt}",
+    ]
+
+
+def test_a_template_copied_to_a_file_of_its_own_is_told_to_change_the_id_not_the_file_name(
+    check_text: CheckText,
+) -> None:
+    template = (ROOT / "atlas" / "templates" / "case.md").read_text(encoding="utf-8")
+    ids = [str(p) for p in check_text(template, name="reading-hubs") if p.field == "id"]
+    assert ids == [
+        "cases/reading-hubs.md:2: id: is still the template's 'your-case-id'; change it to 'reading-hubs' to match this file's name"
+    ]
+
+
+def test_one_placeholder_left_in_a_written_case_is_refused(check_text: CheckText) -> None:
+    # Someone who writes their case but keeps one prompt line, or the example trust's name.
+    text = valid_case().replace("  name: Harbour Academy Trust", "  name: example academy trust")
+    text = text.replace(
+        "- Do your schools share",
+        "- A question a reader can ask of their own trust. See [1C.ii](../framework/1c.md#1c-ii).\n- Do your schools share",
+    )
+    assert [(p.field, p.message.split(";")[0]) for p in check_text(text)] == [
+        ("trust.name", "is still the template's example 'example academy trust'"),
+        (
+            "body",
+            "still has the prompt 'A question a reader can ask of their own trust.' from the template or make new",
+        ),
     ]
 
 

@@ -45,6 +45,24 @@ def test_an_unquoted_colon_in_a_case_file(check_text: CheckText) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id: x\ntrust:\n\tname: A trust",  # PyYAML: 'found character that cannot start any token'
+        "id: x\n\ttitle: A title",  # PyYAML: 'found a tab character that violates indentation'
+        "id: x\nsources:\n  -\ttitle: A report",
+    ],
+)
+def test_a_tab_in_the_front_matter_is_named_as_a_tab(text: str) -> None:
+    _, problems, _ = parse_yaml(text, "cases/x.md", first_line=2)
+    [problem] = problems
+    assert (
+        problem.field == "front matter" and "tab" in problem.message and "cannot start any token" not in problem.message
+    )
+    assert problem.message.endswith("; replace the tab with spaces, indenting as the lines around it do")
+    assert problem.line == 2 + next(i for i, row in enumerate(text.split("\n")) if "\t" in row)
+
+
 def test_other_unreadable_yaml_keeps_its_message() -> None:
     _, problems, _ = parse_yaml("title: [unclosed", "cases/x.md")
     assert [p.message for p in problems] == [
@@ -99,7 +117,10 @@ def test_make_check_ends_with_the_summary(tmp_path: Path) -> None:
     stamp = tmp_path / "installed"
     stamp.touch()
     run = _make("check", "FILES=tests/fixtures/broken/cases/broken-case.md", stamp=stamp)
-    assert run.returncode != 0
+    # The README gives the code make exits with (the script's is 1) and the line make adds.
+    assert run.returncode == 2
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "and exits 2." in readme and f"`{run.stderr.strip()}`" in readme
     lines = run.stdout.splitlines()
     # Nothing before the problems: make does not echo the command.
     assert lines[0].startswith("tests/fixtures/broken/cases/broken-case.md:")

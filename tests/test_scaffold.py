@@ -17,6 +17,7 @@ import frontmatter
 import pytest
 
 from atlas.model import Framework, Source
+from atlas.placeholders import PROMPTS, SECOND_PROMPT
 from atlas.scaffold import NewCase, case_text, parse_source, propose_id
 from atlas.validate import load_cases
 from tests.conftest import ROOT
@@ -55,9 +56,18 @@ def test_written_details_pass_the_checks(title: str, tmp_path: Path, framework: 
     path = tmp_path / "cases" / "a-new-case.md"
     path.write_text(case_text(case), encoding="utf-8")
     problems = load_cases([path], tmp_path, framework).problems
-    # The draft's details are all valid; only its unwritten body is left for the contributor.
-    assert [p.field for p in problems] == ["body"]
+    # The draft's details are all valid; only its unwritten body is left for the contributor: too
+    # short, and each of its five prompts still to be replaced.
+    assert [p.field for p in problems] == ["body"] * 6
     assert "a case needs at least 250" in problems[0].message
+    prompts = [p.message.partition("still has the prompt ")[2].partition(" from the template")[0] for p in problems[1:]]
+    assert [prompt[1:-1] for prompt in prompts] == [
+        PROMPTS["Context"],
+        SECOND_PROMPT,
+        "Where the practice sits on the spectrum, and how it came about (roll-out, co-design or organic growth), as the source describes it.",
+        PROMPTS["Evidence and impact"],
+        "A question a reader can ask of their own trust.",
+    ]
     front = frontmatter.loads(path.read_text(encoding="utf-8"))
     assert front["title"] == title
 
@@ -90,6 +100,23 @@ def test_new_writes_a_checked_case(project: Path) -> None:
     assert run.returncode == 0, run.stdout
     assert (project / "cases" / "reading-across-the-trust.md").is_file()
     assert "wrote cases/reading-across-the-trust.md" in run.stdout
+
+
+def test_new_takes_flags_as_people_type_them(project: Path) -> None:
+    flags = list(FLAGS)
+    for typed, meant in (("practice", "Practice"), ("own-account", "own account"), ("alignment", "Alignment")):
+        flags[flags.index(typed)] = meant
+    run = run_new(project, *flags, "--years", "2023/24", "--approach", "Co design")
+    assert run.returncode == 0, run.stdout + run.stderr
+    front = frontmatter.loads((project / "cases" / "reading-across-the-trust.md").read_text(encoding="utf-8"))
+    assert [front[k] for k in ("kind", "evidence", "spectrum", "approach", "years")] == [
+        "practice",
+        "own-account",
+        "alignment",
+        "co-design",
+        "2023-2024",
+    ]
+    assert run_new(project, *FLAGS[:4], "--kind", "anecdote").returncode == 2  # argparse still names the choices
 
 
 def test_new_refuses_a_taken_id(project: Path) -> None:
@@ -162,7 +189,7 @@ def test_new_writes_a_single_year_as_a_number(project: Path) -> None:
         ),
         (
             ("--phases", "primary, nursery"),
-            "--phases: trust.phases[2]: must be one of primary, secondary, all-through, special, "
+            "--phases: trust.phases, item 2: must be one of primary, secondary, all-through, special, "
             "alternative-provision, post-16, not 'nursery'",
         ),
         (
@@ -171,7 +198,7 @@ def test_new_writes_a_single_year_as_a_number(project: Path) -> None:
         ),
         (
             ("--elements", "1c"),
-            "--elements: elements[1]: '1c' is not written as the framework writes it (did you mean '1C'?)",
+            "--elements: elements, item 1: '1c' is not written as the framework writes it (did you mean '1C'?)",
         ),
     ],
 )
@@ -216,19 +243,18 @@ def run_in_terminal(args: list[str], answers: list[str], cwd: Path) -> tuple[int
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
-def test_make_new_asks_again_until_each_answer_passes(project: Path, tmp_path: Path) -> None:
+def test_make_new_asks_again_until_each_answer_passes(project: Path, tmp_path: Path, framework: Framework) -> None:
     stamp = tmp_path / "installed"
     stamp.touch()  # newer than requirements.txt, so make does not reinstall .venv
     answers = [
         "Reading: a trust's approach",
         "Schools agree how reading is taught.",
-        "Practice",  # re-asked: the contract's ids are lower case
-        "practice",
+        "Practice",  # typed as a person writes it: the id is practice
         "1c, 3A.ii",  # re-asked with the same capitals hint as make check
         "1C, 3A.ii",
         "alignment",
         "",
-        "own-account",
+        "Own account",  # the label's name: the id is own-account
         '"Example Trust"',  # quoted like the contract's examples: the quotes are not part of the name
         "twelve",  # re-asked
         "12",
@@ -237,19 +263,21 @@ def test_make_new_asks_again_until_each_answer_passes(project: Path, tmp_path: P
         "Our plan | Example Trust | 23/11/2026 | https://example.org/a",  # re-asked with the date it means
         "Our plan | Example Trust | 2026-11-23 | https://example.org/a",
         "",
-        "2019",
+        "2023/24",  # an academic year, as schools write it
         "",
         "",
     ]
     args = ["make", "--no-print-directory", "new", f"ARGS=--root {project}", f"STAMP={stamp}"]
     status, out = run_in_terminal(args, answers, ROOT)
     assert status == 0, out
-    assert out.count("Kind (such as practice): ") == 2
-    assert "kind: must be one of practice, finding, network, not 'Practice' (did you mean 'practice'?)" in out
-    assert "elements[1]: '1c' is not written as the framework writes it (did you mean '1C'?)" in out
+    assert out.count("Kind (such as practice): ") == 1
+    # The framework prompt names every element under its heading, not just the codes.
+    assert "The 14 elements of the framework:" in out and "  1. Vision, culture and ethos" in out
+    assert [e.id for e in framework.elements if f"     {e.id}  {e.name}" in out] == [e.id for e in framework.elements]
+    assert "elements, item 1: '1c' is not written as the framework writes it (did you mean '1C'?)" in out
     assert "trust.schools: must be a whole number of schools from 1 to 999, such as 12, not 'twelve'" in out
     assert (
-        "sources[1].date: must be a date written YYYY-MM-DD (or just the year, YYYY), not '23/11/2026' "
+        "sources, item 1, date: must be a date written YYYY-MM-DD (or just the year, YYYY), not '23/11/2026' "
         "(did you mean 2026-11-23?)" in out
     )
     # Prompts come from the contract: its label, description and example.
@@ -260,6 +288,6 @@ def test_make_new_asks_again_until_each_answer_passes(project: Path, tmp_path: P
     assert front["title"] == "Reading: a trust's approach"
     assert front["elements"] == ["1C", "3A.ii"]
     assert front["trust"] == {"name": "Example Trust", "schools": 12, "phases": ["primary"]}
-    assert front["years"] == 2019
+    assert (front["kind"], front["evidence"], front["years"]) == ("practice", "own-account", "2023-2024")
     assert "approach" not in front.metadata
     assert out.rstrip().endswith("run make check, then make serve to see it.")

@@ -26,6 +26,7 @@ SHOW_WITHIN = 10.0
 # Fixing and the nested file are not bound by the issue; this only stops a stuck server hanging the run.
 SETTLE_WITHIN = 20.0
 BANNER = 'class="atlas-problems"'
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @dataclass
@@ -186,6 +187,56 @@ def test_a_broken_case_shows_within_10_s_and_goes_when_fixed(server: Server) -> 
     assert BANNER not in server.get(page)[1]
 
 
+def test_a_draft_with_only_problems_of_substance_shows_under_its_problems(server: Server) -> None:
+    path = server.project / "cases" / f"{CASE}.md"
+    original = path.read_text(encoding="utf-8")
+    title = next(t for t in original.splitlines() if t.startswith("title: ")).removeprefix("title: ").strip('"')
+    page = f"cases/{CASE}/"
+    # A question with no link to the framework: a problem of substance, not of safety.
+    draft = original.rstrip("\n") + "\n- A new question with no link yet?\n"
+    save(path, draft)
+    try:
+        server.wait_until(
+            "the problem in the banner", page, lambda html: "does not link to a framework" in html, SHOW_WITHIN
+        )
+        status, html = server.get(page)
+        assert status == 200 and title_of(html).startswith(f"{title} - ") and BANNER in html
+        assert "A new question with no link yet?" in html  # the draft itself, as written
+        assert html.index(BANNER) < html.index("<h1")
+        if CHROMIUM.exists():
+            assert_banner_above_the_title(server.url + page)
+        # Unsafe input still gets the problems page in the case's place, not the case.
+        save(path, draft + "\n<script>alert(1)</script>\n")
+        server.wait_until(
+            "the problems page",
+            page,
+            lambda html: title_of(html).startswith(f"Problems in cases/{CASE}.md"),
+            SHOW_WITHIN,
+        )
+        assert "alert(1)</script>" not in server.get(page)[1]
+    finally:
+        save(path, original)
+    server.wait_until("the case back", page, lambda html: BANNER not in html, SETTLE_WITHIN)
+
+
+def assert_banner_above_the_title(url: str) -> None:
+    """In Chromium on a phone, the problems banner shows above the draft's title, both on screen."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"], headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(url)
+            banner = page.locator(".atlas-problems").bounding_box()
+            heading = page.locator("article h1").bounding_box()
+            assert banner is not None and heading is not None
+            assert banner["y"] + banner["height"] <= heading["y"]
+            assert page.locator(".atlas-problems li").count() >= 1
+        finally:
+            browser.close()
+
+
 def test_a_case_nested_thousands_deep_is_a_problem_not_a_crash(server: Server) -> None:
     path = server.project / "cases" / "deeply-nested.md"
     where = "cases/deeply-nested.md:"
@@ -204,6 +255,13 @@ def test_a_case_nested_thousands_deep_is_a_problem_not_a_crash(server: Server) -
     print(f"banner gone {gone:.1f} s after removing the file")
     assert server.get("cases/deeply-nested/")[0] == 404
     server.check_alive()
+
+
+def test_the_dirty_build_warning_is_explained_once_not_repeated(server: Server) -> None:
+    # By now the module's tests have made the preview rebuild several times.
+    log = server.tail(chars=10**7)
+    assert log.count("Detected file changes") >= 3 and log.count("Rebuilds here are dirty on purpose") == 1
+    assert "A 'dirty' build is being performed" not in log
 
 
 def test_a_build_with_the_preview_address_still_stops_on_a_problem(tmp_path: Path) -> None:

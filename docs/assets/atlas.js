@@ -23,6 +23,28 @@
         });
       });
     });
+    // A long table of cases shows its first screenfuls, and more at each press of its button.
+    document.querySelectorAll(".atlas-case-table[data-page]").forEach(function (box) {
+      if (box.dataset.ready) return;
+      box.dataset.ready = "yes";
+      var step = parseInt(box.dataset.page, 10);
+      var rows = box.querySelectorAll("tbody tr");
+      var more = box.querySelector(".atlas-more");
+      var button = box.querySelector(".atlas-more__button");
+      if (!more || !button || !(step > 0) || rows.length <= step) return;
+      var shown = step;
+      function show() {
+        Array.prototype.forEach.call(rows, function (row, i) { row.hidden = i >= shown; });
+        var left = rows.length - shown;
+        more.hidden = left <= 0;
+        button.textContent = "Show " + Math.min(step, left) + " more cases (" + left + " not shown yet)";
+      }
+      button.onclick = function () {
+        shown += step;
+        show();
+      };
+      show();
+    });
     document.querySelectorAll(".atlas-address[data-href]").forEach(function (el) {
       el.textContent = absolute(el.dataset.href);
     });

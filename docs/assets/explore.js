@@ -30,6 +30,10 @@
     var status = document.querySelector(".atlas-count");
     var selects = FIELDS.map(function (name) { return form.elements[name]; });
     var text = form.elements.q;
+    var box = form.querySelector(".atlas-filter-box");
+    var chosen = form.querySelector(".atlas-filter-chosen");
+    // On a phone the filters start folded, so the first results show on the first screen.
+    if (box && window.matchMedia("(max-width: 44.9375em)").matches) box.open = false;
     // Remember each option's plain label so counts can be added and replaced.
     selects.forEach(function (select) {
       Array.prototype.forEach.call(select.options, function (option) {
@@ -64,6 +68,8 @@
         });
       });
       status.textContent = "Showing " + shown + " of " + cards.length + " cases.";
+      var on = FIELDS.concat(["q"]).filter(function (name) { return filters[name]; }).length;
+      if (chosen) chosen.textContent = on ? " (" + on + " chosen)" : "";
       var params = new URLSearchParams();
       FIELDS.concat(["q"]).forEach(function (name) {
         if (filters[name]) params.set(name, filters[name]);
