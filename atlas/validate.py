@@ -21,6 +21,7 @@ import yaml
 
 from atlas import model, pages, parallel, sanitise, schema
 from atlas.body import BodyChecker, invisible, page_links
+from atlas.crosswalk import load_crosswalks
 from atlas.load import (
     Document,
     line,
@@ -1167,5 +1168,7 @@ def load_atlas(
         paths, problems = list(case_paths), []
     found = load_cases(paths, root, framework, today, memo, workers)
     problems += found.problems
-    passing = Atlas(framework, found.cases)
-    return Loaded(None if problems else passing, problems, found.warnings, passing)
+    crosswalks, wrong, advice = load_crosswalks(root / "framework" / "crosswalks", root, framework)
+    problems += wrong
+    passing = Atlas(framework, found.cases, crosswalks)
+    return Loaded(None if problems else passing, problems, found.warnings + advice, passing)
