@@ -150,11 +150,11 @@ def _specs(framework: Framework) -> dict[str, Any]:
     link = {
         "from": v.Spec(v.check_element_ref(framework), required=True, example="2B"),
         "to": v.Spec(lambda n, f: v.check_text(n, f, one_line=True), required=True, example="workforce"),
-        "reason": v.Spec(lambda n, f: v.check_text(n, f, one_line=True), required=True),
+        "reason": v.Spec(lambda n, f: v.check_text(n, f, one_line=True), required=True, example="why, in one line"),
     }
     unmapped = {
         "element": v.Spec(v.check_element_ref(framework), required=True, example="4B"),
-        "reason": v.Spec(lambda n, f: v.check_text(n, f, one_line=True), required=True),
+        "reason": v.Spec(lambda n, f: v.check_text(n, f, one_line=True), required=True, example="why, in one line"),
     }
 
     def source(node: yaml.Node, field: str) -> Iterator[v.Issue]:
@@ -243,15 +243,15 @@ def _cross_checks(doc: Document, framework: Framework) -> tuple[list[Problem], l
                 f"{ident} is listed as unmapped but linked on line {line(linked[ident])}; keep one or the other",
             )
         left_out.add(ident)
-    anchor = fields.get("links", doc.data)
-    for element in framework.elements:
-        if element.id not in linked and element.id not in left_out:
-            problem(
-                anchor,
-                "links",
-                f"element {element.id} ({element.name}) is neither linked to a heading nor listed under 'unmapped'; "
-                f"add a link with its reason, or add it to 'unmapped' with the reason it fits no heading",
-            )
+    missing = [e.id for e in framework.elements if e.id not in linked and e.id not in left_out]
+    if missing:
+        problem(
+            fields.get("links", doc.data),
+            "links",
+            f"{'elements' if len(missing) > 1 else 'element'} {', '.join(missing)} "
+            f"{'are' if len(missing) > 1 else 'is'} neither linked to a heading nor listed under 'unmapped'; "
+            "link each with its reason, or list it under 'unmapped' with the reason it fits no heading",
+        )
     targets = {to for _, to in pairs}
     for ident, node in headings.items():
         if ident not in targets:
@@ -337,11 +337,12 @@ def load_crosswalks(
             problems += read_problems
             continue
         issues = list(check_mapping(specs)(doc.data, ""))
-        own = sorted(read_problems + [Problem(rel, at, field, message) for at, field, message in issues])
-        if not own:
-            own, advice = _cross_checks(doc, framework)
-            warnings += advice
-        problems += sorted(own)
-        if not own:
-            found.append(_build(doc))
+        # The checks between fields run however the fields fared, so one run reports everything.
+        between, advice = _cross_checks(doc, framework)
+        own = sorted(set(read_problems + between + [Problem(rel, at, field, message) for at, field, message in issues]))
+        problems += own
+        if own:
+            continue
+        warnings += advice
+        found.append(_build(doc))
     return tuple(found), problems, warnings

@@ -810,7 +810,7 @@ def crosswalk_page(cw: Crosswalk, fw: Framework, index: Index, options: Options)
     )
     out.append(cite("crosswalk", f"{cw.name} beside the framework", options, cw.address, "./"))
     out.append(_crosswalk_note(cw, page))
-    facet = plain(cw.facet)
+    facet = plain(cw.facet[:1].upper() + cw.facet[1:])
     out.append(f"## {facet}s {{#headings}}\n\n| {facet} | Elements | Cases |\n| --- | --- | ---: |\n")
     for h in cw.headings:
         elements = cw.elements_of(h.id)
@@ -877,7 +877,9 @@ def crosswalk_heading_page(cw: Crosswalk, heading: Target, fw: Framework, index:
         out.append("\n")
     cases = cw.cases(heading.id, index.cases)
     out.append("## Cases {#cases}\n\n")
-    if links and not cases:
+    if not links:
+        out.append(f"None: no case can bear on this {plain(cw.facet)} until something in the framework does.\n\n")
+    elif not cases:
         out.append("No case is tagged to these elements yet. See [cases wanted](../../wanted.md).\n\n")
     elif cases:
         out.append(

@@ -235,6 +235,7 @@
       var printed = new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
       section.appendChild(cell("p", "Printed " + printed + "."));
       var table = document.createElement("table");
+      table.className = "atlas-print-ratings";
       var head = table.createTHead().insertRow();
       ["Element", "Rating", "Notes"].forEach(function (h) { head.appendChild(cell("th", h)); });
       var body = table.createTBody();
@@ -270,21 +271,15 @@
         var facet = part.dataset.facet;
         var scores = pillarScores(part);
         var weakest = weakestOf(scores);
+        // A paragraph, not a table: the page must still fit one sheet of A4 with every note.
         section.appendChild(cell("h3", "By " + facet));
-        var byPillar = document.createElement("table");
-        var top = byPillar.createTHead().insertRow();
-        [facet, "Rated", "Sum", "Average"].forEach(function (h) { top.appendChild(cell("th", h)); });
-        var rows = byPillar.createTBody();
-        scores.forEach(function (s) {
-          var row = rows.insertRow();
-          row.appendChild(cell("th", s.name + (s === weakest ? " (weakest)" : ""), { scope: "row" }));
-          row.appendChild(cell("td", s.members.length ? s.rated.length + " of " + s.members.length : "A gap in the framework"));
-          row.appendChild(cell("td", s.rated.length ? String(s.sum) : "-"));
-          row.appendChild(cell("td", s.mean === null ? "-" : s.mean.toFixed(1)));
-        });
-        section.appendChild(byPillar);
+        section.appendChild(cell("p", "Average rating of the rated elements behind each " + facet + " (Red 1 to Green 4): "
+          + scores.map(function (s) {
+            var value = !s.members.length ? "a gap in the framework" : s.mean === null ? "not rated" : s.mean.toFixed(1);
+            return s.name + " " + value + (s === weakest ? " (weakest)" : "");
+          }).join("; ") + ".", { "class": "atlas-print-pillars" }));
         if (weakest && cases) {
-          var picked = pillarCases(part.dataset.crosswalk, weakest).slice(0, 5);
+          var picked = pillarCases(part.dataset.crosswalk, weakest).slice(0, 3);
           if (picked.length) {
             section.appendChild(cell("p", "Cases for " + weakest.name + ":"));
             var few = document.createElement("ul");

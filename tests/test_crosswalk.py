@@ -1,0 +1,203 @@
+"""Crosswalks: the DfE's trust quality descriptions beside the framework, a broken crosswalk, and a second one added as a file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from atlas.crosswalk import load_crosswalks
+from atlas.export import CSV_COLUMNS
+from atlas.model import Framework
+from atlas.render import render_site
+from atlas.validate import load_atlas
+from tests.conftest import ROOT
+from tests.test_attacks import make_check
+
+BROKEN = ROOT / "tests" / "fixtures" / "broken-crosswalk"
+BROKEN_PATH = "framework/crosswalks/broken-standards.yaml"
+EXPECTED = [
+    (2, "url", "is missing; add it, for example 'url: https://www.gov.uk/...'"),
+    (5, "date", "'2026-13-01' is not a real date (month must be in 1..12)"),
+    (13, "headings[2].id", "'people' is used twice (line 10); give each its own id"),
+    (
+        17,
+        "links",
+        "elements 1A, 1B, 1C, 2A, 3A, 3B, 3C, 4A, 4B, 5A, 5B, 6B are neither linked to a heading nor listed under "
+        "'unmapped'; link each with its reason, or list it under 'unmapped' with the reason it fits no heading",
+    ),
+    (
+        17,
+        "links[1].from",
+        "'9Z' is not an element or question of the framework; the elements are "
+        "1A, 1B, 1C, 2A, 2B, 3A, 3B, 3C, 4A, 4B, 5A, 5B, 6A, 6B",
+    ),
+    (20, "links[2].reason", "is missing; add it, for example 'reason: why, in one line'"),
+    (23, "links[3].to", "'money' is not a heading of this file; the headings are people"),
+    (26, "unmapped[1].element", "6A is listed as unmapped but linked on line 22; keep one or the other"),
+]
+
+
+def test_the_dfe_crosswalk_validates_and_links_every_element() -> None:
+    loaded = load_atlas(ROOT)
+    assert loaded.problems == [] and loaded.atlas is not None
+    (dfe,) = loaded.atlas.crosswalks
+    assert dfe.id == "dfe-tqd-2023" and dfe.publisher == "Department for Education" and dfe.date == "2023-07-06"
+    assert [h.name for h in dfe.headings] == [
+        "High-quality and inclusive education",
+        "School improvement",
+        "Workforce",
+        "Finance and operations",
+        "Governance and leadership",
+    ]
+    linked = {k.element for k in dfe.links} | {u.element for u in dfe.unmapped}
+    assert linked == {e.id for e in loaded.atlas.framework.elements}
+    assert all(k.reason for k in dfe.links)
+    # The framework says nothing about finance: reported as a warning, shown as a gap, and no build stops.
+    assert [h.id for h in dfe.gaps] == ["finance-and-operations"]
+    assert [(w.path, w.field) for w in loaded.warnings if "crosswalks" in w.path] == [
+        ("framework/crosswalks/dfe-tqd-2023.yaml", "headings")
+    ]
+
+
+def test_a_broken_crosswalk_is_refused_with_every_problem_at_its_line(framework: Framework) -> None:
+    crosswalks, problems, warnings = load_crosswalks(BROKEN / "framework" / "crosswalks", BROKEN, framework)
+    assert crosswalks == () and warnings == []
+    assert {p.path for p in problems} == {BROKEN_PATH}
+    assert [(p.line, p.field, p.message) for p in problems] == EXPECTED
+
+
+def test_make_check_reports_a_broken_crosswalk_as_path_line_field(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", project)
+    shutil.copytree(BROKEN / "framework" / "crosswalks", project / "framework" / "crosswalks")
+    status, output = make_check(project)
+    assert status == 1
+    assert f"{BROKEN_PATH}:20: links[2].reason: is missing" in output
+    assert f"{BROKEN_PATH}:2: url: is missing" in output
+    assert f"{BROKEN_PATH}:17: links[1].from: '9Z' is not an element" in output
+    assert output.rstrip().endswith("problems in 1 file")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("notes.txt", "anything", "is not a crosswalk: framework/crosswalks/ holds only <id>.yaml files"),
+        ("Bad_Name.yaml", "name: x", "the name 'Bad_Name' is the crosswalk's address"),
+        ("empty.yaml", "", "the file is empty"),
+        ("list.yaml", "- a\n- b\n", "the file must be 'key: value' lines, not a list"),
+    ],
+)
+def test_nothing_in_the_crosswalks_folder_is_skipped_silently(
+    tmp_path: Path, framework: Framework, name: str, text: str, expected: str
+) -> None:
+    folder = tmp_path / "framework" / "crosswalks"
+    folder.mkdir(parents=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    _, problems, _ = load_crosswalks(folder, tmp_path, framework)
+    assert len(problems) == 1 and problems[0].path == f"framework/crosswalks/{name}"
+    assert expected in problems[0].message
+
+
+@pytest.mark.parametrize("field", ["publisher", "date", "url", "read", "reviewed"])
+def test_a_crosswalk_must_say_where_it_comes_from(tmp_path: Path, framework: Framework, field: str) -> None:
+    folder = tmp_path / "framework" / "crosswalks"
+    folder.mkdir(parents=True)
+    text = (ROOT / "framework" / "crosswalks" / "dfe-tqd-2023.yaml").read_text(encoding="utf-8")
+    kept, dropping = [], False
+    for line in text.split("\n"):
+        # The field and its indented continuation lines go together.
+        dropping = line.startswith(f"{field}:") or (dropping and line.startswith(" "))
+        if not dropping:
+            kept.append(line)
+    (folder / "dfe-tqd-2023.yaml").write_text("\n".join(kept), encoding="utf-8")
+    _, problems, _ = load_crosswalks(folder, tmp_path, framework)
+    assert [(p.field, p.message.split(";")[0]) for p in problems] == [(field, "is missing")]
+
+
+@pytest.fixture(scope="module")
+def with_second_crosswalk(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The mini fixture with a second crosswalk file dropped in, rendered: nothing else changes."""
+    project = tmp_path_factory.mktemp("mini") / "mini"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", project)
+    (project / "framework" / "crosswalks").mkdir()
+    shutil.copy(
+        ROOT / "tests" / "fixtures" / "crosswalk" / "trust-standards-draft.yaml", project / "framework" / "crosswalks"
+    )
+    loaded = load_atlas(project)
+    assert loaded.problems == [] and loaded.atlas is not None
+    assert [w.message.split(";")[0] for w in loaded.warnings] == ["nothing in the framework is linked to 'estates'"]
+    return render_site(loaded.atlas)
+
+
+def test_a_second_crosswalk_gets_its_pages_from_one_file(with_second_crosswalk: dict[str, str]) -> None:
+    pages = with_second_crosswalk
+    assert sorted(p for p in pages if p.startswith("crosswalks/")) == [
+        "crosswalks/index.md",
+        "crosswalks/trust-standards-draft/collaboration.md",
+        "crosswalks/trust-standards-draft/estates.md",
+        "crosswalks/trust-standards-draft/index.md",
+        "crosswalks/trust-standards-draft/people-and-pupils.md",
+    ]
+    index = pages["crosswalks/index.md"]
+    assert "[Trust standards \\(test\\)](trust-standards-draft/index.md)" in index
+    page = pages["crosswalks/trust-standards-draft/index.md"]
+    assert "This mapping is the atlas's own reading" in page and "made on 6 December 2026" in page
+    assert "framework/crosswalks/trust-standards-draft.yaml" in page and "## Gaps {#gaps}" in page
+    assert "is linked to [Estates](estates.md). The framework says little about it" in page
+    assert "## Standards {#headings}" in page
+    assert "- [2A](../../framework/2a.md): Nothing in the test framework fits it\\." in page
+    collaboration = pages["crosswalks/trust-standards-draft/collaboration.md"]
+    # Cases tagged to question 1A.ii, grouped by spectrum position; beta-finding is tagged to 1A alone.
+    assert "### Alignment {#cases-alignment}" in collaboration and "### Autonomy {#cases-autonomy}" in collaboration
+    assert "cases/alpha-practice/" in collaboration and "cases/gamma-network/" in collaboration
+    assert "cases/beta-finding/" not in collaboration
+    assert "People &amp; pupils" in pages["crosswalks/trust-standards-draft/people-and-pupils.md"]
+    assert "Staff &lt;and&gt; pupils" in pages["crosswalks/trust-standards-draft/people-and-pupils.md"]
+    assert "**A gap.**" in pages["crosswalks/trust-standards-draft/estates.md"]
+    assert (
+        "bears on the standard [People &amp; pupils](../crosswalks/trust-standards-draft/people-and-pupils.md)"
+        in (pages["framework/1b.md"])
+    )
+    assert "links 2A to no standard: Nothing in the test framework fits it\\." in pages["framework/2a.md"]
+
+
+def test_a_second_crosswalk_gets_its_filter_and_self_assessment_summary(with_second_crosswalk: dict[str, str]) -> None:
+    explorer = with_second_crosswalk["explore.md"]
+    assert '<select id="atlas-trust-standards-draft" name="trust-standards-draft">' in explorer
+    assert '<option value="people-and-pupils">People &amp; pupils</option>' in explorer
+    assert 'data-trust-standards-draft="collaboration"' in explorer
+    sa = with_second_crosswalk["self-assessment.md"]
+    assert 'data-crosswalk="trust-standards-draft" data-facet="standard"' in sa
+    assert '<tr data-pillar="people-and-pupils" data-name="People &amp; pupils" data-elements="1b">' in sa
+
+
+def test_a_second_crosswalk_reaches_the_open_data_and_its_schemas(with_second_crosswalk: dict[str, str]) -> None:
+    files = with_second_crosswalk
+    for data, schema in (
+        ("api/cases.json", "api/cases.schema.json"),
+        ("api/crosswalks.json", "api/crosswalks.schema.json"),
+    ):
+        schema_doc = json.loads(files[schema])
+        jsonschema.Draft202012Validator.check_schema(schema_doc)
+        jsonschema.validate(json.loads(files[data]), schema_doc, format_checker=jsonschema.FormatChecker())
+    cases = {c["id"]: c["crosswalk_headings"] for c in json.loads(files["api/cases.json"])["cases"]}
+    assert cases == {
+        "alpha-practice": ["trust-standards-draft/collaboration"],
+        "beta-finding": ["trust-standards-draft/people-and-pupils"],
+        "delta-standard": [],
+        "gamma-network": ["trust-standards-draft/collaboration"],
+    }
+    (crosswalk,) = json.loads(files["api/crosswalks.json"])["crosswalks"]
+    assert crosswalk["address"] == "/crosswalks/trust-standards-draft/" and crosswalk["date"] == "2027"
+    assert [(h["id"], h["elements"], h["cases"], h["gap"]) for h in crosswalk["headings"]] == [
+        ("collaboration", ["1A"], 2, False),
+        ("people-and-pupils", ["1B"], 1, False),
+        ("estates", [], 0, True),
+    ]
+    assert crosswalk["unmapped"] == [{"element": "2A", "reason": "Nothing in the test framework fits it."}]
+    assert "crosswalk_headings" in CSV_COLUMNS
+    assert "trust-standards-draft/collaboration" in files["api/cases.csv"]
