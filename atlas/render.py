@@ -745,17 +745,23 @@ def _crosswalk_line(cw: Crosswalk, element: Element) -> str:
         return f"In the {where}, our reading links {element.id} to no {plain(cw.facet)}: {plain(reason)}\n\n"
     named = _join(f"[{plain(h.name)}]({site.CROSSWALK_HEADING.link_from(page, h.page_id)})" for h in headings)
     facet = plain(cw.facet) + ("s" if len(headings) > 1 else "")
-    return f"In the {where} ({plain(cw.publisher)}), {element.id} bears on the {facet} {named}.\n\n"
+    return f"In our reading of the {where} ({plain(cw.publisher)}), {element.id} bears on the {facet} {named}.\n\n"
 
 
 def _crosswalk_note(cw: Crosswalk, page: str) -> str:
-    """What the mapping is, what it rests on and how to change it: said at the top of every crosswalk page."""
+    """What the mapping is, what it rests on and how to change it: said at the top of every crosswalk page.
+
+    What the atlas could read is said in full in the crosswalk's Source section, which this points
+    to, so that on a phone a page's own content is not pushed far down.
+    """
     contributing = posixpath.relpath("contributing/index.md", posixpath.dirname(page))
+    crosswalk = site.CROSSWALK.link_from(page, cw.id) if page != site.CROSSWALK.path(cw.id) else ""
+    read = f"[What we could read, and our sources]({crosswalk}#source)."
     return (
         f'!!! note "Our reading, not the {plain(cw.publisher)}\'s"\n\n'
         f"    This mapping is the atlas's own reading of the {plain(cw.name)} beside the framework, made on "
         f"{long_date(cw.reviewed)}. It is not published or endorsed by the {plain(cw.publisher)}. "
-        f"{plain(cw.read)}\n\n"
+        f"{read}\n\n"
         f"    To propose a change, open an issue or a pull request that edits `{cw.path}`, giving your "
         f"reason; see [how to contribute]({contributing}).\n\n"
     )
@@ -765,7 +771,7 @@ def _crosswalk_sources(cw: Crosswalk) -> str:
     """The other framework's document, what comes next, and what else was read: the end of every crosswalk page."""
     out = [
         f"## Source {{#source}}\n\n{plain(cw.publisher)}, *{plain(cw.document)}*, published "
-        f"{source_date(cw.date)}: <{cw.url}>\n\n"
+        f"{source_date(cw.date)}: <{cw.url}>\n\n**What we could read.** {plain(cw.read)}\n\n"
     ]
     if cw.status:
         out.append(f"**What comes next.** {plain(cw.status)}\n\n")

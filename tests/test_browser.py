@@ -364,9 +364,10 @@ def test_pillar_pages_and_the_element_page_line_naming_the_pillars(
     page.click(f"article a[href='{DFE}/']")
     assert page.url == f"{base_url}crosswalks/{DFE}/"
     assert page.is_visible("text=This mapping is the atlas's own reading")
-    assert page.is_visible("text=made on 6 December 2026") and page.is_visible(
-        "text=We could not read the text of Annex A"
-    )
+    assert page.is_visible("text=made on 6 December 2026")
+    page.click("text=What we could read, and our sources")
+    assert page.url.endswith(f"/crosswalks/{DFE}/#source")
+    assert page.is_visible("text=We could not read the text of Annex A")
     rows = page.locator("article table").first.locator("tbody tr")  # the pillars, before the links and reasons
     assert rows.count() == 5
     assert page.is_visible("#gaps ~ p >> text=Finance and operations")
@@ -445,7 +446,7 @@ def test_the_self_assessment_sums_ratings_by_pillar_from_the_address_alone(
             ["High-quality and inclusive education", "1B, 1C, 3A, 3B, 4A, 4B", "1 of 6", "4", "4.0"],
             ["School improvement", "1A, 1B, 1C, 2A, 5A, 5B", "2 of 6", "7", "3.5"],
             ["Workforce", "2B, 3B, 3C", "2 of 3", "3", "1.5"],
-            ["Finance and operations", "None: a gap in the framework", "-", "-", "-"],
+            ["Finance and operations", "None: a gap in the framework", "Gap", "-", "-"],
             ["Governance and leadership", "1A, 6A, 6B", "2 of 3", "7", "3.5"],
         ]
         assert page.locator("tr.atlas-pillar-weakest-row").text_content().startswith("Workforce")  # type: ignore[union-attr]

@@ -11,7 +11,7 @@ import pytest
 
 from atlas.crosswalk import load_crosswalks
 from atlas.export import CSV_COLUMNS
-from atlas.model import Framework
+from atlas.model import Atlas, Framework
 from atlas.render import render_site
 from atlas.validate import load_atlas
 from tests.conftest import ROOT
@@ -159,6 +159,10 @@ def test_a_second_crosswalk_gets_its_pages_from_one_file(with_second_crosswalk: 
     assert "Staff &lt;and&gt; pupils" in pages["crosswalks/trust-standards-draft/people-and-pupils.md"]
     assert "**A gap.**" in pages["crosswalks/trust-standards-draft/estates.md"]
     assert (
+        "In our reading of the [Trust standards \\(test\\)](../crosswalks/trust-standards-draft/index.md)"
+        in (pages["framework/1b.md"])
+    )
+    assert (
         "bears on the standard [People &amp; pupils](../crosswalks/trust-standards-draft/people-and-pupils.md)"
         in (pages["framework/1b.md"])
     )
@@ -201,3 +205,17 @@ def test_a_second_crosswalk_reaches_the_open_data_and_its_schemas(with_second_cr
     assert crosswalk["unmapped"] == [{"element": "2A", "reason": "Nothing in the test framework fits it."}]
     assert "crosswalk_headings" in CSV_COLUMNS
     assert "trust-standards-draft/collaboration" in files["api/cases.csv"]
+
+
+def test_the_crosswalk_pages_reach_search_without_their_lists_of_cases(built: tuple[Path, Atlas]) -> None:
+    from tests.test_search import indexed
+
+    site, atlas = built
+    pages = indexed(site)
+    (dfe,) = atlas.crosswalks
+    assert {"/crosswalks/", dfe.address, *(h.address for h in dfe.headings)} <= set(pages)
+    workforce = pages["/crosswalks/dfe-tqd-2023/workforce/"]
+    assert "How the trust trains, recruits, develops, deploys and keeps its teachers" in workforce
+    assert "This mapping is the atlas's own reading" in workforce
+    # The cases are found as themselves, not through the pillar's list of them.
+    assert "; evidence: " not in workforce
