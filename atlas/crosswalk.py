@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -58,10 +59,6 @@ class Link:
         """The element the link belongs to: the element itself, or the question's element."""
         return self.ref.partition(".")[0]
 
-    def covers(self, case: Case) -> bool:
-        """Whether a case is tagged to what the link starts from."""
-        return self.ref in (case.questions if "." in self.ref else case.elements)
-
 
 @dataclass(frozen=True)
 class Unmapped:
@@ -102,9 +99,18 @@ class Crosswalk:
         """The crosswalk's permanent address, such as ``/crosswalks/dfe-tqd-2023/``."""
         return pages.CROSSWALK.address(self.id)
 
+    @cached_property
+    def _by_heading(self) -> dict[str, tuple[Link, ...]]:
+        return {h.id: tuple(k for k in self.links if k.heading == h.id) for h in self.headings}
+
+    @cached_property
+    def _refs(self) -> dict[str, frozenset[str]]:
+        # Element refs (1C) and question refs (1C.ii) are written differently, so one set holds both.
+        return {h: frozenset(k.ref for k in links) for h, links in self._by_heading.items()}
+
     def links_to(self, heading_id: str) -> tuple[Link, ...]:
         """The links to one heading, in file order."""
-        return tuple(k for k in self.links if k.heading == heading_id)
+        return self._by_heading.get(heading_id, ())
 
     @property
     def gaps(self) -> tuple[Target, ...]:
@@ -122,12 +128,14 @@ class Crosswalk:
 
     def cases(self, heading_id: str, cases: Iterable[Case]) -> tuple[Case, ...]:
         """The cases tagged to anything linked to a heading, in listing order."""
-        links = self.links_to(heading_id)
-        return tuple(sorted((c for c in cases if any(k.covers(c) for k in links)), key=listing_order))
+        refs = self._refs.get(heading_id, frozenset())
+        found = (c for c in cases if not refs.isdisjoint(c.elements) or not refs.isdisjoint(c.questions))
+        return tuple(sorted(found, key=listing_order))
 
     def headings_for(self, case: Case) -> tuple[Target, ...]:
         """The headings a case bears on, in heading order."""
-        return tuple(h for h in self.headings if any(k.covers(case) for k in self.links_to(h.id)))
+        tags = {*case.elements, *case.questions}
+        return tuple(h for h in self.headings if not self._refs[h.id].isdisjoint(tags))
 
 
 def case_headings(crosswalks: Iterable[Crosswalk], case: Case) -> list[str]:

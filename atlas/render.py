@@ -175,7 +175,9 @@ def framework_page(fw: Framework, index: Index) -> str:
     out.append(f"# {plain(fw.name)}\n\n{plain(fw.about)}\n\n")
     out.append(
         f"The atlas holds {_count(len(index.cases), 'case')}. Pick an element to see its questions, "
-        "what weak and strong capacity look like, and the cases that bear on it.\n\n"
+        "what weak and strong capacity look like, and the cases that bear on it. The atlas also sets the "
+        f"framework beside [other frameworks]({site.CROSSWALKS.link_from(site.FRAMEWORK.path())}) that trusts "
+        "are judged by.\n\n"
     )
     for heading in fw.headings:
         out.append(f"## {heading.number}. {plain(heading.name)} {{#heading-{heading.number}}}\n\n")
