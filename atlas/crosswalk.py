@@ -34,6 +34,8 @@ class Target:
     name: str
     description: str
     """What the heading covers, in the atlas's own words."""
+    gap: str | None = None
+    """Why nothing in the framework is linked to the heading, where the crosswalk says so."""
 
     @property
     def page_id(self) -> str:
@@ -150,10 +152,16 @@ def _specs(framework: Framework) -> dict[str, Any]:
     # The field checks are the validator's own, so a crosswalk is read as the framework and cases are.
     from atlas import validate as v
 
+    def heading_id(node: yaml.Node, field: str) -> Iterator[v.Issue]:
+        for at, where, message in v.check_id(node, field):
+            # 'index' would be the address of the crosswalk's own page.
+            yield at, where, message.replace("the list of all cases", "the crosswalk's own page")
+
     heading = {
-        "id": v.Spec(v.check_id, required=True, example="workforce"),
+        "id": v.Spec(heading_id, required=True, example="workforce"),
         "name": v.Spec(v.check_text, required=True, example="Workforce"),
         "description": v.Spec(v.check_text, required=True),
+        "gap": v.Spec(v.check_text, example="why nothing in the framework fits it"),
     }
     link = {
         "from": v.Spec(v.check_element_ref(framework), required=True, example="2B"),
@@ -193,6 +201,14 @@ def _items(node: yaml.Node | None) -> list[tuple[yaml.MappingNode, dict[str, yam
     return [(item, mapping(item)) for item in node.value if isinstance(item, yaml.MappingNode)]
 
 
+def _words(m: dict[str, yaml.Node], *keys: str) -> tuple[str, ...] | None:
+    """The values of ``keys`` when each is a single value; None when one is missing or a list (reported elsewhere)."""
+    nodes = [m.get(key) for key in keys]
+    if not all(isinstance(n, yaml.ScalarNode) for n in nodes):
+        return None
+    return tuple(str(n.value) for n in nodes if n is not None)
+
+
 def _text(node: yaml.Node) -> str:
     return one_line(str(node.value))
 
@@ -209,8 +225,11 @@ def _cross_checks(doc: Document, framework: Framework) -> tuple[list[Problem], l
         problems.append(Problem(doc.path, line(node), field, message))
 
     headings: dict[str, yaml.Node] = {}
+    declared: dict[str, yaml.Node] = {}
     for i, (_, m) in enumerate(_items(fields.get("headings")), start=1):
-        if "id" not in m:
+        if "gap" in m and _words(m, "id") is not None:
+            declared[str(m["id"].value)] = m["gap"]
+        if _words(m, "id") is None:
             continue
         ident = str(m["id"].value)
         if ident in headings:
@@ -221,7 +240,7 @@ def _cross_checks(doc: Document, framework: Framework) -> tuple[list[Problem], l
     linked: dict[str, yaml.Node] = {}
     pairs: set[tuple[str, str]] = set()
     for i, (item, m) in enumerate(_items(fields.get("links")), start=1):
-        if "to" in m and headings and str(m["to"].value) not in headings:
+        if _words(m, "to") is not None and headings and str(m["to"].value) not in headings:
             wrong = str(m["to"].value)
             problem(
                 m["to"],
@@ -229,15 +248,18 @@ def _cross_checks(doc: Document, framework: Framework) -> tuple[list[Problem], l
                 f"{wrong!r} is not a heading of this file{did_you_mean(wrong, headings)}; "
                 f"the headings are {', '.join(headings)}",
             )
-        if "from" in m and "to" in m:
-            pair = (str(m["from"].value), str(m["to"].value))
+        if _words(m, "from") is not None:
+            # An element with a link counts as linked even where the link has another problem.
+            linked.setdefault(str(m["from"].value).partition(".")[0], m["from"])
+        words = _words(m, "from", "to")
+        if words is not None:
+            pair = (words[0], words[1])
             if pair in pairs:
                 problem(item, f"links[{i}]", f"links {pair[0]} to {pair[1]!r} twice; keep one, with one reason")
             pairs.add(pair)
-            linked.setdefault(pair[0].partition(".")[0], m["from"])
     left_out: set[str] = set()
     for i, (_, m) in enumerate(_items(fields.get("unmapped")), start=1):
-        if "element" not in m:
+        if _words(m, "element") is None:
             continue
         ident = str(m["element"].value)
         if "." in ident:
@@ -262,14 +284,20 @@ def _cross_checks(doc: Document, framework: Framework) -> tuple[list[Problem], l
         )
     targets = {to for _, to in pairs}
     for ident, node in headings.items():
-        if ident not in targets:
+        if ident in targets and ident in declared:
+            problem(
+                declared[ident],
+                "headings.gap",
+                f"{ident!r} has links, so it is not a gap; remove its 'gap' line or its links",
+            )
+        elif ident not in targets and ident not in declared:
             warnings.append(
                 Problem(
                     doc.path,
                     line(node),
                     "headings",
-                    f"nothing in the framework is linked to {ident!r}; its page shows it as a gap. "
-                    "If that is your reading, nothing needs doing; otherwise add a link to it",
+                    f"nothing in the framework is linked to {ident!r}, so its page shows it as a gap; "
+                    "add a link to it, or a 'gap' line saying why nothing in the framework fits it",
                 )
             )
     return problems, warnings
@@ -296,7 +324,13 @@ def _build(doc: Document) -> Crosswalk:
         read=_text(f["read"]),
         reviewed=dt.date.fromisoformat(str(f["reviewed"].value)),
         headings=tuple(
-            Target(doc.stem, str(m["id"].value), _text(m["name"]), _text(m["description"]))
+            Target(
+                doc.stem,
+                str(m["id"].value),
+                _text(m["name"]),
+                _text(m["description"]),
+                _text(m["gap"]) if "gap" in m else None,
+            )
             for _, m in _items(f["headings"])
         ),
         links=tuple(Link(str(m["from"].value), str(m["to"].value), _text(m["reason"])) for _, m in _items(f["links"])),

@@ -278,6 +278,7 @@ CROSSWALK_HEADING_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
     "elements": (_LIST, "Elements linked to it, themselves or through a question, such as 2B."),
     "cases": ({"type": "integer", "minimum": 0}, "How many live cases bear on it."),
     "gap": ({"type": "boolean"}, "True when nothing in the framework is linked to it."),
+    "gap_reason": (_OPTIONAL_TEXT, "Why nothing in the framework fits it, where the crosswalk says so."),
 }
 CROSSWALK_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
     "id": (_TEXT, "The crosswalk's id, such as dfe-tqd-2023."),
@@ -347,6 +348,7 @@ def crosswalks_json(atlas: Atlas) -> str:
                 "elements": list(cw.elements_of(h.id)),
                 "cases": len(cw.cases(h.id, atlas.live)),
                 "gap": not cw.links_to(h.id),
+                "gap_reason": h.gap,
             }
             for h in cw.headings
         ]

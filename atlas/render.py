@@ -835,6 +835,8 @@ def crosswalk_page(cw: Crosswalk, fw: Framework, index: Index, options: Options)
             + ". The framework says little about it, so a trust that uses the framework alone should look "
             "at it another way.\n\n"
         )
+        out.extend(f"- **{plain(h.name)}.** {plain(h.gap)}\n" for h in cw.gaps if h.gap)
+        out.append("\n")
     else:
         out.append(f"Every {plain(cw.facet)} has at least one element linked to it.\n\n")
     if cw.unmapped:
@@ -874,7 +876,9 @@ def crosswalk_heading_page(cw: Crosswalk, heading: Target, fw: Framework, index:
     if not links:
         out.append(
             f"**A gap.** Nothing in the {plain(fw.name)} is linked to this {plain(cw.facet)}, so the atlas has no "
-            "cases for it yet. The framework says little about it: look at it another way.\n\n"
+            "cases for it yet. The framework says little about it: look at it another way."
+            + (f" {plain(heading.gap)}" if heading.gap else "")
+            + "\n\n"
         )
     for k in links:
         e = fw.element(k.element)

@@ -56,11 +56,12 @@ def test_the_dfe_crosswalk_validates_and_links_every_element() -> None:
     linked = {k.element for k in dfe.links} | {u.element for u in dfe.unmapped}
     assert linked == {e.id for e in loaded.atlas.framework.elements}
     assert all(k.reason for k in dfe.links)
-    # The framework says nothing about finance: reported as a warning, shown as a gap, and no build stops.
-    assert [h.id for h in dfe.gaps] == ["finance-and-operations"]
-    assert [(w.path, w.field) for w in loaded.warnings if "crosswalks" in w.path] == [
-        ("framework/crosswalks/dfe-tqd-2023.yaml", "headings")
+    # The framework says nothing about finance: the file says why, so the gap is shown with its reason
+    # and nothing warns (a gap the file does not explain is a warning: see the second crosswalk below).
+    assert [(h.id, (h.gap or "")[:30]) for h in dfe.gaps] == [
+        ("finance-and-operations", "The MAT Assurance Framework is")
     ]
+    assert [w for w in loaded.warnings if "crosswalks" in w.path] == []
 
 
 def test_a_broken_crosswalk_is_refused_with_every_problem_at_its_line(framework: Framework) -> None:
@@ -129,7 +130,14 @@ def with_second_crosswalk(tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     )
     loaded = load_atlas(project)
     assert loaded.problems == [] and loaded.atlas is not None
-    assert [w.message.split(";")[0] for w in loaded.warnings] == ["nothing in the framework is linked to 'estates'"]
+    assert [(w.line, w.field, w.message) for w in loaded.warnings] == [
+        (
+            18,
+            "headings",
+            "nothing in the framework is linked to 'estates', so its page shows it as a gap; "
+            "add a link to it, or a 'gap' line saying why nothing in the framework fits it",
+        )
+    ]
     return render_site(loaded.atlas)
 
 
@@ -219,3 +227,40 @@ def test_the_crosswalk_pages_reach_search_without_their_lists_of_cases(built: tu
     assert "This mapping is the atlas's own reading" in workforce
     # The cases are found as themselves, not through the pillar's list of them.
     assert "; evidence: " not in workforce
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("  - from: 1A\n", "  - from: [1A, 2B]\n", ["links[1].from: must be an element such as 1C or a question"]),
+        ("    to: workforce\n", "    to: {a: 1}\n", ["links[8].to: must be text, not a group of 'key: value' lines"]),
+        (
+            "  - id: workforce\n",
+            "  - id: index\n",
+            ["headings[3].id: 'index' is reserved for the crosswalk's own page"]
+            + [f"links[{n}].to: 'workforce' is not a heading of this file;" for n in (8, 11, 12)],
+        ),
+        (
+            "unmapped: []",
+            "unmapped:\n  - element: 2B.i\n    reason: x",
+            ["unmapped[1].element: must be an element such"],
+        ),
+        ("headings:\n", "headings: 3\nold:\n", ["headings: must be a list", "old: is not a known field"]),
+        (
+            "    name: Workforce\n",
+            "    name: Workforce\n    gap: Nothing fits.\n",
+            ["headings.gap: 'workforce' has links"],
+        ),
+    ],
+)
+def test_odd_values_are_reported_once_and_never_crash_the_check(
+    tmp_path: Path, framework: Framework, old: str, new: str, expected: list[str]
+) -> None:
+    folder = tmp_path / "framework" / "crosswalks"
+    folder.mkdir(parents=True)
+    text = (ROOT / "framework" / "crosswalks" / "dfe-tqd-2023.yaml").read_text(encoding="utf-8")
+    assert old in text
+    (folder / "dfe-tqd-2023.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    _, problems, _ = load_crosswalks(folder, tmp_path, framework)
+    found = [f"{p.field}: {p.message}" for p in problems]
+    assert len(found) == len(expected) and all(f.startswith(e) for f, e in zip(found, expected, strict=True)), found
