@@ -708,6 +708,9 @@ def explore_page(fw: Framework, index: Index, crosswalks: tuple[Crosswalk, ...] 
         "part of the page's address, so you can send a filtered view to a colleague or link to it from a "
         "review report.\n\n"
     )
+    if crosswalks:
+        by = _join(f"[{plain(cw.facet)}]({site.CROSSWALK.link_from(site.EXPLORE.path(), cw.id)})" for cw in crosswalks)
+        out.append(f"You can also narrow them by {by}, in the atlas's own reading of the other framework.\n\n")
     out.append(explore.explorer(fw, index, crosswalks))
     return "".join(out)
 

@@ -386,8 +386,16 @@ def test_pillar_pages_and_the_element_page_line_naming_the_pillars(
     )
     assert expected and set(shown) == expected and len(shown) == len(expected)
     assert page.locator("#cases-standardisation, #cases-alignment, #cases-autonomy, #cases-unplaced").count() >= 2
+    # On paper: the pillar, its elements and its cases, without the site's chrome.
+    page.emulate_media(media="print")
+    assert page.is_hidden(".md-header") and page.is_hidden(".md-sidebar--primary")
+    assert page.locator("article ul.atlas-case-list a:visible").count() == len(expected)
+    assert 1 <= pdf_pages(page.pdf(format="A4")) <= 12
+    page.emulate_media(media="screen")
     page.goto(f"{base_url}crosswalks/{DFE}/finance-and-operations/")
-    assert page.is_visible("text=A gap.")
+    assert page.is_visible("text=A gap.") and page.is_visible(
+        "text=None of its elements or questions asks about budgets"
+    )
     # The element page names the pillars it bears on, and the link opens the pillar.
     page.goto(base_url + "framework/2b/")
     line = page.locator("article p", has_text="bears on the DfE pillar")
