@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 
-from atlas import schema
+from atlas import pages, schema
+from atlas.crosswalk import Crosswalk
 from atlas.index import Index
 from atlas.model import Case, Framework
 from atlas.templating import render
@@ -73,9 +74,9 @@ def _cases(n: int) -> str:
 # --- explorer ---------------------------------------------------------------------------------
 
 
-def _card(case: Case, fw: Framework) -> dict[str, object]:
+def _card(case: Case, fw: Framework, crosswalks: tuple[Crosswalk, ...]) -> dict[str, object]:
     trust = case.trust
-    data = {
+    data: dict[str, str] = {
         "element": " ".join(e.lower() for e in case.elements),
         "spectrum": case.spectrum or "none",
         "approach": case.approach or "none",
@@ -87,6 +88,8 @@ def _card(case: Case, fw: Framework) -> dict[str, object]:
         "text": f"{case.title} {case.summary}".lower(),
         "published": case.published.isoformat(),
     }
+    # One filter per crosswalk, named by its id (a crosswalk's id is a slug, so a valid attribute name).
+    data.update({cw.id: " ".join(h.id for h in cw.headings_for(case)) for cw in crosswalks})
     chips = [schema.KINDS.name(case.kind), schema.EVIDENCE.name(case.evidence)]
     if case.spectrum:
         chips.append(next(p.name for p in fw.positions if p.id == case.spectrum))
@@ -102,7 +105,7 @@ def _terms(vocabulary: schema.Vocabulary) -> list[tuple[str, str]]:
     return [(t.id, t.name) for t in vocabulary.terms]
 
 
-def explorer(fw: Framework, index: Index) -> str:
+def explorer(fw: Framework, index: Index, crosswalks: tuple[Crosswalk, ...] = ()) -> str:
     """The filter form (revealed by the script) and every case as a card; one HTML block, no blank lines."""
     positions = [(p.id, p.name) for p in fw.positions] + [("none", "Not placed")]
     approaches = [(a.id, a.name) for a in fw.approaches] + [("none", "Not given")]
@@ -115,7 +118,8 @@ def explorer(fw: Framework, index: Index) -> str:
         _facet("region", "Region", _terms(schema.REGIONS), "Any region"),
         _facet("size", "Trust size", [(n, f"{n} school{'s' * (n != '1')}") for n, _, _ in SIZE_BANDS], "Any size"),
     ]
-    cards = [_card(c, fw) for c in index.cases]
+    facets += [_facet(cw.id, cw.facet, [(h.id, h.name) for h in cw.headings], f"Any {cw.facet}") for cw in crosswalks]
+    cards = [_card(c, fw, crosswalks) for c in index.cases]
     return render("explorer.html", fw=fw, facets=facets, cards=cards, to_root="../") + "\n\n"
 
 
@@ -127,3 +131,19 @@ def self_assessment(fw: Framework) -> str:
     # Short codes keep a shared link readable: #1a=r&1b=ag.
     ratings = [(SCALE_CODES.get(s.id, s.id), s.name) for s in fw.scale]
     return render("self_assessment.html", fw=fw, ratings=ratings) + "\n\n"
+
+
+def pillar_summary(fw: Framework, cw: Crosswalk) -> str:
+    """The ratings summed by a crosswalk's headings (filled in by the script), with the weakest heading's cases."""
+    ids = {e.id for e in fw.elements}
+    rows = [
+        {
+            "heading": h,
+            "href": pages.CROSSWALK_HEADING.href_from(pages.SELF_ASSESSMENT.path(), h.page_id),
+            "elements": [e for e in cw.elements_of(h.id) if e in ids],
+            "questions": [k.ref for k in cw.links_to(h.id) if "." in k.ref],
+        }
+        for h in cw.headings
+    ]
+    href = pages.CROSSWALK.href_from(pages.SELF_ASSESSMENT.path(), cw.id)
+    return render("self_assessment_pillars.html", cw=cw, rows=rows, href=href) + "\n\n"

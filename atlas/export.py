@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from atlas import pages, schema
+from atlas.crosswalk import Crosswalk, case_headings
 from atlas.index import Index
 from atlas.model import LICENCE, LICENCE_NAME, LICENCE_URL, PUBLISHER_NAME, Atlas, Case, Framework
 
@@ -84,18 +85,23 @@ _TYPES: dict[str, dict[str, Any]] = {
     "tags": _LIST,
     "aliases": _LIST,
     "related": _LIST,
+    "crosswalk_headings": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9-]+/[a-z0-9-]+$"}},
 }
 # Fields the open data adds to what a case file holds.
 _DERIVED = {
     "address": "The case's address within the site, such as /cases/bdat-send-adaptive-teaching/.",
     "questions": "Framework questions the case is tagged to, such as 1C.ii.",
     "related": "Ids of up to five related cases, most related first.",
+    "crosswalk_headings": (
+        "Headings of other frameworks the case bears on, in the atlas's own reading, as crosswalk/heading "
+        "ids such as dfe-tqd-2023/workforce (see /api/crosswalks.json)."
+    ),
 }
 # Every contract field but 'withdrawn' (withdrawn cases are left out), in contract order, with the derived ones.
 _ORDER = [
     "id", "address", "title", "summary", "kind", "elements", "questions",
     *(f.key for f in schema.CASE_FIELDS if f.key not in ("id", "title", "summary", "kind", "elements", "withdrawn")),
-    "related",
+    "related", "crosswalk_headings",
 ]  # fmt: skip
 # A plain optional field of the contract is text or null unless a type is given above.
 CASE_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
@@ -174,7 +180,7 @@ def framework_schema() -> dict[str, Any]:
     }
 
 
-def case_record(case: Case, index: Index) -> dict[str, Any]:
+def case_record(case: Case, index: Index, crosswalks: tuple[Crosswalk, ...] = ()) -> dict[str, Any]:
     """One live case as the open data shows it, its fields in the order of ``CASE_FIELDS``."""
     trust = case.trust
     special: dict[str, Any] = {
@@ -192,6 +198,7 @@ def case_record(case: Case, index: Index) -> dict[str, Any]:
         "tags": list(case.tags),
         "aliases": list(case.aliases),
         "related": [c.id for c in index.related.get(case.id, ())],
+        "crosswalk_headings": case_headings(crosswalks, case),
     }
     # Plain fields of the contract come straight from the case, so a new one needs no code here.
     return {key: special[key] if key in special else getattr(case, key) for key in CASE_FIELDS}
@@ -203,7 +210,7 @@ def _json(data: object) -> str:
 
 def case_records(atlas: Atlas, index: Index) -> list[dict[str, Any]]:
     """Every live case as the open data shows it, ordered by id; the JSON and the CSV share them."""
-    return [case_record(c, index) for c in sorted(atlas.live, key=lambda c: c.id)]
+    return [case_record(c, index, atlas.crosswalks) for c in sorted(atlas.live, key=lambda c: c.id)]
 
 
 def cases_json(records: list[dict[str, Any]]) -> str:
@@ -256,6 +263,119 @@ def framework_json(fw: Framework) -> str:
             "approaches": labels(fw.approaches),
         }
     )
+
+
+CROSSWALK_NOTE = (
+    "Each mapping is the MAT Practice Atlas's own reading of another framework beside the MAT Assurance "
+    "Framework, not the other framework's publisher's; 'read' says what the atlas could read of it."
+)
+_CROSSWALK_SOURCE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["title", "author", "publisher", "date", "url"],
+    "properties": {k: _OPTIONAL_TEXT for k in ("title", "author", "publisher", "date", "url")},
+}
+CROSSWALK_HEADING_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
+    "id": (_TEXT, "The heading's id, such as workforce."),
+    "name": (_TEXT, "The heading's name in the other framework."),
+    "description": (_TEXT, "What it covers, in the atlas's own words."),
+    "address": (_TEXT, "Its page, such as /crosswalks/dfe-tqd-2023/workforce/."),
+    "elements": (_LIST, "Elements linked to it, themselves or through a question, such as 2B."),
+    "cases": ({"type": "integer", "minimum": 0}, "How many live cases bear on it."),
+    "gap": ({"type": "boolean"}, "True when nothing in the framework is linked to it."),
+    "gap_reason": (_OPTIONAL_TEXT, "Why nothing in the framework fits it, where the crosswalk says so."),
+}
+CROSSWALK_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
+    "id": (_TEXT, "The crosswalk's id, such as dfe-tqd-2023."),
+    "address": (_TEXT, "Its page, such as /crosswalks/dfe-tqd-2023/."),
+    "name": (_TEXT, "The other framework's name."),
+    "document": (_TEXT, "The document that sets it out."),
+    "publisher": (_TEXT, "Who published it."),
+    "date": (_TEXT, "When it was published: YYYY-MM-DD or YYYY."),
+    "url": (_TEXT, "Where the atlas read it."),
+    "facet": (_TEXT, "What one of its headings is called, such as DfE pillar."),
+    "reviewed": ({"type": "string", "format": "date"}, "When the atlas made or last checked the mapping."),
+    "read": (_TEXT, "What the atlas could read of the other framework."),
+    "status": (_OPTIONAL_TEXT, "What is due to replace or change it, where known."),
+    "sources": ({"type": "array", "items": _CROSSWALK_SOURCE}, "What else the atlas read for the mapping."),
+    "headings": ({"type": "array", "items": _object(CROSSWALK_HEADING_FIELDS)}, "Its headings."),
+    "links": (
+        {
+            "type": "array",
+            "items": _object(
+                {
+                    "from": (_TEXT, "An element such as 2B or a question such as 3B.i."),
+                    "to": (_TEXT, "A heading id."),
+                    "reason": (_TEXT, "Why, in one line."),
+                }
+            ),
+        },
+        "Each link from the framework to a heading.",
+    ),
+    "unmapped": (
+        {"type": "array", "items": _object({"element": (_TEXT, "An element."), "reason": (_TEXT, "Why.")})},
+        "Elements linked to no heading, and why.",
+    ),
+}
+
+
+def crosswalks_schema() -> dict[str, Any]:
+    """The JSON Schema of ``/api/crosswalks.json``."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "MAT Practice Atlas crosswalks",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["publisher", "licence", "note", "crosswalks"],
+        "properties": {
+            "publisher": {"const": PUBLISHER_NAME},
+            "licence": _TEXT,
+            "note": _TEXT,
+            "crosswalks": {"type": "array", "items": _object(CROSSWALK_FIELDS)},
+        },
+    }
+
+
+def crosswalks_json(atlas: Atlas) -> str:
+    """``/api/crosswalks.json``: each other framework's headings, the links to them and why, and the gaps."""
+    records = []
+    for cw in atlas.crosswalks:
+        sources = [
+            {"title": s.title, "author": s.author, "publisher": s.publisher, "date": s.date, "url": s.url}
+            for s in cw.sources
+        ]
+        headings = [
+            {
+                "id": h.id,
+                "name": h.name,
+                "description": h.description,
+                "address": h.address,
+                "elements": list(cw.elements_of(h.id)),
+                "cases": len(cw.cases(h.id, atlas.live)),
+                "gap": not cw.links_to(h.id),
+                "gap_reason": h.gap,
+            }
+            for h in cw.headings
+        ]
+        record = {
+            "id": cw.id,
+            "address": cw.address,
+            "name": cw.name,
+            "document": cw.document,
+            "publisher": cw.publisher,
+            "date": cw.date,
+            "url": cw.url,
+            "facet": cw.facet,
+            "reviewed": cw.reviewed.isoformat(),
+            "read": cw.read,
+            "status": cw.status,
+            "sources": sources,
+            "headings": headings,
+            "links": [{"from": k.ref, "to": k.heading, "reason": k.reason} for k in cw.links],
+            "unmapped": [{"element": u.element, "reason": u.reason} for u in cw.unmapped],
+        }
+        records.append({key: record[key] for key in CROSSWALK_FIELDS})
+    return _json({"publisher": PUBLISHER_NAME, "licence": "CC BY 4.0", "note": CROSSWALK_NOTE, "crosswalks": records})
 
 
 # One column per open-data field; the trust and the sources are spread over columns of their own.
@@ -365,5 +485,7 @@ def data_files(atlas: Atlas, index: Index, site_url: str | None = None) -> dict[
         "api/cases.schema.json": _json(cases_schema()),
         "api/framework.json": framework_json(atlas.framework),
         "api/framework.schema.json": _json(framework_schema()),
+        "api/crosswalks.json": crosswalks_json(atlas),
+        "api/crosswalks.schema.json": _json(crosswalks_schema()),
         "feed.xml": atom_feed(atlas, site_url),
     }

@@ -6,8 +6,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from atlas import pages, schema
+
+if TYPE_CHECKING:
+    from atlas.crosswalk import Crosswalk
 
 # The allowed values are declared in the contract; these are their ids, for modules that need only those.
 KINDS = schema.KINDS.ids
@@ -213,6 +217,8 @@ class Atlas:
 
     framework: Framework
     cases: tuple[Case, ...] = field(default=())
+    crosswalks: tuple[Crosswalk, ...] = field(default=())
+    """The framework beside other frameworks (framework/crosswalks/), in id order."""
 
     @cached_property
     def live(self) -> tuple[Case, ...]:

@@ -80,9 +80,13 @@ EXPLORE = PageKind("explore.md")
 SELF_ASSESSMENT = PageKind("self-assessment.md")
 DATA = PageKind("data.md")
 WANTED = PageKind("wanted.md")
+CROSSWALKS = PageKind("crosswalks/index.md")
+CROSSWALK = PageKind("crosswalks/{id}/index.md")
+# A heading of a crosswalk, its id the crosswalk's and the heading's: ``dfe-tqd-2023/workforce``.
+CROSSWALK_HEADING = PageKind("crosswalks/{id}.md")
 # The generated pages with no id of their own, in the order the site lists them.
-SINGLE_PAGES = (FRAMEWORK, SPECTRUM, APPROACHES, CASES, EXPLORE, SELF_ASSESSMENT, DATA, WANTED)
-ID_PAGES = (ELEMENT, POSITION, APPROACH, CASE)
+SINGLE_PAGES = (FRAMEWORK, SPECTRUM, APPROACHES, CASES, EXPLORE, SELF_ASSESSMENT, DATA, WANTED, CROSSWALKS)
+ID_PAGES = (ELEMENT, POSITION, APPROACH, CASE, CROSSWALK, CROSSWALK_HEADING)
 # Folders the build fills: the pages with ids, the open data, and the search index (pagefind/, pagefind-2/, ...).
 OWNED_FOLDERS = (*sorted({kind.pattern.split("/")[0] for kind in ID_PAGES}), "api")
 OWNED_PREFIXES = ("pagefind",)

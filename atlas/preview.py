@@ -73,7 +73,8 @@ class Preview:
 
 
 def _without_bodies(atlas: Atlas) -> tuple[object, ...]:
-    return (atlas.framework, tuple(dataclasses.replace(c, body="", body_html="") for c in atlas.cases))
+    cases = tuple(dataclasses.replace(c, body="", body_html="") for c in atlas.cases)
+    return (atlas.framework, cases, atlas.crosswalks)
 
 
 def render(preview: Preview, atlas: Atlas, options: Options) -> Rendered:

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import html
 import json
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from atlas import explore, export, parallel, placeholders, schema, templating
 from atlas import pages as site
 from atlas.body import RESERVED_IDS
 from atlas.coverage import MIN_CASES, coverage
+from atlas.crosswalk import Crosswalk, Target
 from atlas.index import Index, build_index
 from atlas.model import (
     LICENCE,
@@ -195,7 +197,9 @@ def framework_page(fw: Framework, index: Index) -> str:
     out.append(f"# {plain(fw.name)}\n\n{plain(fw.about)}\n\n")
     out.append(
         f"The atlas holds {_count(len(index.cases), 'case')}. Pick an element to see its questions, "
-        "what weak and strong capacity look like, and the cases that bear on it.\n\n"
+        "what weak and strong capacity look like, and the cases that bear on it. The atlas also sets the "
+        f"framework beside [other frameworks]({site.CROSSWALKS.link_from(site.FRAMEWORK.path())}) that trusts "
+        "are judged by.\n\n"
     )
     for heading in fw.headings:
         out.append(f"## {heading.number}. {plain(heading.name)} {{#heading-{heading.number}}}\n\n")
@@ -241,7 +245,9 @@ def _question(q: Question, index: Index, options: Options) -> str:
     )
 
 
-def element_page(fw: Framework, element: Element, index: Index, options: Options) -> str:
+def element_page(
+    fw: Framework, element: Element, index: Index, options: Options, crosswalks: tuple[Crosswalk, ...] = ()
+) -> str:
     """``framework/<id>.md``: the element, its cases by position first, then its questions with anchors."""
     heading = next(h for h in fw.headings if h.number == element.heading)
     out = [front_matter(element_title(element), element.summary)]
@@ -250,6 +256,7 @@ def element_page(fw: Framework, element: Element, index: Index, options: Options
         f"Part of heading {heading.number}, [{plain(heading.name)}](index.md#heading-{heading.number}). "
         f"Themes: {'; '.join(plain(t) for t in element.themes)}.\n\n{plain(element.summary)}\n\n"
     )
+    out.extend(_crosswalk_line(cw, element) for cw in crosswalks)
     out.append(cite("element", element_title(element), options, element.address, "./"))
     # The cases come before the questions, so a reader on a phone reaches them in the first screens.
     cases = index.by_element.get(element.id, ())
@@ -714,6 +721,9 @@ def open_data_page() -> str:
         f"as UTF-8. Licence: [{LICENCE}]({LICENCE_URL}) |\n"
         "| [`api/framework.json`](api/framework.json) | Headings, elements, questions, the rating scale, "
         "spectrum positions and approaches. Schema: [`api/framework.schema.json`](api/framework.schema.json) |\n"
+        "| [`api/crosswalks.json`](api/crosswalks.json) | Other frameworks beside this one, such as the DfE's trust "
+        "quality descriptions: their headings, the elements linked to each and why, and the gaps. Each is the "
+        "atlas's own reading. Schema: [`api/crosswalks.schema.json`](api/crosswalks.schema.json) |\n"
         f"| [`feed.xml`](feed.xml) | An Atom feed of the {export.FEED_LIMIT} newest and most recently reviewed "
         "cases (a feed reader fetches the whole feed each time it looks, so it is kept short) |\n\n"
         "## Fields of a case {#case-fields}\n\n| Field | Meaning |\n| --- | --- |\n"
@@ -728,7 +738,7 @@ def open_data_page() -> str:
     return "".join(out)
 
 
-def explore_page(fw: Framework, index: Index) -> str:
+def explore_page(fw: Framework, index: Index, crosswalks: tuple[Crosswalk, ...] = ()) -> str:
     """``explore.md``: every case as a card, with filters that live in the page's address."""
     described = "Filter every case by element, spectrum, kind, evidence and more."
     out = [front_matter("Explore the cases", described, searchable=False, script="explore.js")]
@@ -738,11 +748,14 @@ def explore_page(fw: Framework, index: Index) -> str:
         "part of the page's address, so you can send a filtered view to a colleague or link to it from a "
         "review report.\n\n"
     )
-    out.append(explore.explorer(fw, index))
+    if crosswalks:
+        by = _join(f"[{plain(cw.facet)}]({site.CROSSWALK.link_from(site.EXPLORE.path(), cw.id)})" for cw in crosswalks)
+        out.append(f"You can also narrow them by {by}, in the atlas's own reading of the other framework.\n\n")
+    out.append(explore.explorer(fw, index, crosswalks))
     return "".join(out)
 
 
-def self_assessment_page(fw: Framework) -> str:
+def self_assessment_page(fw: Framework, crosswalks: tuple[Crosswalk, ...] = ()) -> str:
     """``self-assessment.md``: rate each element, keep and share the ratings, and see cases for the weakest."""
     described = "Rate your trust on each element of the framework and find cases for the weakest."
     out = [front_matter("Self-assessment", described, searchable=False, script="self-assessment.js")]
@@ -758,8 +771,183 @@ def self_assessment_page(fw: Framework) -> str:
     )
     out.append(templating.render("self_assessment_notes.html", part="noscript") + "\n\n")
     out.append(explore.self_assessment(fw))
+    out.extend(explore.pillar_summary(fw, cw) for cw in crosswalks)
     out.append("## Cases for your weakest elements {#recommendations}\n\n")
     out.append(templating.render("self_assessment_notes.html", part="recommendations") + "\n")
+    return "".join(out)
+
+
+# --- crosswalk pages ------------------------------------------------------------------------
+
+
+def _crosswalk_line(cw: Crosswalk, element: Element) -> str:
+    """The line on an element page naming the headings of another framework it is linked to."""
+    page = site.ELEMENT.path(element.slug)
+    headings = cw.headings_of(element.id)
+    where = f"[{plain(cw.name)}]({site.CROSSWALK.link_from(page, cw.id)})"
+    if not headings:
+        reason = next((u.reason for u in cw.unmapped if u.element == element.id), "")
+        return f"In the {where}, our reading links {element.id} to no {plain(cw.facet)}: {plain(reason)}\n\n"
+    named = _join(f"[{plain(h.name)}]({site.CROSSWALK_HEADING.link_from(page, h.page_id)})" for h in headings)
+    facet = plain(cw.facet) + ("s" if len(headings) > 1 else "")
+    return f"In our reading of the {where} ({plain(cw.publisher)}), {element.id} bears on the {facet} {named}.\n\n"
+
+
+def _crosswalk_note(cw: Crosswalk, page: str) -> str:
+    """What the mapping is, what it rests on and how to change it: said at the top of every crosswalk page.
+
+    What the atlas could read is said in full in the crosswalk's Source section, which this points
+    to, so that on a phone a page's own content is not pushed far down.
+    """
+    contributing = posixpath.relpath("contributing/index.md", posixpath.dirname(page))
+    crosswalk = site.CROSSWALK.link_from(page, cw.id) if page != site.CROSSWALK.path(cw.id) else ""
+    read = f"[What we could read, and our sources]({crosswalk}#source)."
+    return (
+        f'!!! note "Our reading, not the {plain(cw.publisher)}\'s"\n\n'
+        f"    This mapping is the atlas's own reading of the {plain(cw.name)} beside the framework, made on "
+        f"{long_date(cw.reviewed)}. It is not published or endorsed by the {plain(cw.publisher)}. "
+        f"{read}\n\n"
+        f"    To propose a change, open an issue or a pull request that edits `{cw.path}`, giving your "
+        f"reason; see [how to contribute]({contributing}).\n\n"
+    )
+
+
+def _crosswalk_sources(cw: Crosswalk) -> str:
+    """The other framework's document, what comes next, and what else was read: the end of every crosswalk page."""
+    out = [
+        f"## Source {{#source}}\n\n{plain(cw.publisher)}, *{plain(cw.document)}*, published "
+        f"{source_date(cw.date)}: <{cw.url}>\n\n**What we could read.** {plain(cw.read)}\n\n"
+    ]
+    if cw.status:
+        out.append(f"**What comes next.** {plain(cw.status)}\n\n")
+    if cw.sources:
+        out.append("Also read for this page:\n\n")
+        for s in cw.sources:
+            when = f", {source_date(s.date)}" if s.date else ""
+            link = f": <{s.url}>" if s.url else ""
+            out.append(f"- {plain(s.publisher or s.author or '')}, *{plain(s.title)}*{when}{link}\n")
+    return "".join(out)
+
+
+def crosswalks_page(crosswalks: tuple[Crosswalk, ...]) -> str:
+    """``crosswalks/index.md``: the other frameworks the atlas reads beside its own."""
+    described = "The framework beside other frameworks that trusts are judged by."
+    out = [front_matter("Other frameworks", described)]
+    out.append(
+        "# Other frameworks\n\nTrust leaders are also judged against other frameworks. Each page here "
+        "sets one of them beside the MAT Assurance Framework: which elements bear on each of its headings, "
+        "why, and where the framework says little. Each mapping is the atlas's own reading.\n\n"
+    )
+    if not crosswalks:
+        out.append("No other framework has been mapped yet.\n")
+    for cw in crosswalks:
+        gaps = f" {_count(len(cw.gaps), 'heading has', 'headings have')} nothing mapped to it." if cw.gaps else ""
+        out.append(
+            f"- [{plain(cw.name)}]({site.CROSSWALK.link_from(site.CROSSWALKS.path(), cw.id)}): "
+            f"{plain(cw.publisher)}, {source_date(cw.date)}. {_count(len(cw.headings), plain(cw.facet))}.{gaps}\n"
+        )
+    return "".join(out)
+
+
+def crosswalk_page(cw: Crosswalk, fw: Framework, index: Index, options: Options) -> str:
+    """``crosswalks/<id>/index.md``: each heading with its elements and case count, the gaps, the sources."""
+    page = site.CROSSWALK.path(cw.id)
+    described = f"The {cw.name} ({cw.publisher}) beside the {fw.name}: elements and cases for each {cw.facet}."
+    out = [front_matter(f"{cw.name} beside the framework", described)]
+    out.append(
+        f"# {plain(cw.name)} beside the framework\n\nThe {plain(cw.publisher)}'s *{plain(cw.document)}* "
+        f"({source_date(cw.date)}) has {_count(len(cw.headings), plain(cw.facet))}. For each, this page names "
+        f"the elements of the {plain(fw.name)} that bear on it and counts their cases.\n\n"
+    )
+    out.append(cite("crosswalk", f"{cw.name} beside the framework", options, cw.address, "./"))
+    out.append(_crosswalk_note(cw, page))
+    facet = plain(cw.facet[:1].upper() + cw.facet[1:])
+    out.append(f"## {facet}s {{#headings}}\n\n| {facet} | Elements | Cases |\n| --- | --- | ---: |\n")
+    for h in cw.headings:
+        elements = cw.elements_of(h.id)
+        named = ", ".join(f"[{e}]({site.ELEMENT.link_from(page, e.lower())})" for e in elements) or "**Gap**: none"
+        out.append(
+            f"| [{plain(h.name)}]({site.CROSSWALK_HEADING.link_from(page, h.page_id)}) | {named} "
+            f"| {len(cw.cases(h.id, index.cases))} |\n"
+        )
+    out.append("\n## Gaps {#gaps}\n\n")
+    if cw.gaps:
+        out.append(
+            f"Nothing in the {plain(fw.name)} is linked to "
+            + _join(f"[{plain(h.name)}]({site.CROSSWALK_HEADING.link_from(page, h.page_id)})" for h in cw.gaps)
+            + ". The framework says little about it, so a trust that uses the framework alone should look "
+            "at it another way.\n\n"
+        )
+        out.extend(f"- **{plain(h.name)}.** {plain(h.gap)}\n" for h in cw.gaps if h.gap)
+        out.append("\n")
+    else:
+        out.append(f"Every {plain(cw.facet)} has at least one element linked to it.\n\n")
+    if cw.unmapped:
+        out.append("Elements linked to no heading:\n\n")
+        out.extend(
+            f"- [{u.element}]({site.ELEMENT.link_from(page, u.element.lower())}): {plain(u.reason)}\n"
+            for u in cw.unmapped
+        )
+        out.append("\n")
+    out.append(f"## Each link and why {{#links}}\n\n| Element or question | {facet} | Why |\n| --- | --- | --- |\n")
+    names = {h.id: h for h in cw.headings}
+    for k in cw.links:
+        e = fw.element(k.element)
+        anchor = f"{k.element.lower()}-{k.ref.partition('.')[2]}" if "." in k.ref else ""
+        out.append(
+            f"| [{k.ref}]({site.ELEMENT.link_from(page, e.slug, anchor)}) "
+            f"| [{plain(names[k.heading].name)}]({site.CROSSWALK_HEADING.link_from(page, names[k.heading].page_id)}) "
+            f"| {plain(k.reason)} |\n"
+        )
+    out.append("\n" + _crosswalk_sources(cw))
+    return "".join(out)
+
+
+def crosswalk_heading_page(cw: Crosswalk, heading: Target, fw: Framework, index: Index, options: Options) -> str:
+    """``crosswalks/<id>/<heading>.md``: the elements behind a heading and their cases, grouped by spectrum position."""
+    page = site.CROSSWALK_HEADING.path(heading.page_id)
+    title = f"{heading.name} ({cw.facet})"
+    out = [front_matter(title, heading.description)]
+    out.append(
+        f"# {plain(title)}\n\nOne of the {_count(len(cw.headings), plain(cw.facet))} of the "
+        f"[{plain(cw.name)}]({site.CROSSWALK.link_from(page, cw.id)}), in our words: {plain(heading.description)}\n\n"
+    )
+    out.append(cite(cw.facet, title, options, heading.address, "./"))
+    out.append(_crosswalk_note(cw, page))
+    links = cw.links_to(heading.id)
+    out.append("## Elements behind it {#elements}\n\n")
+    if not links:
+        out.append(
+            f"**A gap.** Nothing in the {plain(fw.name)} is linked to this {plain(cw.facet)}, so the atlas has no "
+            "cases for it yet. The framework says little about it: look at it another way."
+            + (f" {plain(heading.gap)}" if heading.gap else "")
+            + "\n\n"
+        )
+    for k in links:
+        e = fw.element(k.element)
+        anchor = f"{e.slug}-{k.ref.partition('.')[2]}" if "." in k.ref else ""
+        what = f"{k.ref}" if anchor else element_title(e)
+        out.append(f"- [{plain(what)}]({site.ELEMENT.link_from(page, e.slug, anchor)}): {plain(k.reason)}\n")
+    if links:
+        out.append("\n")
+    cases = cw.cases(heading.id, index.cases)
+    out.append("## Cases {#cases}\n\n")
+    if not links:
+        out.append(f"None: no case can bear on this {plain(cw.facet)} until something in the framework does.\n\n")
+    elif not cases:
+        out.append("No case is tagged to these elements yet. See [cases wanted](../../wanted.md).\n\n")
+    elif cases:
+        out.append(
+            f"{_count(len(cases), 'case is', 'cases are')} tagged to the elements or questions above, grouped by "
+            "where each sits on the spectrum.\n\n"
+        )
+        groups: list[tuple[str | None, str]] = [(p.id, p.name) for p in fw.positions] + [(None, UNPLACED)]
+        for position, name in groups:
+            members = [c for c in cases if c.spectrum == position]
+            if members:
+                out.append(f"### {plain(name)} {{#cases-{position or 'unplaced'}}}\n\n")
+                out.append(_case_list(members, page) + "\n")
+    out.append(_crosswalk_sources(cw))
     return "".join(out)
 
 
@@ -829,16 +1017,25 @@ def render_pages(
     # they go first; the case pages, in chunks, are shared out after them.
     jobs: list[Callable[[], Mapping[str, str]]] = [
         _file(site.CASES.path(), cases_page, fw, index),
-        _file(site.EXPLORE.path(), explore_page, fw, index),
+        _file(site.EXPLORE.path(), explore_page, fw, index, atlas.crosswalks),
         functools.partial(export.data_files, atlas, index, options.site_url),
         _file(site.FRAMEWORK.path(), framework_page, fw, index),
         _file(site.SPECTRUM.path(), spectrum_index_page, fw, index),
         _file(site.APPROACHES.path(), approach_index_page, fw, index),
         _file(site.DATA.path(), open_data_page),
-        _file(site.SELF_ASSESSMENT.path(), self_assessment_page, fw),
+        _file(site.SELF_ASSESSMENT.path(), self_assessment_page, fw, atlas.crosswalks),
         _file(site.WANTED.path(), wanted_page, atlas),
     ]
-    jobs += [_file(site.ELEMENT.path(e.slug), element_page, fw, e, index, options) for e in fw.elements]
+    jobs += [
+        _file(site.ELEMENT.path(e.slug), element_page, fw, e, index, options, atlas.crosswalks) for e in fw.elements
+    ]
+    jobs.append(_file(site.CROSSWALKS.path(), crosswalks_page, atlas.crosswalks))
+    for cw in atlas.crosswalks:
+        jobs.append(_file(site.CROSSWALK.path(cw.id), crosswalk_page, cw, fw, index, options))
+        jobs += [
+            _file(site.CROSSWALK_HEADING.path(h.page_id), crosswalk_heading_page, cw, h, fw, index, options)
+            for h in cw.headings
+        ]
     for p in fw.positions:
         path, cases = site.POSITION.path(p.id), index.by_position.get(p.id, ())
         jobs.append(

@@ -21,6 +21,7 @@ import yaml
 
 from atlas import model, pages, parallel, placeholders, sanitise, schema
 from atlas.body import BLANK_LETTERS, BodyChecker, house_style, invisible, visible
+from atlas.crosswalk import load_crosswalks
 from atlas.load import (
     Document,
     line,
@@ -1257,8 +1258,10 @@ def load_atlas(
     drafts: list[Case] = []
     found = load_cases(paths, root, framework, today, memo, workers, drafts)
     problems += found.problems
-    passing = Atlas(framework, found.cases)
+    crosswalks, wrong, advice = load_crosswalks(root / "framework" / "crosswalks", root, framework)
+    problems += wrong
+    passing = Atlas(framework, found.cases, crosswalks)
     # A draft whose id another case already has is left to its problems.
     taken = {c.id for c in found.cases}
     kept = tuple(d for d in drafts if d.id not in taken)
-    return Loaded(None if problems else passing, problems, found.warnings, passing, kept)
+    return Loaded(None if problems else passing, problems, found.warnings + advice, passing, kept)

@@ -68,7 +68,8 @@ def browser() -> Iterator[Browser]:
 
 # One page of each kind the site has.
 PAGE_TYPES = ["", "framework/", "framework/1c/", "spectrum/alignment/", "approach/co-design/", "cases/",
-              "cases/bdat-send-adaptive-teaching/", "explore/", "self-assessment/", "contributing/", "data/"]  # fmt: skip
+              "cases/bdat-send-adaptive-teaching/", "explore/", "self-assessment/", "contributing/", "data/",
+              "crosswalks/", "crosswalks/dfe-tqd-2023/", "crosswalks/dfe-tqd-2023/workforce/"]  # fmt: skip
 PHONE = ViewportSize(width=390, height=844)
 DESKTOP = ViewportSize(width=1280, height=800)
 
@@ -200,7 +201,7 @@ def test_the_printed_summary_fits_the_ratings(page: Page, base_url: str) -> None
     page.goto(base_url + "self-assessment/#1c=ag")
     page.click('button[data-action="print"]')
     page.emulate_media(media="print")
-    rows = page.locator(".atlas-print-summary tbody tr")
+    rows = page.locator(".atlas-print-summary .atlas-print-ratings tbody tr")
     assert rows.count() == 14
     assert page.text_content(".atlas-print-summary tbody tr:nth-child(3) td") == "Amber-Green"
     assert page.is_hidden("form.atlas-self-assessment")
@@ -474,3 +475,147 @@ def test_the_site_name_shows_in_full_on_a_phone(browser: Browser, base_url: str,
         name = page.locator(".md-header__topic:first-child .md-ellipsis")
         assert name.text_content().strip() == "MAT Practice Atlas"  # type: ignore[union-attr]
         assert page.evaluate("(el) => el.scrollWidth <= el.clientWidth", name.element_handle())
+
+
+# --- the DfE's trust quality descriptions beside the framework ---------------------------------
+
+DFE = "dfe-tqd-2023"
+
+
+def test_pillar_pages_and_the_element_page_line_naming_the_pillars(
+    page: Page, base_url: str, built: tuple[Path, Atlas]
+) -> None:
+    _, atlas = built
+    (dfe,) = atlas.crosswalks
+    page.goto(base_url + "crosswalks/")
+    page.click(f"article a[href='{DFE}/']")
+    assert page.url == f"{base_url}crosswalks/{DFE}/"
+    assert page.is_visible("text=This mapping is the atlas's own reading")
+    assert page.is_visible("text=made on 6 December 2026")
+    page.click("text=What we could read, and our sources")
+    assert page.url.endswith(f"/crosswalks/{DFE}/#source")
+    assert page.is_visible("text=We could not read the text of Annex A")
+    rows = page.locator("article table").first.locator("tbody tr")  # the pillars, before the links and reasons
+    assert rows.count() == 5
+    assert page.is_visible("#gaps ~ p >> text=Finance and operations")
+    # Each pillar: the elements behind it with their reasons, then its cases by spectrum position.
+    page.goto(f"{base_url}crosswalks/{DFE}/workforce/")
+    assert (page.text_content("h1") or "").startswith("Workforce (DfE pillar)")
+    behind = page.eval_on_selector_all("#elements + ul > li > a", "links => links.map(a => a.textContent)")
+    assert behind == [
+        "2B Recruiting, developing and retaining talent",
+        "3B.i",
+        "3C Evidence based professional learning",
+    ]
+    expected = {c.id for c in dfe.cases("workforce", atlas.live)}
+    shown = page.eval_on_selector_all(
+        "article ul.atlas-case-list a", "links => links.map(a => a.getAttribute('href').split('/').slice(-2)[0])"
+    )
+    assert expected and set(shown) == expected and len(shown) == len(expected)
+    assert page.locator("#cases-standardisation, #cases-alignment, #cases-autonomy, #cases-unplaced").count() >= 2
+    # On paper: the pillar, its elements and its cases, without the site's chrome.
+    page.emulate_media(media="print")
+    assert page.is_hidden(".md-header") and page.is_hidden(".md-sidebar--primary")
+    assert page.locator("article ul.atlas-case-list a:visible").count() == len(expected)
+    assert 1 <= pdf_pages(page.pdf(format="A4")) <= 12
+    page.emulate_media(media="screen")
+    page.goto(f"{base_url}crosswalks/{DFE}/finance-and-operations/")
+    assert page.is_visible("text=A gap.") and page.is_visible(
+        "text=None of its elements or questions asks about budgets"
+    )
+    # The element page names the pillars it bears on, and the link opens the pillar.
+    page.goto(base_url + "framework/2b/")
+    line = page.locator("article p", has_text="bears on the DfE pillar")
+    assert line.count() == 1 and "Workforce" in (line.text_content() or "")
+    line.locator("a", has_text="Workforce").click()
+    assert page.url == f"{base_url}crosswalks/{DFE}/workforce/"
+
+
+def test_the_explorer_filters_by_pillar_and_keeps_it_in_the_address(
+    page: Page, base_url: str, built: tuple[Path, Atlas]
+) -> None:
+    _, atlas = built
+    (dfe,) = atlas.crosswalks
+    page.goto(base_url + "explore/")
+    page.select_option(f"#atlas-{DFE}", "workforce")
+    assert page.url.endswith(f"?{DFE}=workforce")
+    expected = sorted(c.id for c in dfe.cases("workforce", atlas.live))
+    assert sorted(visible_cases(page)) == expected
+    page.select_option("#atlas-kind", "finding")
+    assert sorted(visible_cases(page)) == sorted(
+        c.id for c in dfe.cases("workforce", atlas.live) if c.kind == "finding"
+    )
+    # The address alone reopens the same view.
+    page.goto(f"{base_url}explore/?{DFE}=governance-and-leadership")
+    assert page.input_value(f"#atlas-{DFE}") == "governance-and-leadership"
+    assert sorted(visible_cases(page)) == sorted(c.id for c in dfe.cases("governance-and-leadership", atlas.live))
+    # A pillar with nothing behind it leaves no cases, and says so in its option.
+    assert page.text_content(f"#atlas-{DFE} option[value='finance-and-operations']") == "Finance and operations (0)"
+
+
+# Workforce is weakest: 2B Red (1) and 3C Amber-Red (2) average 1.5; the rest average 3.5 or more.
+PILLAR_RATINGS = "#1a=g&2b=r&3c=ar&4a=g&5a=ag&6a=ag"
+
+
+def expected_pillar_cases(atlas: Atlas, heading: str) -> list[str]:
+    (dfe,) = atlas.crosswalks
+    members = set(dfe.elements_of(heading))
+    cases = dfe.cases(heading, atlas.live)
+    ranked = sorted(cases, key=lambda c: (-len(members & set(c.elements)), -c.published.toordinal(), c.title))
+    return [c.title for c in ranked[:10]]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_self_assessment_sums_ratings_by_pillar_from_the_address_alone(
+    browser: Browser, base_url: str, built: tuple[Path, Atlas], viewport: ViewportSize
+) -> None:
+    _, atlas = built
+    with opened(browser, base_url, viewport=viewport) as page:
+        page.goto(base_url + "self-assessment/" + PILLAR_RATINGS)
+        table = page.locator(f".atlas-pillars[data-crosswalk='{DFE}'] tbody tr")
+        rows = [
+            [cell.strip() for cell in row]
+            for row in table.evaluate_all("rows => rows.map(r => [...r.cells].map(c => c.textContent))")
+        ]
+        assert rows == [
+            ["High-quality and inclusive education", "1B, 1C, 3A, 3B, 4A, 4B", "1 of 6", "4", "4.0"],
+            ["School improvement", "1A, 1B, 1C, 2A, 5A, 5B", "2 of 6", "7", "3.5"],
+            ["Workforce", "2B, 3B, 3C", "2 of 3", "3", "1.5"],
+            ["Finance and operations", "None: a gap in the framework", "Gap", "-", "-"],
+            ["Governance and leadership", "1A, 6A, 6B", "2 of 3", "7", "3.5"],
+        ]
+        assert page.locator("tr.atlas-pillar-weakest-row").text_content().startswith("Workforce")  # type: ignore[union-attr]
+        assert page.text_content(".atlas-pillar-weakest") == (
+            "Your weakest DfE pillar: Workforce (average 1.5 from 2 rated elements)."
+        )
+        page.wait_for_selector("ol.atlas-pillar-recommended li")
+        titles = page.eval_on_selector_all("ol.atlas-pillar-recommended li a", "links => links.map(a => a.textContent)")
+        assert titles == expected_pillar_cases(atlas, "workforce")
+        assert sideways(page) == []
+        # The address held everything: nothing was saved in this fresh browser.
+        assert page.evaluate("localStorage.getItem('atlas-self-assessment-v1')") is None
+
+
+def test_the_pillar_summary_prints_on_the_one_a4_page(page: Page, base_url: str, built: tuple[Path, Atlas]) -> None:
+    _, atlas = built
+    page.add_init_script("window.print = () => {};")
+    page.goto(base_url + "self-assessment/" + PILLAR_RATINGS + "&1b=r&2a=r&3a=ar&6b=r")
+    for element in ("1a", "2b", "3c", "4a", "5a", "6a", "1b", "2a"):
+        page.fill(
+            f"#note-{element}", "Agreed at the June board: strong in two schools, patchy elsewhere; revisit in spring."
+        )
+    page.wait_for_selector("ol.atlas-recommended li")
+    page.wait_for_selector("ol.atlas-pillar-recommended li")
+    page.click('button[data-action="print"]')
+    assert pdf_pages(page.pdf(format="A4")) == 1
+    page.emulate_media(media="print")
+    assert page.is_hidden(".atlas-pillars")  # the screen's summary: the printed page has its own
+    printed = page.locator(".atlas-print-summary")
+    assert printed.locator("h3", has_text="By DfE pillar").count() == 1
+    assert printed.locator("p.atlas-print-pillars").text_content() == (
+        "Average rating of the rated elements behind each DfE pillar (Red 1 to Green 4): "
+        "High-quality and inclusive education 2.3; School improvement 2.3; Workforce 1.5 (weakest); "
+        "Finance and operations a gap in the framework; Governance and leadership 2.7."
+    )
+    listed = printed.locator("ul.atlas-print-pillar-cases li").all_text_contents()
+    assert [text.split(": http")[0] for text in listed] == expected_pillar_cases(atlas, "workforce")[:3]

@@ -98,6 +98,8 @@ def test_each_kind_of_edit_rebuilds_to_what_a_fresh_build_gives(preview: tuple[P
     case = project / "cases" / f"{CASE}.md"
     text = case.read_text(encoding="utf-8")
     page = f"cases/{CASE}/index.html"
+    crosswalk = project / "framework" / "crosswalks" / "dfe-tqd-2023.yaml"
+    dfe = crosswalk.read_text(encoding="utf-8")
     steps: list[tuple[str, Callable[[], object]]] = [
         ("a body edit", lambda: case.write_text(text.replace("## Context\n", "## Context\n\nPreviewedit. ", 1))),
         ("a title edit", lambda: case.write_text(text.replace("\ntitle: ", '\ntitle: "Retitled" #', 1))),
@@ -106,6 +108,7 @@ def test_each_kind_of_edit_rebuilds_to_what_a_fresh_build_gives(preview: tuple[P
         ("the fix", lambda: case.write_text(text)),
         ("a deleted case", lambda: (project / "cases" / "zz-new-case.md").unlink()),
         ("a hand-written page", lambda: (project / "docs" / "about.md").write_text("# About the atlas\n\nNew.\n")),
+        ("a crosswalk edit", lambda: crosswalk.write_text(dfe.replace("name: Workforce", "name: The workforce", 1))),
     ]
     written_by: dict[str, set[str]] = {}
     for what, edit in steps:
@@ -126,6 +129,9 @@ def test_each_kind_of_edit_rebuilds_to_what_a_fresh_build_gives(preview: tuple[P
     assert page in title_pages and "cases/index.html" in title_pages
     case_pages = [p for p in title_pages if p.startswith("cases/") and p.count("/") == 2]
     assert len(case_pages) < 20, sorted(case_pages)
+    # A crosswalk shows on its own pages, the element pages and the explorer, so those are redone.
+    crosswalk_pages = {p for p in written_by["a crosswalk edit"] if p.endswith(".html")}
+    assert {"crosswalks/dfe-tqd-2023/workforce/index.html", "framework/2b/index.html"} <= crosswalk_pages
 
 
 def test_a_body_edit_is_rendered_alone_and_gives_what_a_full_render_gives(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,7 +2,9 @@
 // holds the filters, so a filtered view can be linked and reopened. Runs only in the reader's browser.
 (function () {
   "use strict";
-  var FIELDS = ["element", "spectrum", "approach", "kind", "evidence", "phase", "region", "size"];
+  // The filters are the form's own lists: one per field, and one per crosswalk (such as the DfE's
+  // pillars), so a new crosswalk needs no change here.
+  var FIELDS = [];
 
   function matches(card, filters, skip) {
     for (var i = 0; i < FIELDS.length; i++) {
@@ -26,6 +28,7 @@
     var form = document.querySelector("form.atlas-filters");
     if (!form || form.dataset.ready) return;
     form.dataset.ready = "yes";
+    FIELDS = Array.prototype.map.call(form.querySelectorAll("select"), function (select) { return select.name; });
     var cards = Array.prototype.slice.call(document.querySelectorAll(".atlas-card"));
     var status = document.querySelector(".atlas-count");
     var selects = FIELDS.map(function (name) { return form.elements[name]; });

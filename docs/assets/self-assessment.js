@@ -6,6 +6,9 @@
   var KEY = "atlas-self-assessment-v1";
   var NAMES = { r: "Red", ar: "Amber-Red", ag: "Amber-Green", g: "Green" };
   var WEAK = ["r", "ar"];
+  // For summing ratings by another framework's headings (such as the DfE's pillars).
+  var SCORES = { r: 1, ar: 2, ag: 3, g: 4 };
+  var PILLAR_CASES = 10;
 
   function load() {
     try { return JSON.parse(localStorage.getItem(KEY)) || { ratings: {}, notes: {} }; }
@@ -79,6 +82,26 @@
 
     var cases = null;
     var loadFailed = false;
+    // Suggested cases: most matching elements first, then newest, then by title.
+    function bestFirst(a, b) {
+      return b.shared.length - a.shared.length || (a.c.published < b.c.published ? 1 : a.c.published > b.c.published ? -1 : 0)
+        || a.c.title.localeCompare(b.c.title);
+    }
+    // A list of links to suggested cases, each saying which elements it matched where asked.
+    function caseList(scored, className, saying) {
+      var list = document.createElement("ol");
+      list.className = className;
+      scored.forEach(function (x) {
+        var item = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = "../cases/" + x.c.id + "/";
+        a.textContent = x.c.title;
+        item.appendChild(a);
+        if (saying) item.appendChild(document.createTextNode(" (for " + x.shared.join(", ") + ")"));
+        list.appendChild(item);
+      });
+      return list;
+    }
     function weakElements() {
       return elements
         .map(function (f) { return f.dataset.element; })
@@ -90,10 +113,7 @@
         var shared = c.elements.filter(function (e) { return weak.indexOf(e.toLowerCase()) >= 0; });
         return { c: c, shared: shared };
       }).filter(function (x) { return x.shared.length; });
-      scored.sort(function (a, b) {
-        return b.shared.length - a.shared.length || (a.c.published < b.c.published ? 1 : a.c.published > b.c.published ? -1 : 0)
-          || a.c.title.localeCompare(b.c.title);
-      });
+      scored.sort(bestFirst);
       return scored.slice(0, 15);
     }
     function recommend() {
@@ -107,17 +127,7 @@
         var weak = weakElements();  // the ratings as they are now, not when the data was asked for
         if (!weak.length) return recommend();
         var scored = suggested(weak);
-        var list = document.createElement("ol");
-        list.className = "atlas-recommended";
-        scored.forEach(function (x) {
-          var item = document.createElement("li");
-          var a = document.createElement("a");
-          a.href = "../cases/" + x.c.id + "/";
-          a.textContent = x.c.title;
-          item.appendChild(a);
-          item.appendChild(document.createTextNode(" (for " + x.shared.join(", ") + ")"));
-          list.appendChild(item);
-        });
+        var list = caseList(scored, "atlas-recommended", true);
         box.textContent = "";
         var intro = document.createElement("p");
         intro.textContent = scored.length
@@ -129,19 +139,88 @@
       };
       if (cases) return show();
       summary();
-      fetch("../api/cases.json").then(function (r) { return r.json(); }).then(function (data) {
-        cases = data.cases;
-        show();
-      }).catch(function () {
-        loadFailed = true;
+      loadCases().then(function () {
+        if (!loadFailed) return show();
         box.textContent = "The list of cases could not be loaded here. Open this page from the atlas's web address.";
         summary();
+      });
+    }
+
+    // The list of cases is fetched once, when a suggestion first needs it.
+    var loading = null;
+    function loadCases() {
+      if (!loading) {
+        loading = fetch("../api/cases.json").then(function (r) { return r.json(); }).then(function (data) {
+          cases = data.cases;
+        }).catch(function () { loadFailed = true; });
+      }
+      return loading;
+    }
+
+    // The ratings summed by the headings of each crosswalk on the page, and the weakest heading.
+    var sections = Array.prototype.slice.call(document.querySelectorAll(".atlas-pillars"));
+    function pillarScores(section) {
+      return Array.prototype.map.call(section.querySelectorAll("tr[data-pillar]"), function (row) {
+        var members = row.dataset.elements.split(" ").filter(Boolean);
+        var rated = members.filter(function (id) { return SCORES[state.ratings[id]]; });
+        var sum = rated.reduce(function (total, id) { return total + SCORES[state.ratings[id]]; }, 0);
+        return { row: row, id: row.dataset.pillar, name: row.dataset.name, members: members, rated: rated,
+                 sum: sum, mean: rated.length ? sum / rated.length : null };
+      });
+    }
+    function weakestOf(scores) {
+      var weakest = null;
+      scores.forEach(function (s) { if (s.mean !== null && (!weakest || s.mean < weakest.mean)) weakest = s; });
+      return weakest;
+    }
+    // The cases for a heading, those tagged to most of its elements first, then newest.
+    function pillarCases(crosswalk, pillar) {
+      var wanted = crosswalk + "/" + pillar.id;
+      var scored = cases.filter(function (c) { return (c.crosswalk_headings || []).indexOf(wanted) >= 0; }).map(function (c) {
+        var shared = c.elements.filter(function (e) { return pillar.members.indexOf(e.toLowerCase()) >= 0; });
+        return { c: c, shared: shared };
+      });
+      scored.sort(bestFirst);
+      return scored.slice(0, PILLAR_CASES);
+    }
+    function pillars() {
+      sections.forEach(function (section) {
+        var facet = section.dataset.facet;
+        var scores = pillarScores(section);
+        var weakest = weakestOf(scores);
+        scores.forEach(function (s) {
+          if (s.members.length) s.row.querySelector(".atlas-pillar-rated").textContent = s.rated.length + " of " + s.members.length;
+          s.row.querySelector(".atlas-pillar-sum").textContent = s.rated.length ? String(s.sum) : "-";
+          s.row.querySelector(".atlas-pillar-mean").textContent = s.mean === null ? "-" : s.mean.toFixed(1);
+          s.row.classList.toggle("atlas-pillar-weakest-row", s === weakest);
+        });
+        var status = section.querySelector(".atlas-pillar-weakest");
+        var box = section.querySelector(".atlas-pillar-cases");
+        box.textContent = "";
+        if (!weakest) {
+          status.textContent = "Rate some elements to see your weakest " + facet + ".";
+          return;
+        }
+        status.textContent = "Your weakest " + facet + ": " + weakest.name + " (average " + weakest.mean.toFixed(1)
+          + " from " + weakest.rated.length + " rated element" + (weakest.rated.length === 1 ? "" : "s") + ").";
+        if (!cases) {
+          box.textContent = loadFailed ? "The list of cases could not be loaded here." : "Loading cases...";
+          if (!loadFailed) loadCases().then(summary);  // summary redoes this, and the printed page
+          return;
+        }
+        var scored = pillarCases(section.dataset.crosswalk, weakest);
+        var intro = document.createElement("p");
+        intro.textContent = scored.length ? "Cases for " + weakest.name + ", most of its elements first:" : "No case bears on " + weakest.name + " yet.";
+        box.appendChild(intro);
+        var list = caseList(scored, "atlas-pillar-recommended", false);
+        if (scored.length) box.appendChild(list);
       });
     }
 
     // The printed page, kept up to date on every change so that any way of printing (the button,
     // the browser's menu, a PDF export) gets the ratings, notes and suggested cases as they are.
     function summary() {
+      pillars();
       var section = document.querySelector(".atlas-print-summary");
       if (!section) return;
       // Built with DOM calls and textContent: names and notes are never read as HTML.
@@ -156,6 +235,7 @@
       var printed = new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
       section.appendChild(cell("p", "Printed " + printed + "."));
       var table = document.createElement("table");
+      table.className = "atlas-print-ratings";
       var head = table.createTHead().insertRow();
       ["Element", "Rating", "Notes"].forEach(function (h) { head.appendChild(cell("th", h)); });
       var body = table.createTBody();
@@ -187,6 +267,32 @@
         });
         if (scored.length) section.appendChild(list);
       }
+      sections.forEach(function (part) {
+        var facet = part.dataset.facet;
+        var scores = pillarScores(part);
+        var weakest = weakestOf(scores);
+        // A paragraph, not a table: the page must still fit one sheet of A4 with every note.
+        section.appendChild(cell("h3", "By " + facet));
+        section.appendChild(cell("p", "Average rating of the rated elements behind each " + facet + " (Red 1 to Green 4): "
+          + scores.map(function (s) {
+            var value = !s.members.length ? "a gap in the framework" : s.mean === null ? "not rated" : s.mean.toFixed(1);
+            return s.name + " " + value + (s === weakest ? " (weakest)" : "");
+          }).join("; ") + ".", { "class": "atlas-print-pillars" }));
+        if (weakest && cases) {
+          var picked = pillarCases(part.dataset.crosswalk, weakest).slice(0, 3);
+          if (picked.length) {
+            section.appendChild(cell("p", "Cases for " + weakest.name + ":"));
+            var few = document.createElement("ul");
+            few.className = "atlas-print-pillar-cases";
+            picked.forEach(function (x) {
+              var item = cell("li", x.c.title + ": ");
+              item.appendChild(cell("span", new URL("../cases/" + x.c.id + "/", window.location.href).href, { "class": "atlas-print-address" }));
+              few.appendChild(item);
+            });
+            section.appendChild(few);
+          }
+        }
+      });
       var rated = Object.keys(state.ratings).length;
       if (rated) section.appendChild(cell("p", "These ratings online: " + link()));
     }
