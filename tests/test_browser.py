@@ -190,7 +190,9 @@ def test_self_assessment_stores_shares_and_recommends(page: Page, base_url: str,
     other.close()
     with page.expect_download() as download:
         page.click('button[data-action="csv"]')
-    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    raw = Path(download.value.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a byte-order mark, so Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == ["element", "name", "rating", "notes"]
     assert rows[1] == ["1A", "Clarity of purpose", "Red", "Vision not yet shared with staff"]
     assert len(rows) == 15

@@ -326,7 +326,8 @@
           var id = f.dataset.element;
           return [csvCell(id.toUpperCase()), csvCell(f.dataset.name), csvCell(NAMES[state.ratings[id]] || ""), csvCell(state.notes[id])].join(",");
         }));
-        var blob = new Blob([lines.join("\n") + "\n"], { type: "text/csv" });
+        // A byte-order mark first, as in the atlas's own CSV: Excel reads the file as UTF-8 only with one.
+        var blob = new Blob(["\ufeff" + lines.join("\n") + "\n"], { type: "text/csv;charset=utf-8" });
         var a = document.createElement("a");
         a.href = URL.createObjectURL(blob);
         a.download = "self-assessment.csv";
