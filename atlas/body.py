@@ -28,6 +28,8 @@ _OPEN = {tag: re.compile(rf"<{tag}[\s>]") for tag in _PAIRED}
 _HEADING_ID = re.compile(r'<h[1-6][^>]*\sid="([^"]*)"')
 _HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
 _SNIPPET = re.compile(r"-+8<-+")
+# A level-1 heading at the start of a line: the page's title is its only one.
+LEVEL_ONE = re.compile(r"#(?!#)")
 ZERO_WIDTH_JOINER = "\u200d"
 # Markdown's inline parsing slows down sharply on long paragraphs full of brackets or backticks, so
 # bodies stay within sizes that real cases never approach (the longest today is under 6,000 characters).
@@ -144,7 +146,7 @@ class BodyChecker:
             if self._snippets and _SNIPPET.search(raw):
                 # Snippet includes run before code is read, so they count even inside code.
                 yield at, "body", "includes another file with '--8<--', which cases may not do; write the text out"
-            if re.match(r"#(?!#)", text) or (re.fullmatch(r"=+\s*", text) and previous.strip()):
+            if LEVEL_ONE.match(text) or (re.fullmatch(r"=+\s*", text) and previous.strip()):
                 heading = text if text.startswith("#") else previous
                 yield at, "body", say("level_one", heading=heading[:60])
             previous = text
@@ -201,8 +203,8 @@ class BodyChecker:
         return None
 
 
-_SECTION = re.compile(r"## +(.+?)(?: +\{[^}]*\})? *$")
-_QUESTION_LINK = re.compile(r"\]\(\.\./framework/[1-6][a-c]\.md#[1-6][a-c]-[ivx]+\)")
+SECTION = re.compile(r"## +(.+?)(?: +\{[^}]*\})? *$")
+QUESTION_LINK = re.compile(r"\]\(\.\./framework/[1-6][a-c]\.md#[1-6][a-c]-[ivx]+\)")
 QUESTIONS = schema.HOUSE_STYLE.rest[-1]
 
 
@@ -214,7 +216,7 @@ def house_style(lines: list[str], first_line: int, kind: str, plain: list[str] |
     style = schema.HOUSE_STYLE
     expected = style.sections(kind)
     text_lines = safety.code_free("\n".join(lines)) if plain is None else plain
-    found = [(i, m.group(1)) for i, t in enumerate(text_lines) if (m := _SECTION.match(t))]
+    found = [(i, m.group(1)) for i, t in enumerate(text_lines) if (m := SECTION.match(t))]
     names = [name for _, name in found]
     listing = "; ".join(f"'## {s}'" for s in expected)
     if names != list(expected):
@@ -242,7 +244,7 @@ def house_style(lines: list[str], first_line: int, kind: str, plain: list[str] |
         if not bullets:
             yield first_line + start, "body", say("no_questions", section=QUESTIONS)
         for i in bullets:
-            if not _QUESTION_LINK.search(lines[i]):
+            if not QUESTION_LINK.search(lines[i]):
                 yield first_line + i, "body", say("question_link")
 
 
