@@ -261,8 +261,9 @@ def form_fields(framework: Framework) -> list[FormField]:
                     )
                 )
             continue
-        # The id is made from the title when left empty.
-        required = field.needed and field.key != "id"
+        required = field.needed
+        if field.key == "id":
+            required, plain = False, f"{plain} Leave it empty to have one made from the title."
         out.append(FormField(field.key, field.label, (field.key,), rule, required, plain))
     style = schema.HOUSE_STYLE
     names = [style.first, SECOND_LABEL_JOIN.join(style.second.values()), *style.rest]
@@ -320,6 +321,7 @@ def _form_entry(box: FormField) -> dict[str, Any]:
     return entry
 
 
+CONSENT_LABEL = "Consent"
 CONSENT = (
     "The trust or network this case describes has agreed to it being published.",
     "The case contains no personal data about pupils, and names no member of staff without their consent.",
@@ -346,7 +348,7 @@ def issue_form(framework: Framework) -> str:
             "type": "checkboxes",
             "id": "consent",
             "attributes": {
-                "label": "Consent",
+                "label": CONSENT_LABEL,
                 "description": "Please confirm both before you submit.",
                 "options": [{"label": text, "required": True} for text in CONSENT],
             },

@@ -592,9 +592,11 @@
         address = repo.url + "/issues/new?template=" + encodeURIComponent(repo.form) + "&title=" + encodeURIComponent("Case: " + (draft.fields.title || ""));
         note.textContent = "The case is too long to open as a file in one address, so this opens the issue form with "
           + "the details filled in: paste each section of the case into its box.";
-        SPEC.fields.forEach(function (field) {
-          var value = draft.fields[field.key];
-          if (value && !Array.isArray(value) && field.rule.kind !== "group") address += "&" + encodeURIComponent(field.key) + "=" + encodeURIComponent(value);
+        // The form's boxes are named after the fields, a group's with a hyphen: trust-name.
+        Object.keys(draft.fields).forEach(function (key) {
+          var value = draft.fields[key];
+          value = Array.isArray(value) ? value.join(", ") : value;
+          if (value) address += "&" + encodeURIComponent(key.replace(".", "-")) + "=" + encodeURIComponent(value);
         });
       } else note.textContent = "This opens GitHub's page for adding the file, with the text filled in. You need a GitHub account; GitHub offers to make your own copy of the atlas and then a pull request.";
       link.setAttribute("href", address);
