@@ -172,6 +172,8 @@ def spec(atlas: Atlas, repo_url: str | None = None, edit_uri: str | None = None)
         "months": list(MONTHS),
         "reads_as_number": _READS_AS[INT],
         "repository": _repository(repo_url, edit_uri),
+        # The issue form's box for each field, for a proposal too long for the new-file address.
+        "form_ids": {".".join(box.path): box.id for box in form_fields(fw) if box.path[0] != "body"},
     }
 
 
@@ -235,6 +237,13 @@ class FormField:
 
 
 SECOND_LABEL_JOIN = " / "
+# Query parameters GitHub's new-issue address keeps for itself; a box with one of these ids is renamed.
+GITHUB_PARAMETERS = ("title", "body", "labels", "assignees", "milestone", "projects", "template", "type")
+
+
+def _form_id(*path: str) -> str:
+    ident = "-".join(path)
+    return f"case-{ident}" if ident in GITHUB_PARAMETERS else ident
 
 
 def form_fields(framework: Framework) -> list[FormField]:
@@ -252,7 +261,7 @@ def form_fields(framework: Framework) -> list[FormField]:
                 known = subs[sub["key"]]
                 out.append(
                     FormField(
-                        f"{field.key}-{sub['key']}",
+                        _form_id(field.key, sub["key"]),
                         f"{field.label}: {known.label}",
                         (field.key, sub["key"]),
                         sub["rule"],
@@ -264,7 +273,7 @@ def form_fields(framework: Framework) -> list[FormField]:
         required = field.needed
         if field.key == "id":
             required, plain = False, f"{plain} Leave it empty to have one made from the title."
-        out.append(FormField(field.key, field.label, (field.key,), rule, required, plain))
+        out.append(FormField(_form_id(field.key), field.label, (field.key,), rule, required, plain))
     style = schema.HOUSE_STYLE
     names = [style.first, SECOND_LABEL_JOIN.join(style.second.values()), *style.rest]
     for i, name in enumerate(names, start=1):
