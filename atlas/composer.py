@@ -135,6 +135,7 @@ def spec(atlas: Atlas, repo_url: str | None = None, edit_uri: str | None = None)
         "case_file": pages.CASE.pattern,
         "cross": {
             "placed_kind": schema.PLACED_KIND,
+            "placed_by": "spectrum",
             "positions": list(schema.POSITION_IDS),
             "future_days": FUTURE_DAYS,
             "dated": ["published", "reviewed"],

@@ -387,15 +387,18 @@
     var ident = values.id && values.id.value;
     if (ident && SPEC.taken.indexOf(ident) >= 0) out.push(["id", say("id_exists", { path: SPEC.case_file.replace("{id}", ident) })]);
     var cross = SPEC.cross, kind = values.kind && values.kind.value;
-    if (kind === cross.placed_kind && !owns.call(values, "spectrum")) out.push(["spectrum", say("spectrum_needed", { positions: cross.positions.join(", ") })]);
-    var today = new Date(new Date().toISOString().slice(0, 10) + "T00:00:00Z"), days = {};
-    cross.dated.forEach(function (key) {
+    if (kind === cross.placed_kind && !owns.call(values, cross.placed_by)) {
+      out.push([cross.placed_by, say("spectrum_needed", { positions: cross.positions.join(", ") })]);
+    }
+    // The dates a case is published and reviewed: neither far ahead, and the second not before the first.
+    var today = new Date(new Date().toISOString().slice(0, 10) + "T00:00:00Z"), first = cross.dated[0], then = cross.dated[1];
+    var days = cross.dated.map(function (key) {
       var day = values[key] && parseDate(values[key].value);
-      days[key] = day;
       if (day && (day - today) / 864e5 > cross.future_days) out.push([key, say("future", { iso: values[key].value, key: key })]);
+      return day;
     });
-    if (days.published && days.reviewed && days.reviewed < days.published) {
-      out.push(["reviewed", say("reviewed_early", { iso: values.reviewed.value, published: values.published.value })]);
+    if (days[0] && days[1] && days[1] < days[0]) {
+      out.push([then, say("reviewed_early", { iso: values[then].value, published: values[first].value })]);
     }
     var words = checkBody(body, kind, out, questionProblems);
     return { problems: out, words: words };
