@@ -340,6 +340,10 @@ def test_every_gap_links_to_the_composer_and_the_link_fills_the_field(page: Page
     page.locator('a[href*="contributing/new/?kind=practice&spectrum="]').first.click()
     page.wait_for_url(re.compile(r".*/contributing/new/\?kind=practice&spectrum="))
     assert page.input_value('[data-path="kind"]') == "practice" and page.input_value('[data-path="spectrum"]')
+    # A reload of the same address keeps what was changed since the link filled it in.
+    page.select_option('[data-path="kind"]', "network")
+    page.reload()
+    assert page.input_value('[data-path="kind"]') == "network"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -431,10 +431,14 @@
     SPEC = JSON.parse(holder.textContent);
     form.hidden = false;
     var draft = load();
+    // A link from a gap (?elements=2B.iii) fills its boxes once; a reload of the same address keeps later edits.
     var fromAddress = new URLSearchParams(window.location.search);
-    fromAddress.forEach(function (value, key) {
-      if (SPEC.fields.some(function (f) { return f.key === key || key.indexOf(f.key + ".") === 0; })) draft.fields[key] = value;
-    });
+    if (fromAddress.toString() !== draft.applied) {
+      fromAddress.forEach(function (value, key) {
+        if (SPEC.fields.some(function (f) { return f.key === key || key.indexOf(f.key + ".") === 0; })) draft.fields[key] = value;
+      });
+    }
+    var applied = fromAddress.toString();
     SPEC.set_for_you.forEach(function (key) { if (!draft.fields[key]) draft.fields[key] = new Date().toISOString().slice(0, 10); });
     var touched = {};
 
@@ -450,13 +454,12 @@
       });
       var legend = node.querySelector("[data-item-legend]");
       legend.textContent = legend.textContent + " " + n;
-      node.querySelectorAll("[data-sub]").forEach(function (el, i) {
+      node.querySelectorAll("[data-sub]").forEach(function (el) {
         el.id = "atlas-q-" + n + "-" + el.dataset.sub;
         var label = node.querySelector('[data-for="' + el.dataset.sub + '"]');
         if (label) label.setAttribute("for", el.id);
         el.setAttribute("aria-describedby", "atlas-q-" + n + "-problems");
         if (values && values[el.dataset.sub] !== undefined) el.value = values[el.dataset.sub];
-        if (!i) return;
       });
       var qp = node.querySelector("[data-question-problems]");
       if (qp) qp.id = "atlas-q-" + n + "-problems";
@@ -496,6 +499,7 @@
       });
       form.querySelectorAll("[data-section]").forEach(function (el) { out.sections[el.dataset.section] = el.value; });
       out.idTouched = draft.idTouched;
+      out.applied = applied;
       return out;
     }
     function fill(state) {
@@ -689,9 +693,10 @@
       selection.addRange(range);
       document.getElementById("atlas-composer-status").textContent = "The file is selected: press Ctrl+C (or Cmd+C) to copy it.";
     }
-    if (fromAddress.toString() || window.localStorage.getItem(KEY)) {
-      Object.keys(draft.fields).forEach(function (key) { if (draft.fields[key] && String(draft.fields[key]).length) touched[key] = true; });
-    }
+    // A restored draft or a filled-in link shows the problems of the boxes that already hold something.
+    Object.keys(draft.fields).forEach(function (key) {
+      if (draft.fields[key] && String(draft.fields[key]).length && !SPEC.set_for_you.includes(key)) touched[key] = true;
+    });
     update(true);
     // For tests and tools: the composer's verdict on a draft, and the file it writes.
     window.atlasComposer = { compose: compose, touchAll: function () { touched.all = touched.body = touched.questions = true; return update(false); } };
