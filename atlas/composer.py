@@ -49,8 +49,8 @@ ISSUE_FORM = "case-study.yml"
 def _describe_rule(rule: object) -> dict[str, Any]:
     """A validator rule as data: its kind and settings, nested rules described in turn."""
     if not isinstance(rule, Rule):
-        # A check with no description: the composer takes the value as text and leaves it to make check.
-        return {"kind": "text", "unchecked": True}
+        # A check with no description: the composer takes the value as text and leaves its check to make check.
+        return {"kind": "unchecked"}
     out: dict[str, Any] = {"kind": rule.kind}
     for key, value in rule.params.items():
         if key == "item":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 
 import pytest
 
@@ -13,7 +14,7 @@ from atlas import composer, schema
 from atlas.messages import MESSAGES
 from atlas.model import Atlas, Framework
 from atlas.render import Rendered
-from atlas.validate import TEXT, Spec, case_specs, load_atlas
+from atlas.validate import TEXT, Spec, case_specs, check_choice, load_atlas
 from tests.conftest import ROOT
 
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -93,6 +94,26 @@ def test_a_new_field_in_the_contract_reaches_the_composer_and_the_issue_form(
     assert spec["fields"][-1]["key"] == "motto" and spec["fields"][-1]["rule"] == {"kind": "text"}
     assert 'data-path="motto"' in made.blocks[composer.PAGE.path()][0]
     assert "id: motto" in composer.issue_form(framework)
+
+
+def test_a_check_without_a_rule_is_left_to_make_check() -> None:
+    def bare(node: object, field: str) -> Iterator[tuple[int, str, str]]:
+        return iter(())
+
+    assert composer._describe_rule(bare) == {"kind": "unchecked"}
+
+
+def test_a_closed_list_without_names_is_offered_by_its_values(mini: Atlas, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Such as a source's publisher chosen from a list of ids: the values are the options.
+    real = case_specs
+
+    def with_list(fw: Framework) -> dict[str, Spec]:
+        specs = real(fw)
+        return {**specs, "contributor": Spec(check_choice(("network-a", "network-b")))}
+
+    monkeypatch.setattr(composer, "case_specs", with_list)
+    form = composer.added(Rendered({}, {}, {}), mini).blocks[composer.PAGE.path()][0]
+    assert "<option>network-a</option><option>network-b</option>" in form
 
 
 def test_the_script_declares_no_field_and_no_message() -> None:
