@@ -271,7 +271,7 @@ AGREEMENT = {
     "published-future": {"published": "2099-01-01"},
     "reviewed-early": {"reviewed": "2020-01-01"},
     "tags": {"tags": "one;two, three, three"},
-    "quotes": {"title": 'It\'s "quoted" \\ here'},
+    "quotes": {"title": 'It\'s "quoted" \\ here', "tags": "0x1F, yes, null, 0b1, 2019, 1e5"},
     "body-level-one": {"section:Context": "# A second title\n\nSome text."},
     "body-extra-section": {"section:Context": "Some text.\n\n## An extra section"},
     "body-misplaced": {"section:Context": "## Evidence and impact"},

@@ -93,7 +93,8 @@
     return scalar("str", text);
   }
   var PLAIN = /^(?:[A-Za-z][A-Za-z0-9-]*|[0-9][A-Za-z][A-Za-z0-9.-]*)$/;
-  var YAML_WORDS = /^(?:y|n|yes|no|true|false|on|off|null)$/i;
+  // Words YAML 1.1 reads as something other than text: yes/no values, null, and numbers written 0x.. or 0b..
+  var YAML_WORDS = /^(?:y|n|yes|no|true|false|on|off|null|0x[0-9a-f_]*|0b[01_]*)$/i;
   function yamlScalar(item) {
     if (item.type === "int") return item.value;
     if (PLAIN.test(item.value) && !YAML_WORDS.test(item.value)) return item.value;
