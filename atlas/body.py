@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from atlas import pages, safety, sanitise, schema
 from atlas.markdown import MarkdownConfig, Renderer
+from atlas.messages import say
 
 Issue = tuple[int, str, str]
 # Ids the generated parts of a case page use; a heading in the body must not take them.
@@ -26,6 +27,8 @@ _PAIRED = ("abbr", "b", "cite", "del", "em", "i", "ins", "kbd", "mark", "q", "s"
 _OPEN = {tag: re.compile(rf"<{tag}[\s>]") for tag in _PAIRED}
 _ID = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"')
 _SNIPPET = re.compile(r"-+8<-+")
+# A level-1 heading at the start of a line: the page's title is its only one.
+LEVEL_ONE = re.compile(r"#(?!#)")
 ZERO_WIDTH_JOINER = "\u200d"
 # Markdown's inline parsing slows down sharply on long paragraphs full of brackets or backticks, so
 # bodies stay within sizes that real cases never approach (the longest today is under 6,000 characters).
@@ -94,7 +97,7 @@ class BodyChecker:
         address before the body is cleaned, so what was cleaned is what is published.
         """
         if not body.strip():
-            yield first_line, "body", "is empty; write the case below the closing '---' line"
+            yield first_line, "body", say("body_empty")
             return
         lines = body.split("\n")
         bad = invisible(body, allow="\n\t")
@@ -168,13 +171,9 @@ class BodyChecker:
             if self._snippets and _SNIPPET.search(raw):
                 # Snippet includes run before code is read, so they count even inside code.
                 yield at, "body", "includes another file with '--8<--', which cases may not do; write the text out"
-            if re.match(r"#(?!#)", text) or (re.fullmatch(r"=+\s*", text) and previous.strip()):
+            if LEVEL_ONE.match(text) or (re.fullmatch(r"=+\s*", text) and previous.strip()):
                 heading = text if text.startswith("#") else previous
-                yield (
-                    at,
-                    "body",
-                    f"has a level-1 heading {heading[:60]!r}; the title is shown for you, so start sections with '## '",
-                )
+                yield at, "body", say("level_one", heading=heading[:60])
             previous = text
         for at, message in safety.check_body("\n".join(lines), first_line, plain):
             yield at, "body", message
@@ -269,8 +268,8 @@ class BodyChecker:
         return None
 
 
-_SECTION = re.compile(r"## +(.+?)(?: +\{[^}]*\})? *$")
-_QUESTION_LINK = re.compile(r"\]\(\.\./framework/[1-6][a-c]\.md#[1-6][a-c]-[ivx]+\)")
+SECTION = re.compile(r"## +(.+?)(?: +\{[^}]*\})? *$")
+QUESTION_LINK = re.compile(r"\]\(\.\./framework/[1-6][a-c]\.md#[1-6][a-c]-[ivx]+\)")
 QUESTIONS = schema.HOUSE_STYLE.rest[-1]
 
 
@@ -282,51 +281,36 @@ def house_style(lines: list[str], first_line: int, kind: str, plain: list[str] |
     style = schema.HOUSE_STYLE
     expected = style.sections(kind)
     text_lines = safety.code_free("\n".join(lines)) if plain is None else plain
-    found = [(i, m.group(1)) for i, t in enumerate(text_lines) if (m := _SECTION.match(t))]
+    found = [(i, m.group(1)) for i, t in enumerate(text_lines) if (m := SECTION.match(t))]
     names = [name for _, name in found]
     listing = "; ".join(f"'## {s}'" for s in expected)
     if names != list(expected):
         for position, want in enumerate(expected):
             got = found[position] if position < len(found) else None
             if got is None:
-                yield first_line, "body", f"has no '## {want}' section; a {kind} case has these, in order: {listing}"
+                yield first_line, "body", say("section_missing", want=want, kind=kind, listing=listing)
                 break
             if got[1] != want:
                 yield (
                     first_line + got[0],
                     "body",
-                    f"has '## {got[1]}' where '## {want}' belongs; a {kind} case has these sections, in order: "
-                    f"{listing}. Rename it, or move it under one of them as a '### ' heading",
+                    say("section_misplaced", got=got[1], want=want, kind=kind, listing=listing),
                 )
                 break
         else:
             extra = found[len(expected)]
-            yield (
-                first_line + extra[0],
-                "body",
-                f"has an extra section '## {extra[1]}'; make it a '### ' heading inside one of: {listing}",
-            )
+            yield first_line + extra[0], "body", say("section_extra", got=extra[1], listing=listing)
     words = len(" ".join(lines).split())
     if words < style.min_words:
-        yield (
-            first_line,
-            "body",
-            f"has {words} words; a case needs at least {style.min_words}, so say more about the context, what "
-            "happened and what the evidence shows",
-        )
+        yield first_line, "body", say("few_words", words=words, least=style.min_words)
     if QUESTIONS in names:
         start = found[names.index(QUESTIONS)][0]
         bullets = [i for i, t in enumerate(text_lines[start + 1 :], start=start + 1) if t.startswith("- ")]
         if not bullets:
-            yield first_line + start, "body", f"the '## {QUESTIONS}' section lists no questions; add at least one '- '"
+            yield first_line + start, "body", say("no_questions", section=QUESTIONS)
         for i in bullets:
-            if not _QUESTION_LINK.search(lines[i]):
-                yield (
-                    first_line + i,
-                    "body",
-                    "this question does not link to a framework question; end it with a link such as "
-                    "'See [1C.ii](../framework/1c.md#1c-ii).'",
-                )
+            if not QUESTION_LINK.search(lines[i]):
+                yield first_line + i, "body", say("question_link")
 
 
 # An address in a link or image as any HTML writes it: double-quoted, single-quoted or bare.

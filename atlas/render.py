@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from markdown.extensions.toc import slugify, unique
 from markupsafe import Markup
@@ -638,6 +639,12 @@ def _make_new(flags: str) -> str:
     return f'`make new ARGS="{flags}"`'
 
 
+def _start(answers: dict[str, str], flags: str) -> str:
+    """Two ways to start a case on a gap: the composer with the gap filled in, then the command for developers."""
+    composer = f"{site.COMPOSER.link_from(site.WANTED.path())}?{urlencode(answers)}"
+    return f"[Write it in the composer]({composer}), or {_make_new(flags)}"
+
+
 def wanted_page(atlas: Atlas) -> str:
     """``wanted.md``: where the atlas most needs cases, from the corpus itself, with a way to start each."""
     fw = atlas.framework
@@ -647,8 +654,8 @@ def wanted_page(atlas: Atlas) -> str:
         "# Cases wanted\n\nThe atlas is only as useful as its cases. These lists come from the cases themselves "
         f"and shrink as cases are added. Each element, spectrum position and approach should have at least "
         f"{MIN_CASES} cases, and every question at least one. If your trust or network has a story that fits, "
-        "see [how to contribute](contributing/index.md); the command beside each gap starts a case with it "
-        "filled in.\n\n"
+        "see [how to contribute](contributing/index.md). Beside each gap, a link opens the composer with "
+        "that gap filled in; the command after it does the same for developers.\n\n"
     )
     questions = {q.id: q for e in fw.elements for q in e.questions}
     fewest = min(report.questions.values(), default=0)
@@ -660,7 +667,7 @@ def wanted_page(atlas: Atlas) -> str:
         q = questions[q_id]
         out.append(
             f"| [{q.id}]({site.ELEMENT.link_from(site.WANTED.path(), q.element.lower(), q.anchor)}) {plain(q.text)} | "
-            f"{_make_new(f'--elements {q.id}')} |\n"
+            f"{_start({'elements': q.id}, f'--elements {q.id}')} |\n"
         )
     rows = sorted(report.elements.items(), key=lambda item: (item[1], fw.elements.index(fw.element(item[0]))))
     short = [(e, n) for e, n in rows if n < MIN_CASES] or rows[:5]
@@ -670,17 +677,25 @@ def wanted_page(atlas: Atlas) -> str:
         e = fw.element(e_id)
         out.append(
             f"| [{plain(element_title(e))}]({site.ELEMENT.link_from(site.WANTED.path(), e.slug)}) | {n} | "
-            f"{_make_new(f'--elements {e.id}')} |\n"
+            f"{_start({'elements': e.id}, f'--elements {e.id}')} |\n"
         )
     out.append("\n## Spectrum positions and approaches {#spectrum}\n\n| Tag | Cases | Start a case |\n")
     out.append("| --- | ---: | --- |\n")
-    for label, n, flag in sorted(
-        [(p, report.positions[p.id], f"--kind {schema.PLACED_KIND} --spectrum {p.id}") for p in fw.positions]
-        + [(a, report.approaches[a.id], f"--approach {a.id}") for a in fw.approaches],
+    for label, n, answers, flag in sorted(
+        [
+            (
+                p,
+                report.positions[p.id],
+                {"kind": schema.PLACED_KIND, "spectrum": p.id},
+                f"--kind {schema.PLACED_KIND} --spectrum {p.id}",
+            )
+            for p in fw.positions
+        ]
+        + [(a, report.approaches[a.id], {"approach": a.id}, f"--approach {a.id}") for a in fw.approaches],
         key=lambda row: row[1],
     ):
         folder = "spectrum" if label in fw.positions else "approach"
-        out.append(f"| [{plain(label.name)}]({folder}/{label.id}.md) | {n} | {_make_new(flag)} |\n")
+        out.append(f"| [{plain(label.name)}]({folder}/{label.id}.md) | {n} | {_start(answers, flag)} |\n")
     out.append("\n## Evidence {#evidence}\n\nStronger evidence is always welcome: an inspection report, a survey, an ")
     out.append("independent study or an evaluation with a comparison group.\n\n| Evidence | Cases |\n| --- | ---: |\n")
     for term_id, n in sorted(report.evidence.items(), key=lambda item: item[1]):

@@ -35,6 +35,7 @@ from atlas.load import (
     relative,
 )
 from atlas.markdown import Renderer, site_markdown
+from atlas.messages import MESSAGES, say
 from atlas.model import (
     Atlas,
     Case,
@@ -93,12 +94,12 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     options = list(choices)
     lowered = {c.lower(): c for c in options}
     if value.lower() in lowered:
-        return f" (did you mean {lowered[value.lower()]!r}?)"
+        return say("did_you_mean", value=lowered[value.lower()])
     starts = [c for c in lowered if c.startswith(value.lower())]
     if len(starts) == 1:
-        return f" (did you mean {lowered[starts[0]]!r}?)"
+        return say("did_you_mean", value=lowered[starts[0]])
     close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
-    return f" (did you mean {lowered[close[0]]!r}?)" if close else ""
+    return say("did_you_mean", value=lowered[close[0]]) if close else ""
 
 
 def _is_text(node: yaml.Node) -> bool:
@@ -122,37 +123,52 @@ def _scalar_value(node: yaml.Node) -> str | None:
 # --- field checks ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Rule:
+    """A check together with what it asks, as data: the case composer on the site reads it (see atlas/composer.py).
+
+    ``kind`` names the check (``text``, ``choice``, ``list``, ``group``, ``date``...); ``params`` holds
+    its settings, where a nested check is itself a Rule.
+    """
+
+    check: Check
+    kind: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __call__(self, node: yaml.Node, field: str) -> Iterator[Issue]:
+        """The check's problems with ``node``."""
+        return self.check(node, field)
+
+
 def check_text(node: yaml.Node, field: str, max_len: int | None = None, one_line: bool = False) -> Iterator[Issue]:
     """Text with something visible in it, no control or invisible characters, within ``max_len``."""
     if not _is_text(node):
         hint = "; put it in quotes" if isinstance(node, yaml.ScalarNode) else ""
-        yield line(node), field, f"must be text, not {_describe(node)}{hint}"
+        yield line(node), field, say("not_text", described=_describe(node), hint=hint)
         return
     value = str(node.value)
     bad = invisible(value, allow="" if one_line else "\n\t")
     if bad is not None:
         name = unicodedata.name(bad, "a control character")
-        where = "a line break" if bad == "\n" else f"the invisible character U+{ord(bad):04X} ({name})"
-        yield line(node), field, f"contains {where}; delete it"
+        if bad == "\n":
+            yield line(node), field, say("line_break")
+        else:
+            yield line(node), field, f"contains the invisible character U+{ord(bad):04X} ({name}); delete it"
     elif not value.strip():
-        yield line(node), field, "must not be empty"
+        yield line(node), field, say("empty")
     elif not visible(value):
         blank = next((c for c in value if c in BLANK_LETTERS), None)
         shown = f" (it has U+{ord(blank):04X}, which prints as a blank)" if blank else ""
-        yield line(node), field, f"has no letters or digits a reader can see{shown}; write it in words"
+        yield line(node), field, say("not_visible", shown=shown)
     elif max_len is not None and len(value) > max_len:
-        yield (
-            line(node),
-            field,
-            f"is {len(value)} characters long; the most allowed is {max_len}: shorten it",
-        )
+        yield line(node), field, say("too_long", length=len(value), most=max_len)
 
 
 def _text_up_to(max_len: int, one_line: bool = False) -> Check:
     def check(node: yaml.Node, field: str) -> Iterator[Issue]:
         yield from check_text(node, field, max_len, one_line)
 
-    return check
+    return Rule(check, "text", {"max": max_len, "one_line": one_line})
 
 
 def check_choice(choices: tuple[str, ...]) -> Check:
@@ -166,10 +182,10 @@ def check_choice(choices: tuple[str, ...]) -> Check:
             yield (
                 line(node),
                 field,
-                f"must be one of {', '.join(choices)}, not {value!r}{did_you_mean(value, choices)}",
+                say("choice", choices=", ".join(choices), value=value, hint=did_you_mean(value, choices)),
             )
 
-    return check
+    return Rule(check, "choice", {"choices": choices})
 
 
 def check_list(item: Check, *, min_items: int = 0, example: str = "[a, b]") -> Check:
@@ -178,12 +194,12 @@ def check_list(item: Check, *, min_items: int = 0, example: str = "[a, b]") -> C
     def check(node: yaml.Node, field: str) -> Iterator[Issue]:
         if not isinstance(node, yaml.SequenceNode):
             if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
-                yield line(node), field, f"must list at least one item, such as {example}"
+                yield line(node), field, say("list_empty", example=example)
             else:
                 yield line(node), field, f"must be a list such as {example}, not {_describe(node)}"
             return
         if len(node.value) < min_items:
-            yield line(node), field, f"must list at least {min_items} item, such as {example}"
+            yield line(node), field, say("list_short", least=min_items, example=example)
         seen: set[str] = set()
         for i, child in enumerate(node.value, start=1):
             yield from item(child, f"{field}[{i}]")
@@ -192,10 +208,10 @@ def check_list(item: Check, *, min_items: int = 0, example: str = "[a, b]") -> C
                 # The same word typed as composed or decomposed characters is still the same word.
                 key = unicodedata.normalize("NFC", one_line(value))
                 if key in seen:
-                    yield line(child), f"{field}[{i}]", f"lists {value!r} more than once"
+                    yield line(child), f"{field}[{i}]", say("repeated", value=value)
                 seen.add(key)
 
-    return check
+    return Rule(check, "list", {"item": item, "min": min_items, "example": example})
 
 
 @dataclass(frozen=True)
@@ -277,7 +293,7 @@ def read_mapping(specs: Mapping[str, Spec], node: yaml.Node, field: str) -> tupl
     for name, spec in specs.items():
         if spec.required and name not in present:
             where = f"{field}.{name}" if field else name
-            issues.append((line(node), where, f"is missing; add it, for example '{name}: {spec.example}'"))
+            issues.append((line(node), where, say("missing", name=name, example=spec.example)))
     return issues, values
 
 
@@ -287,7 +303,7 @@ def check_mapping(specs: Mapping[str, Spec]) -> Check:
     def check(node: yaml.Node, field: str) -> Iterator[Issue]:
         yield from read_mapping(specs, node, field)[0]
 
-    return check
+    return Rule(check, "group", {"fields": specs})
 
 
 def mapping_reader(specs: Mapping[str, Spec], make: Callable[..., object]) -> Reader:
@@ -322,7 +338,7 @@ def check_tag(node: yaml.Node, field: str) -> Iterator[Issue]:
     yield from check_text(node, field, one_line=True)
     value = _scalar_value(node)
     if _is_text(node) and value and ";" in value:
-        yield line(node), field, f"must not contain ';', not {value!r}; give each keyword separately"
+        yield line(node), field, say("semicolon_tag", value=value)
 
 
 def check_date(node: yaml.Node, field: str) -> Iterator[Issue]:
@@ -347,18 +363,18 @@ def check_date(node: yaml.Node, field: str) -> Iterator[Issue]:
             return ""
         guessed = day_first is not None and day <= 12 and month <= 12 and day != month
         words = f", {date.day} {date:%B %Y}" if guessed else ""
-        return f" (did you mean {date.isoformat()}{words}?)"
+        return say("date_meant", iso=date.isoformat(), words=words)
 
     value = _scalar_value(node)
     if value is None or node.tag not in (STR, "tag:yaml.org,2002:timestamp"):
-        yield line(node), field, f"must be a date written YYYY-MM-DD, not {_describe(node)}"
+        yield line(node), field, f"must be a date written {MESSAGES['date_form']}, not {_describe(node)}"
     elif not DATE_RE.fullmatch(value):
-        yield line(node), field, f"must be a date written YYYY-MM-DD, not {value!r}{meant(value)}"
+        yield line(node), field, say("date", form=MESSAGES["date_form"], value=value, hint=meant(value))
     else:
         try:
             dt.date.fromisoformat(value)
         except ValueError as err:
-            yield line(node), field, f"{value!r} is not a real date ({err})"
+            yield line(node), field, say("not_a_date", value=value, error=err)
 
 
 def check_source_date(node: yaml.Node, field: str) -> Iterator[Issue]:
@@ -367,7 +383,8 @@ def check_source_date(node: yaml.Node, field: str) -> Iterator[Issue]:
     if value is not None and YEAR_RE.fullmatch(value):
         return
     for at, where, message in check_date(node, field):
-        yield at, where, message.replace("written YYYY-MM-DD", "written YYYY-MM-DD (or just the year, YYYY)")
+        form, source_form = MESSAGES["date_form"], MESSAGES["source_date_form"]
+        yield at, where, message.replace(f"written {form}", f"written {source_form}")
 
 
 def check_url(node: yaml.Node, field: str) -> Iterator[Issue]:
@@ -378,11 +395,7 @@ def check_url(node: yaml.Node, field: str) -> Iterator[Issue]:
         return
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", value):
-        yield (
-            line(node),
-            field,
-            f"must be a full web address starting with https:// or http://, not {value!r}",
-        )
+        yield line(node), field, say("url", value=value)
 
 
 def check_whole_number(what: str, highest: int, example: int) -> Check:
@@ -394,10 +407,10 @@ def check_whole_number(what: str, highest: int, example: int) -> Check:
             yield (
                 line(node),
                 field,
-                f"must be a whole number of {what} from 1 to {highest}, such as {example}, not {_describe(node)}",
+                say("whole_number", what=what, highest=highest, example=example, described=_describe(node)),
             )
 
-    return check
+    return Rule(check, "whole_number", {"what": what, "highest": highest, "example": example})
 
 
 check_schools = check_whole_number("schools", SCHOOLS_MAX, 12)
@@ -411,13 +424,9 @@ def check_years(node: yaml.Node, field: str) -> Iterator[Issue]:
     value = _scalar_value(node)
     match = YEARS_RE.fullmatch(value or "") if node.tag in (STR, INT) else None
     if match is None:
-        yield (
-            line(node),
-            field,
-            f"must be a year such as 2019 or a range such as 2017-2020, not {_describe(node)}",
-        )
+        yield line(node), field, say("years", described=_describe(node))
     elif match[2] and int(match[2]) < int(match[1]):
-        yield line(node), field, f"{value!r} ends before it starts; write the earlier year first"
+        yield line(node), field, say("years_backwards", value=value)
 
 
 def check_id(node: yaml.Node, field: str) -> Iterator[Issue]:
@@ -430,16 +439,12 @@ def check_id(node: yaml.Node, field: str) -> Iterator[Issue]:
     if not ID_RE.fullmatch(value):
         folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
         suggestion = "-".join(re.findall(r"[a-z0-9]+", folded))
-        yield (
-            line(node),
-            field,
-            f"must be lowercase letters, digits and single hyphens, not {value!r}"
-            + (f" (did you mean {suggestion!r}?)" if suggestion else ""),
-        )
+        hint = say("did_you_mean", value=suggestion) if suggestion else ""
+        yield line(node), field, say("id_form", value=value, hint=hint)
     elif not low <= len(value) <= high:
-        yield line(node), field, f"must be {low} to {high} characters long, not {len(value)} ({value!r})"
+        yield line(node), field, say("id_length", low=low, high=high, length=len(value), value=value)
     elif value in RESERVED_IDS:
-        yield line(node), field, f"{value!r} is reserved for the list of all cases; choose another id"
+        yield line(node), field, say("id_reserved", value=value)
 
 
 def check_element_ref(framework: Framework) -> Check:
@@ -450,7 +455,7 @@ def check_element_ref(framework: Framework) -> Check:
     def check(node: yaml.Node, field: str) -> Iterator[Issue]:
         value = _scalar_value(node)
         if value is None or not _is_text(node):
-            yield line(node), field, f"must be an element such as 1C or a question such as 1C.ii, not {_describe(node)}"
+            yield line(node), field, say("ref_not_text", described=_describe(node))
             return
         if value in valid:
             return
@@ -458,29 +463,17 @@ def check_element_ref(framework: Framework) -> Check:
         element = elements.get(element_id.upper())
         normalised = f"{element_id.upper()}.{ref.lower()}" if ref else element_id.upper()
         if normalised in valid:
-            yield (
-                line(node),
-                field,
-                f"{value!r} is not written as the framework writes it (did you mean {normalised!r}?)",
-            )
+            yield line(node), field, say("ref_case", value=value, normalised=normalised)
         elif element is not None and ref:
-            refs = [q.ref for q in element.questions]
-            yield (
-                line(node),
-                field,
-                f"element {element.id} ({element.name}) has no question {ref!r}; its questions are {', '.join(refs)}",
-            )
+            refs = ", ".join(q.ref for q in element.questions)
+            yield line(node), field, say("ref_question", element=element.id, name=element.name, ref=ref, refs=refs)
         else:
+            hint = did_you_mean(value, elements)
             # With their names, so a writer who knows the element but not its code can find it.
             named = "; ".join(f"{e.id} {e.name}" for e in elements.values())
-            yield (
-                line(node),
-                field,
-                f"{value!r} is not an element or question of the framework{did_you_mean(value, elements)}; "
-                f"the elements are {named}",
-            )
+            yield line(node), field, say("ref_unknown", value=value, elements=named, hint=hint)
 
-    return check
+    return Rule(check, "ref")
 
 
 # --- cases ----------------------------------------------------------------------------------
@@ -491,43 +484,51 @@ def check_source_title(node: yaml.Node, field: str) -> Iterator[Issue]:
     yield from check_text(node, field, one_line=True)
     value = _scalar_value(node)
     if _is_text(node) and value and ";" in value:
-        yield line(node), field, f"must not contain ';' (the open data joins titles with it), not {value!r}; use ','"
+        yield line(node), field, say("semicolon_title", value=value)
 
 
+TEXT = Rule(check_text, "text")
+DATE = Rule(check_date, "date", {"form": "date_form"})
 SOURCE_SPECS = _specs(
     schema.SOURCE_FIELDS,
     {
-        "title": check_source_title,
-        "author": check_text,
-        "publisher": check_text,
-        "date": check_source_date,
-        "url": check_url,
+        "title": Rule(check_source_title, "text", {"one_line": True, "semicolon": "semicolon_title"}),
+        "author": TEXT,
+        "publisher": TEXT,
+        "date": Rule(check_source_date, "date", {"form": "source_date_form", "year": True}),
+        "url": Rule(check_url, "url"),
     },
 )
 TRUST_SPECS = _specs(
     schema.TRUST_FIELDS,
     {
-        "name": check_text,
+        "name": TEXT,
         "schools": check_schools,
         "phases": check_list(check_choice(schema.PHASES.ids), min_items=1, example="[primary, secondary]"),
         "region": check_choice(schema.REGIONS.ids),
     },
     {"schools": lambda node: int(node.value), "phases": _texts_of},
 )
-WITHDRAWN_SPECS = _specs(schema.WITHDRAWN_FIELDS, {"reason": check_text, "superseded_by": check_id})
+ID = Rule(check_id, "id")
+WITHDRAWN_SPECS = _specs(schema.WITHDRAWN_FIELDS, {"reason": TEXT, "superseded_by": ID})
+# Either key will do; a source with neither is refused (see _read_source).
+AUTHOR_OR_PUBLISHER = ("author", "publisher")
 
 
 def _read_source(node: yaml.Node, field: str) -> tuple[list[Issue], object]:
     issues, values = read_mapping(SOURCE_SPECS, node, field)
     if isinstance(node, yaml.MappingNode):
         keys = {str(k.value) for k, _ in node.value}
-        if not keys & {"author", "publisher"}:
-            issues.append((line(node), field, "needs an author or a publisher (or both)"))
+        if not keys & set(AUTHOR_OR_PUBLISHER):
+            issues.append((line(node), field, say("author_or_publisher")))
     return issues, (None if issues else Source(**values))  # type: ignore[arg-type]
 
 
-def _check_source(node: yaml.Node, field: str) -> Iterator[Issue]:
+def _check_one_source(node: yaml.Node, field: str) -> Iterator[Issue]:
     yield from _read_source(node, field)[0]
+
+
+_check_source = Rule(_check_one_source, "group", {"fields": SOURCE_SPECS, "one_of": AUTHOR_OR_PUBLISHER})
 
 
 def _no_item_check(node: yaml.Node, field: str) -> Iterator[Issue]:
@@ -537,7 +538,7 @@ def _no_item_check(node: yaml.Node, field: str) -> Iterator[Issue]:
 def case_specs(framework: Framework) -> dict[str, Spec]:
     """The case front-matter contract: every allowed key, in the order a template shows them."""
     checks: dict[str, Check] = {
-        "id": check_id,
+        "id": ID,
         "title": _text_up_to(TITLE_MAX, one_line=True),
         "summary": _text_up_to(SUMMARY_MAX),
         "kind": check_choice(schema.KINDS.ids),
@@ -547,12 +548,14 @@ def case_specs(framework: Framework) -> dict[str, Spec]:
         "evidence": check_choice(schema.EVIDENCE.ids),
         "trust": check_mapping(TRUST_SPECS),
         "sources": check_list(_check_source, min_items=1, example="[{title: ..., publisher: ...}]"),
-        "years": check_years,
-        "published": check_date,
-        "reviewed": check_date,
-        "contributor": check_text,
-        "tags": check_list(check_tag, example="[curriculum, send]"),
-        "aliases": check_list(check_id, example="[an-earlier-id]"),
+        "years": Rule(check_years, "years"),
+        "published": DATE,
+        "reviewed": DATE,
+        "contributor": TEXT,
+        "tags": check_list(
+            Rule(check_tag, "text", {"one_line": True, "semicolon": "semicolon_tag"}), example="[curriculum, send]"
+        ),
+        "aliases": check_list(ID, example="[an-earlier-id]"),
         "withdrawn": check_mapping(WITHDRAWN_SPECS),
     }
     builds: dict[str, Callable[[yaml.Node], object]] = {
@@ -613,26 +616,18 @@ def _check_cross_fields(
         )
     kind = fields.get("kind")
     if kind is not None and _scalar_value(kind) == schema.PLACED_KIND and "spectrum" not in fields:
-        yield (
-            line(kind),
-            "spectrum",
-            f"is required when kind is practice; add 'spectrum:' with one of {', '.join(schema.POSITION_IDS)}",
-        )
+        yield line(kind), "spectrum", say("spectrum_needed", positions=", ".join(schema.POSITION_IDS))
     published = parse_date(_scalar_value(fields["published"]) or "") if "published" in fields else None
     reviewed = parse_date(_scalar_value(fields["reviewed"]) or "") if "reviewed" in fields else None
     today = today or dt.date.today()
     for key, day in (("published", published), ("reviewed", reviewed)):
         if day and (day - today).days > FUTURE_DAYS:
-            yield (
-                line(fields[key]),
-                key,
-                f"is {day.isoformat()}, more than a year from today; give the date the case was {key}",
-            )
+            yield line(fields[key]), key, say("future", iso=day.isoformat(), key=key)
     if published and reviewed and reviewed < published:
         yield (
             line(fields["reviewed"]),
             "reviewed",
-            f"is {reviewed.isoformat()}, before the published date {published.isoformat()}",
+            say("reviewed_early", iso=reviewed.isoformat(), published=published.isoformat()),
         )
 
 

@@ -18,6 +18,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from atlas import composer
 from atlas.addresses import redirects
 from atlas.load import list_images
 from atlas.model import Atlas, field_words
@@ -136,6 +137,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             rendered = render_pages(atlas, options, workers=available_cores())
         else:
             rendered = render_preview(preview, atlas, options)
+        # The case composer and its spec, with the repository a proposal goes to.
+        rendered = composer.added(rendered, atlas, config.repo_url, config.edit_uri)
         pages.update(rendered.pages)
         # Kept on this build's own config, for the home page's summary of the evidence (see on_page_markdown).
         config.extra["atlas_evidence_base"] = evidence_base(atlas)

@@ -9,7 +9,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from atlas import model, schema
+from atlas import model, pages, schema
+from atlas.messages import say
 from atlas.scaffold import NewCase, case_text, parse_source, problems_in, propose_id, source_entry, written_value
 from atlas.schema import HOUSE_STYLE, PLACED_KIND
 from atlas.validate import TRUST_SPECS, Check, case_specs, load_atlas, load_framework, summary
@@ -121,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         found = case_check("id")(answer)
         ident = written_text("id", answer)
         if not found and (root / "cases" / f"{ident}.md").exists():
-            found = [f"id {ident!r}: cases/{ident}.md already exists: choose another id"]
+            found = [f"id {ident!r}: {say('id_exists', path=pages.CASE.path(ident))}"]
         return found
 
     missing = [name for name in ("title", "summary", "kind", "elements", "evidence") if getattr(args, name) is None]
