@@ -20,7 +20,7 @@ from typing import Any
 from markdown.extensions.toc import slugify, unique
 from markupsafe import Markup
 
-from atlas import explore, export, parallel, schema, templating
+from atlas import explore, export, schema, templating
 from atlas import pages as site
 from atlas.body import RESERVED_IDS
 from atlas.coverage import MIN_CASES, coverage
@@ -423,14 +423,6 @@ def anchors(page_html: str) -> set[str]:
     return set(_ID.findall(page_html))
 
 
-def finished_html(page_file: str, parts: tuple[str, ...]) -> str:
-    """A case page's HTML as it is published: the generated file without its front matter, with its parts in."""
-    # front_matter() writes every value on one line, escaped, so the first line of three dashes
-    # after the opening one is the end of the front matter.
-    end = page_file.index("\n---\n", 3) + len("\n---\n")
-    return fill_parts(page_file[end:].lstrip("\n"), parts)
-
-
 def fill_parts(page_html: str, parts: tuple[str, ...]) -> str:
     """A rendered case page with each placeholder replaced by its part of the checked body."""
     for i, part in enumerate(parts):
@@ -769,24 +761,20 @@ def render_site(atlas: Atlas, options: Options | None = None) -> dict[str, str]:
     return render_pages(atlas, options).filled()
 
 
-# The case pages are rendered this many to a job: enough that a job is worth handing out, few
-# enough that the jobs share out evenly among processes.
+# The case pages are rendered this many to a job.
 CASES_PER_JOB = 50
 
 
-def render_pages(
-    atlas: Atlas, options: Options | None = None, index: Index | None = None, workers: int = 1
-) -> Rendered:
+def render_pages(atlas: Atlas, options: Options | None = None, index: Index | None = None) -> Rendered:
     """Every generated file, keyed by its path inside the site in sorted order, with pages' HTML blocks apart.
 
-    ``index`` must be ``build_index(atlas)``; pass it if you have it already. With ``workers`` over
-    one, the pages are rendered in that many forked processes (see atlas/parallel.py).
+    ``index`` must be ``build_index(atlas)``; pass it if you have it already. The pages are rendered
+    here, in order: in other processes, sending the pages back cost more than it saved.
     """
     options = options or Options()
     fw = atlas.framework
     index = index or build_index(atlas)
-    # Each job makes some of the files, and none needs another's. The listings are the largest, so
-    # they go first; the case pages, in chunks, are shared out after them.
+    # Each job makes some of the files, and none needs another's: the listings, then the case pages in chunks.
     jobs: list[Callable[[], Mapping[str, str]]] = [
         _file(site.CASES.path(), cases_page, fw, index),
         _file(site.EXPLORE.path(), explore_page, fw, index),
@@ -809,13 +797,12 @@ def render_pages(
         jobs.append(_file(path, _by_element_page, fw, path, a, cases, "developed this way", fw.spectrum_credit))
     for i in range(0, len(atlas.cases), CASES_PER_JOB):
         jobs.append(functools.partial(_case_files, atlas.cases[i : i + CASES_PER_JOB], atlas, index, options))
-    done = parallel.start(lambda job: {path: _hold_blocks(text) for path, text in job().items()}, jobs, workers)
     held: dict[str, tuple[str, tuple[str, ...]]] = {}
-    for files in done():
-        for path, made in files.items():
+    for job in jobs:
+        for path, text in job().items():
             if path in held:
                 raise ValueError(f"{path} is made twice: a case's id is the address of a generated page")
-            held[path] = made
+            held[path] = _hold_blocks(text)
     held = dict(sorted(held.items()))
     parts = {site.CASE.path(c.id): _case_parts(c) for c in atlas.cases if not c.withdrawn}
     return Rendered({path: text for path, (text, _) in held.items()}, {p: b for p, (_, b) in held.items() if b}, parts)

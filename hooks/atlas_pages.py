@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import posixpath
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urljoin
 
 from jinja2 import FileSystemBytecodeCache
@@ -33,12 +32,10 @@ from atlas.render import (
     fill_blocks,
     fill_contributing,
     fill_parts,
-    finished_html,
     problems_page,
     render_pages,
 )
 from atlas.sanitise import DOCS, PAGE, changes
-from atlas.serving import is_preview
 from atlas.templating import Once
 from atlas.validate import CheckMemo, load_atlas, summary
 
@@ -52,9 +49,36 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
 
 
+@dataclass(frozen=True)
+class _Command:
+    """The `mkdocs` command this process runs, from on_startup.
+
+    MkDocs treats a hook module as a plugin instance and calls on_startup once for a command;
+    under ``mkdocs serve`` every rebuild gets a new configuration. So, as Material's plugins keep
+    such state on the plugin, this hook keeps this one object on its module.
+    """
+
+    serving: bool
+
+
+_command = _Command(serving=False)
+
+
+def on_startup(command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+    """Note whether this command is a preview (``mkdocs serve``) or a build."""
+    global _command
+    _command = _Command(serving=command == "serve")
+
+
+def on_shutdown() -> None:
+    """The command has ended; a later one in this process starts as a build unless told otherwise."""
+    global _command
+    _command = _Command(serving=False)
+
+
 def _serving(config: MkDocsConfig) -> bool:
-    """Whether this build is a ``mkdocs serve`` preview (see atlas/serving.py)."""
-    return is_preview(config.site_dir, config.site_url, config.dev_addr)
+    """Whether this build is a ``mkdocs serve`` preview."""
+    return _command.serving
 
 
 # Run before other plugins' on_files (redirects, search) so they see the generated pages.
@@ -94,10 +118,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             edit_template = urljoin(config.repo_url.rstrip("/") + "/", f"{config.edit_uri}{docs_to_root}/") + "{path}"
         # A preview's own address is not the site's, so citations there stay relative.
         options = Options(edit_url_template=edit_template, site_url=None if serving else config.site_url)
-        if preview is None:
-            rendered = render_pages(atlas, options, workers=available_cores())
-        else:
-            rendered = render_preview(preview, atlas, options)
+        rendered = render_pages(atlas, options) if preview is None else render_preview(preview, atlas, options)
         pages.update(rendered.pages)
         # Kept on this build's own config, for the home page's summary of the evidence (see on_page_markdown).
         config.extra["atlas_evidence_base"] = evidence_base(atlas)
@@ -109,12 +130,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # The case pages' shared nav (see overrides/main.html), rendered once in this build.
     config.extra["atlas_shared_nav"] = Once()
     sources = _preview_sources(preview, memo, pages, rendered, files, config) if preview is not None else {}
-    # The live case pages are finished now, so search can index them while MkDocs builds the site
-    # (hooks/search.py); each is made only when it is indexed.
-    finished: list[tuple[str, Callable[[], str]]] = []
-    config.extra["atlas_finished_pages"] = finished
-    # MkDocs builds pages in this order: case pages last, so that search can index the rest while
-    # MkDocs builds them (see hooks/search.py), as it indexes the case pages from the start.
+    # Case pages last: MkDocs builds the pages, and the sitemap lists them, in the order they are added.
     for path, text in sorted(pages.items(), key=lambda item: item[0] in rendered.parts):
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} has the address of a generated page; move or rename it")
@@ -129,8 +145,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             # MkDocs keeps a page a plugin has made (File.page) rather than making its own; safe for
             # case pages only because they are never in the nav, whose entry would give a page its title.
             CasePage(None, generated, config)
-            if preview is None:  # a preview indexes its site after each rebuild instead
-                finished.append((generated.dest_uri, functools.partial(finished_html, text, rendered.parts[path])))
         files.append(generated)
     for image in list_images(root / "cases"):
         files.append(File.generated(config, f"cases/images/{image.name}", abs_src_path=str(image)))
