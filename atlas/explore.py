@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from atlas import schema
+from atlas import pages, schema
 from atlas.index import Index
 from atlas.model import Case, Framework
 from atlas.templating import render
@@ -30,7 +30,7 @@ def heat_level(count: int, most: int) -> int:
     return 0 if count == 0 or most == 0 else max(1, math.ceil(HEAT_LEVELS * count / most))
 
 
-def heat_map(fw: Framework, index: Index, to_root: str) -> str:
+def heat_map(fw: Framework, index: Index, page_path: str) -> str:
     """The element × spectrum matrix as a shaded table whose cells open the explorer, with a summary."""
     columns: list[tuple[str | None, str]] = [(p.id, p.name) for p in fw.positions] + [(None, "Not placed")]
     counts = {(e.id, p): len(index.element_position(e.id, p)) for e in fw.elements for p, _ in columns}
@@ -58,7 +58,7 @@ def heat_map(fw: Framework, index: Index, to_root: str) -> str:
         "heat_map.html",
         columns=columns,
         rows=rows,
-        to_root=to_root,
+        explore_href=pages.EXPLORE.href_from(page_path),
         busiest=busiest,
         most_cases=totals[busiest.id],
         empty=empty,
@@ -91,7 +91,13 @@ def _card(case: Case, fw: Framework) -> dict[str, object]:
     if case.spectrum:
         chips.append(next(p.name for p in fw.positions if p.id == case.spectrum))
     chips += list(case.elements)
-    return {"id": case.id, "title": case.title, "summary": case.summary, "data": data.items(), "chips": chips}
+    return {
+        "href": pages.CASE.href_from(pages.EXPLORE.path(), case.id),
+        "title": case.title,
+        "summary": case.summary,
+        "data": data.items(),
+        "chips": chips,
+    }
 
 
 def _facet(name: str, label: str, options: list[tuple[str, str]], any_label: str) -> dict[str, object]:
@@ -116,7 +122,7 @@ def explorer(fw: Framework, index: Index) -> str:
         _facet("size", "Trust size", [(n, f"{n} school{'s' * (n != '1')}") for n, _, _ in SIZE_BANDS], "Any size"),
     ]
     cards = [_card(c, fw) for c in index.cases]
-    return render("explorer.html", fw=fw, facets=facets, cards=cards, to_root="../") + "\n\n"
+    return render("explorer.html", fw=fw, facets=facets, cards=cards) + "\n\n"
 
 
 # --- self-assessment --------------------------------------------------------------------------
@@ -126,4 +132,12 @@ def self_assessment(fw: Framework) -> str:
     """The rating form: each element with its questions folded away, four ratings and a note."""
     # Short codes keep a shared link readable: #1a=r&1b=ag.
     ratings = [(SCALE_CODES.get(s.id, s.id), s.name) for s in fw.scale]
-    return render("self_assessment.html", fw=fw, ratings=ratings) + "\n\n"
+    here = pages.SELF_ASSESSMENT.path()
+    links = {e.slug: pages.ELEMENT.href_from(here, e.slug) for e in fw.elements}
+    # The script builds each suggested case's link from this pattern, and reads the cases from the open data.
+    case_href = pages.CASE.href_from(here, "{id}")
+    data_href = pages.CASES_DATA.href_from(here)
+    return (
+        render("self_assessment.html", fw=fw, ratings=ratings, links=links, case_href=case_href, data_href=data_href)
+        + "\n\n"
+    )

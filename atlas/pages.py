@@ -78,5 +78,7 @@ EXPLORE = PageKind("explore.md")
 SELF_ASSESSMENT = PageKind("self-assessment.md")
 DATA = PageKind("data.md")
 WANTED = PageKind("wanted.md")
+# The open data's list of cases, which the self-assessment's script reads.
+CASES_DATA = PageKind("api/cases.json")
 # The generated pages with no id of their own, in the order the site lists them.
 SINGLE_PAGES = (FRAMEWORK, SPECTRUM, APPROACHES, CASES, EXPLORE, SELF_ASSESSMENT, DATA, WANTED)

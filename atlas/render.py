@@ -1,4 +1,4 @@
-"""Turn the model into Markdown pages: pure, sorted and byte-for-byte repeatable.
+"""Turn the model into the generated pages (Markdown, and HTML for case pages): pure, sorted, byte-for-byte repeatable.
 
 Every piece of contributor text goes through ``plain`` (page bodies) or ``attribute`` (page
 titles and descriptions), because MkDocs' templates put titles and descriptions into ``<head>``
@@ -190,7 +190,7 @@ def framework_page(fw: Framework, index: Index) -> str:
         "\u201cNot placed\u201d. See also the [explorer](../explore.md) and the "
         "[spectrum](../spectrum/index.md).\n\n"
     )
-    out.append(explore.heat_map(fw, index, "../"))
+    out.append(explore.heat_map(fw, index, site.FRAMEWORK.path()))
     out.append("## The rating scale {#scale}\n\n")
     out.append(f"Rate your trust on each element using {len(fw.scale)} points:\n\n")
     out.extend(f"- **{plain(s.name)}**: {plain(s.definition)}\n" for s in fw.scale)

@@ -42,6 +42,8 @@
     var status = form.querySelector(".atlas-sa-status");
     var known = elements.map(function (f) { return f.dataset.element; });
     var state = load();
+    // Addresses come from the page (atlas/pages.py), not from here.
+    function caseHref(id) { return form.getAttribute("data-case-href").replace("{id}", id); }
 
     function openShared() {
       var shared = fromHash(known);
@@ -112,7 +114,7 @@
         scored.forEach(function (x) {
           var item = document.createElement("li");
           var a = document.createElement("a");
-          a.href = "../cases/" + x.c.id + "/";
+          a.href = caseHref(x.c.id);
           a.textContent = x.c.title;
           item.appendChild(a);
           item.appendChild(document.createTextNode(" (for " + x.shared.join(", ") + ")"));
@@ -129,7 +131,7 @@
       };
       if (cases) return show();
       summary();
-      fetch("../api/cases.json").then(function (r) { return r.json(); }).then(function (data) {
+      fetch(form.getAttribute("data-cases")).then(function (r) { return r.json(); }).then(function (data) {
         cases = data.cases;
         show();
       }).catch(function () {
@@ -182,7 +184,7 @@
         var list = document.createElement("ol");
         scored.forEach(function (x) {
           var item = cell("li", x.c.title + " (for " + x.shared.join(", ") + "): ");
-          item.appendChild(cell("span", new URL("../cases/" + x.c.id + "/", window.location.href).href, { "class": "atlas-print-address" }));
+          item.appendChild(cell("span", new URL(caseHref(x.c.id), window.location.href).href, { "class": "atlas-print-address" }));
           list.appendChild(item);
         });
         if (scored.length) section.appendChild(list);
