@@ -1,12 +1,12 @@
-"""MkDocs hook: load and check the atlas, then add its generated pages. All logic lives in ``atlas``."""
+"""MkDocs hook: load and check the atlas, add its generated pages, and put the checked HTML into them."""
 
 from __future__ import annotations
 
 import logging
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 from urllib.parse import urljoin
 
 from jinja2 import FileSystemBytecodeCache
@@ -47,11 +47,28 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
+    from mkdocs.utils.templates import TemplateContext
 
 
-@dataclass(frozen=True)
+@dataclass
+class _Build:
+    """What one build made for its pages: made in on_files (serve makes one for every rebuild), dropped at its end."""
+
+    problems: list[str] = field(default_factory=list)
+    """A preview's content problems, shown on every page (overrides/main.html)."""
+    evidence_base: str = ""
+    """The home page's summary of the evidence."""
+    blocks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each generated page's HTML blocks, taken out as the page is rendered."""
+    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each live case page's checked body, taken out as the page is rendered."""
+    shared_nav: Once = field(default_factory=Once)
+    """The case pages' nav, rendered once in this build (overrides/main.html)."""
+
+
+@dataclass
 class _Command:
-    """The `mkdocs` command this process runs, from on_startup.
+    """The `mkdocs` command this process runs, from on_startup, and the build it is running.
 
     MkDocs treats a hook module as a plugin instance and calls on_startup once for a command;
     under ``mkdocs serve`` every rebuild gets a new configuration. So, as Material's plugins keep
@@ -59,6 +76,7 @@ class _Command:
     """
 
     serving: bool
+    build: _Build = field(default_factory=_Build)
 
 
 _command = _Command(serving=False)
@@ -81,12 +99,28 @@ def _serving(config: MkDocsConfig) -> bool:
     return _command.serving
 
 
+def _build() -> _Build:
+    """This build's state."""
+    return _command.build
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Let go of this build's state: nothing is left for the next build to see."""
+    _command.build = _Build()
+
+
+def on_build_error(error: Exception) -> None:
+    """Let go of a failed build's state."""
+    _command.build = _Build()
+
+
 # Run before other plugins' on_files (redirects, search) so they see the generated pages.
 @event_priority(50)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the generated pages, data files and alias redirects; stop the build on any content problem."""
     root = Path(config.config_file_path).parent
     serving = _serving(config)
+    build = _command.build = _Build()
     # A preview reuses what its last rebuild found and made (see atlas/preview.py).
     preview = Preview.load(Path(config.site_dir)) if serving else None
     memo = preview.memo() if preview is not None else None
@@ -102,7 +136,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # A preview shows the problems on every page and keeps answering; a build has stopped above.
         # Links into what is missing must not stop it either.
         config.strict = False
-        config.extra["atlas_problems"] = [str(p) for p in problems]
+        build.problems = [str(p) for p in problems]
         for problem in problems:
             log.info("%s", problem)
     atlas = loaded.atlas or loaded.passing
@@ -120,15 +154,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         options = Options(edit_url_template=edit_template, site_url=None if serving else config.site_url)
         rendered = render_pages(atlas, options) if preview is None else render_preview(preview, atlas, options)
         pages.update(rendered.pages)
-        # Kept on this build's own config, for the home page's summary of the evidence (see on_page_markdown).
-        config.extra["atlas_evidence_base"] = evidence_base(atlas)
-    # The generated HTML blocks and each case's checked body, put into their pages in
-    # on_page_content. Kept on this build's own config, which serve makes anew for every rebuild,
-    # and copied, because each page takes its own out once it has them.
-    config.extra["atlas_blocks"] = dict(rendered.blocks)
-    config.extra["atlas_parts"] = dict(rendered.parts)
-    # The case pages' shared nav (see overrides/main.html), rendered once in this build.
-    config.extra["atlas_shared_nav"] = Once()
+        build.evidence_base = evidence_base(atlas)
+    # Copied, because each page takes its own out once it has them.
+    build.blocks, build.parts = dict(rendered.blocks), dict(rendered.parts)
     sources = _preview_sources(preview, memo, pages, rendered, files, config) if preview is not None else {}
     # Case pages last: MkDocs builds the pages, and the sitemap lists them, in the order they are added.
     for path, text in sorted(pages.items(), key=lambda item: item[0] in rendered.parts):
@@ -172,14 +200,14 @@ def _preview_sources(
     the whole folder, so everything is rebuilt.
     """
     site_dir = Path(config.site_dir)
-    site = digest(config.extra.get("atlas_problems"), [(str(p), p.read_bytes()) for p in _site_wide_files(config)])
+    site = digest(_build().problems or None, [(str(p), p.read_bytes()) for p in _site_wide_files(config)])
     if site != preview.site:
         clear(site_dir)
         preview.pages = {}
     now = page_digests(rendered, rendered.pages)
     now.update({path: digest(text) for path, text in pages.items() if path not in rendered.pages})
     # The home page shows a summary of the evidence, so it is redone when that changes.
-    now["index.md"] = digest(config.extra.get("atlas_evidence_base"))
+    now["index.md"] = digest(_build().evidence_base or None)
     changed, gone = changed_pages(preview.pages, now)
     sources = {path: site_dir / FOLDER / "pages" / path for path in pages}
     for path in changed + gone:
@@ -237,7 +265,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if page.file.src_uri == "contributing/index.md":
         return fill_contributing(markdown)
     if page.file.src_uri == "index.md":
-        return markdown.replace(EVIDENCE_BASE_MARKER, config.extra.get("atlas_evidence_base", ""))
+        return markdown.replace(EVIDENCE_BASE_MARKER, _build().evidence_base)
     _mark_escaped(page)
     return markdown
 
@@ -250,7 +278,7 @@ class CasePage(Page):
         # MkDocs would make a Markdown converter with every extension for each page, which costs
         # more than the page's own HTML does, even with nothing to convert.
         # Taken out, not just read: a page is rendered once per build, and the memory goes back at once.
-        parts = config.extra.get("atlas_parts", {}).pop(self.file.src_uri, ())
+        parts = _build().parts.pop(self.file.src_uri, ())
         # HTML from autoescaping templates around the body the validator rendered and checked. Its
         # contents list and ids are read from that HTML, as Markdown would have given them.
         assert self.markdown is not None
@@ -283,7 +311,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if isinstance(page, CasePage):
         return html  # finished in CasePage.render
     # Taken out, not just read: a page is rendered once per build, and the memory goes back at once.
-    html = fill_blocks(html, config.extra.get("atlas_blocks", {}).pop(page.file.src_uri, ()))
+    html = fill_blocks(html, _build().blocks.pop(page.file.src_uri, ()))
     if page.file.src_uri.startswith("cases/") and page.file.name != "index":
         # A withdrawn case's notice or a preview's problem page: generated text only, so anything
         # the sanitiser would remove is a fault in the generator.
@@ -294,6 +322,24 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
                 "remove; report it as a bug:\n  " + "\n  ".join(found[:10])
             )
     return html
+
+
+def _template_context(context: TemplateContext) -> TemplateContext:
+    """The build's problems and shared nav, for overrides/main.html."""
+    # MkDocs' TypedDict lists its own keys; a template context takes any.
+    extra = cast("dict[str, object]", context)
+    extra["atlas_problems"], extra["atlas_shared_nav"] = _build().problems, _build().shared_nav
+    return context
+
+
+def on_page_context(context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+    """Give every page's template the build's problems and shared nav."""
+    return _template_context(context)
+
+
+def on_template_context(context: TemplateContext, template_name: str, config: MkDocsConfig) -> TemplateContext:
+    """Give the theme's own pages (404.html) the build's problems too."""
+    return _template_context(context)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
