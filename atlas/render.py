@@ -13,7 +13,7 @@ import html
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -112,6 +112,27 @@ def _yaml_string(value: str) -> str:
     return _SURROGATES.sub(whole, json.dumps(value))
 
 
+def head(
+    title: str,
+    description: str,
+    searchable: bool = True,
+    script: str | None = None,
+    shared_nav: bool = False,
+) -> dict[str, object]:
+    """A page's metadata, as MkDocs has it once it has read the page's front matter."""
+    meta: dict[str, object] = {"title": attribute(title), "description": attribute(description)}
+    if not searchable:
+        # Lists of cases repeat every summary; search finds the cases themselves instead.
+        meta["search"] = {"exclude": True}
+    if script:
+        # The theme override loads assets/<script> on this page only.
+        meta["atlas_script"] = script
+    if shared_nav:
+        # Every case page has the same nav, so the theme renders it once per build (templating.Once).
+        meta["atlas_shared_nav"] = True
+    return meta
+
+
 def front_matter(
     title: str,
     description: str,
@@ -120,18 +141,27 @@ def front_matter(
     shared_nav: bool = False,
 ) -> str:
     """The page's YAML header; MkDocs must read it back exactly, or it would render it as Markdown."""
-    meta = {"title": attribute(title), "description": attribute(description)}
-    block = "".join(f"{key}: {_yaml_string(value)}\n" for key, value in meta.items())
-    if not searchable:
-        # Lists of cases repeat every summary; search finds the cases themselves instead.
-        block += "search:\n  exclude: true\n"
-    if script:
-        # The theme override loads assets/<script> on this page only.
-        block += f"atlas_script: {json.dumps(script)}\n"
-    if shared_nav:
-        # Every case page has the same nav, so the theme renders it once per build (templating.Once).
-        block += "atlas_shared_nav: true\n"
+    return yaml_header(head(title, description, searchable, script, shared_nav))
+
+
+def yaml_header(meta: Mapping[str, object]) -> str:
+    """The front matter MkDocs reads back as ``meta`` (made by ``head``)."""
+    block = ""
+    for key, value in meta.items():
+        if key == "search":
+            block += "search:\n  exclude: true\n"
+        elif value is True:
+            block += f"{key}: true\n"
+        elif key == "atlas_script":
+            block += f"{key}: {json.dumps(value)}\n"
+        else:
+            block += f"{key}: {_yaml_string(str(value))}\n"
     return f"---\n{block}---\n\n"
+
+
+def case_head(case: Case) -> dict[str, object]:
+    """A live case page's metadata, which its page object takes from here rather than from its front matter."""
+    return head(case.title, case.summary, shared_nav=True)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -526,7 +556,7 @@ def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Opt
         related=Markup(templating.block("related.html", items=items)) if items else None,
         footer=footer,
     )
-    return front_matter(case.title, case.summary, shared_nav=True) + page + "\n"
+    return yaml_header(case_head(case)) + page + "\n"
 
 
 TEMPLATE_MARKER = "<!-- atlas:case-template -->"
@@ -728,6 +758,8 @@ class Rendered:
     """For each page that has them, its HTML blocks in placeholder order."""
     parts: dict[str, tuple[str, ...]]
     """For each case page whose body is published from its checked HTML, that HTML in placeholder order."""
+    heads: dict[str, dict[str, object]] = field(default_factory=dict)
+    """For each of those case pages, its metadata (``case_head``): its title and description."""
 
     def filled(self) -> dict[str, str]:
         """Every file with its blocks back in place: the page as one Markdown text."""
@@ -804,8 +836,12 @@ def render_pages(atlas: Atlas, options: Options | None = None, index: Index | No
                 raise ValueError(f"{path} is made twice: a case's id is the address of a generated page")
             held[path] = _hold_blocks(text)
     held = dict(sorted(held.items()))
-    parts = {site.CASE.path(c.id): _case_parts(c) for c in atlas.cases if not c.withdrawn}
-    return Rendered({path: text for path, (text, _) in held.items()}, {p: b for p, (_, b) in held.items() if b}, parts)
+    live = [c for c in atlas.cases if not c.withdrawn]
+    parts = {site.CASE.path(c.id): _case_parts(c) for c in live}
+    heads = {site.CASE.path(c.id): case_head(c) for c in live}
+    return Rendered(
+        {path: text for path, (text, _) in held.items()}, {p: b for p, (_, b) in held.items() if b}, parts, heads
+    )
 
 
 def _file(path: str, make: Callable[..., str], *args: Any) -> Callable[[], Mapping[str, str]]:
@@ -849,6 +885,7 @@ def rerender_cases(
     options = options or Options()
     by_id = {c.id: c for c in atlas.cases}
     pages, blocks, parts = dict(previous.pages), dict(previous.blocks), dict(previous.parts)
+    heads = dict(previous.heads)
     for ident in sorted(set(ids)):
         path = site.CASE.path(ident)
         others = tuple(by_id[other] for other in related.get(ident, ()))
@@ -856,8 +893,9 @@ def rerender_cases(
         pages[path], held = _hold_blocks(_case_file(case, atlas, others, options))
         blocks.pop(path, None)
         parts.pop(path, None)
+        heads.pop(path, None)
         if held:
             blocks[path] = held
         if not case.withdrawn:
-            parts[path] = _case_parts(case)
-    return Rendered(pages, blocks, parts)
+            parts[path], heads[path] = _case_parts(case), case_head(case)
+    return Rendered(pages, blocks, parts, heads)

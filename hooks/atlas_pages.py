@@ -172,7 +172,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if path in rendered.parts:
             # MkDocs keeps a page a plugin has made (File.page) rather than making its own; safe for
             # case pages only because they are never in the nav, whose entry would give a page its title.
-            CasePage(None, generated, config)
+            CasePage(generated, config, rendered.heads[path])
         files.append(generated)
     for image in list_images(root / "cases"):
         files.append(File.generated(config, f"cases/images/{image.name}", abs_src_path=str(image)))
@@ -271,7 +271,19 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 class CasePage(Page):
-    """A live case's page: HTML from the renderer's templates, which skips Markdown."""
+    """A live case's page: its metadata from the model, and HTML from the renderer's templates, which skips Markdown."""
+
+    def __init__(self, file: File, config: MkDocsConfig, meta: dict[str, object]) -> None:
+        super().__init__(None, file, config)
+        self.model_meta = meta
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        """Take the title and description from the model; the page's text after its front matter is its HTML."""
+        text = self.file.content_string
+        # The front matter is written from the same metadata (render.yaml_header), every value on
+        # one line, so the first line of three dashes after the opening one ends it; it is not parsed.
+        self.markdown = text[text.index("\n---\n", 3) + len("\n---\n") :].lstrip("\n")
+        self.meta = dict(self.model_meta)
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         """Put the checked body into the page's HTML, and read its contents list and ids from it."""

@@ -144,6 +144,8 @@ def test_body_links_are_made_relative_to_the_published_page() -> None:
 
 
 def test_a_case_page_is_html_with_the_headings_and_contents_the_sites_markdown_would_give(mini: Atlas) -> None:
+    from mkdocs.utils.meta import get_data
+
     from atlas.markdown import Renderer, site_markdown
     from atlas.render import PART, anchors, contents, fill_parts
 
@@ -154,6 +156,12 @@ def test_a_case_page_is_html_with_the_headings_and_contents_the_sites_markdown_w
     assert PART.format(0) in text
     assert pages.parts[path] == (case.body_html,)
     html = fill_parts(text.split("---\n", 2)[2], pages.parts[path])
+    # The page object takes its metadata from the model (Rendered.heads), not from its front
+    # matter; MkDocs reading that front matter would get the same, and the same HTML after it.
+    assert sorted(pages.heads) == sorted(pages.parts)
+    for other, meta in pages.heads.items():
+        body, read = get_data(pages.pages[other])
+        assert read == meta and pages.pages[other].endswith(body)
     markdown = Renderer(site_markdown(ROOT))
     # The template's headings are written exactly as the site's Markdown writes them.
     for heading in ("## Sources {#sources}", "## Related cases {#related}"):
