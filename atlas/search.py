@@ -22,10 +22,10 @@ from markupsafe import Markup
 
 from atlas import templating
 
-# At most this many pages a bundle. Pagefind then holds about 130 MB at once. Pagefind's wasm is
-# fetched once; each further bundle adds its metadata and an index chunk to a first search (50 to
-# 75 KB for 2,500 pages).
-SHARD_PAGES = 1000
+# At most this many pages a bundle. Pagefind then holds about 60 MB at once, beside MkDocs, which
+# holds the most at the end of a build, when the last slices are indexed. Pagefind's wasm is
+# fetched once; each further bundle adds its metadata and an index chunk to a first search.
+SHARD_PAGES = 500
 # The last slice is indexed after MkDocs has written every page, while the build waits; the others
 # are indexed on the second core as MkDocs writes the next. So the last is kept this small.
 LAST_SLICE = 100

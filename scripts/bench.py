@@ -284,9 +284,14 @@ def tail(log: Path, chars: int = 3000) -> str:
 
 
 def tree_rss(root: int) -> int:
-    """Bytes resident in process ``root`` and every process below it, summed, read from /proc (0 without /proc)."""
+    """Bytes resident in process ``root`` and every process below it, summed, read from /proc (0 without /proc).
+
+    Each address space counts once: a child between fork and exec (as when a subprocess starts)
+    shows its parent's memory, which it shares, and the same layout (size, resident pages, code
+    and stack addresses).
+    """
     parents: dict[int, int] = {}
-    resident: dict[int, int] = {}
+    layout: dict[int, tuple[int, ...]] = {}
     try:
         entries = os.listdir("/proc")
     except OSError:
@@ -296,17 +301,20 @@ def tree_rss(root: int) -> int:
             continue
         try:
             with open(f"/proc/{name}/stat", encoding="utf-8") as stat:
-                # After the command's closing bracket: state, parent, ..., resident pages (the 22nd).
+                # After the command's closing bracket: state, parent, ...; then from the 21st the
+                # virtual size, resident pages, their limit, and the code and stack addresses.
                 fields = stat.read().rsplit(")", 1)[1].split()
         except OSError:
             continue  # ended while being read
-        parents[int(name)], resident[int(name)] = int(fields[1]), int(fields[21])
+        parents[int(name)] = int(fields[1])
+        layout[int(name)] = (int(fields[20]), int(fields[21]), int(fields[23]), int(fields[24]), int(fields[25]))
     tree, frontier = {root}, [root]
     while frontier:
         below = [pid for pid, parent in parents.items() if parent in frontier and pid not in tree]
         tree.update(below)
         frontier = below
-    return sum(resident.get(pid, 0) for pid in tree) * os.sysconf("SC_PAGE_SIZE")
+    spaces = {layout[pid] for pid in tree if pid in layout}
+    return sum(resident for _, resident, *_ in spaces) * os.sysconf("SC_PAGE_SIZE")
 
 
 # How often the build's processes are read while it runs.
