@@ -31,7 +31,7 @@ def heat_level(count: int, most: int) -> int:
     return 0 if count == 0 or most == 0 else max(1, math.ceil(HEAT_LEVELS * count / most))
 
 
-def heat_map(fw: Framework, index: Index, to_root: str) -> str:
+def heat_map(fw: Framework, index: Index, page_path: str) -> str:
     """The element × spectrum matrix as a shaded table whose cells open the explorer, with a summary."""
     columns: list[tuple[str | None, str]] = [(p.id, p.name) for p in fw.positions] + [(None, "Not placed")]
     counts = {(e.id, p): len(index.element_position(e.id, p)) for e in fw.elements for p, _ in columns}
@@ -59,7 +59,7 @@ def heat_map(fw: Framework, index: Index, to_root: str) -> str:
         "heat_map.html",
         columns=columns,
         rows=rows,
-        to_root=to_root,
+        explore_href=pages.EXPLORE.href_from(page_path),
         busiest=busiest,
         most_cases=totals[busiest.id],
         empty=empty,
@@ -94,7 +94,13 @@ def _card(case: Case, fw: Framework, crosswalks: tuple[Crosswalk, ...]) -> dict[
     if case.spectrum:
         chips.append(next(p.name for p in fw.positions if p.id == case.spectrum))
     chips += list(case.elements)
-    return {"id": case.id, "title": case.title, "summary": case.summary, "data": data.items(), "chips": chips}
+    return {
+        "href": pages.CASE.href_from(pages.EXPLORE.path(), case.id),
+        "title": case.title,
+        "summary": case.summary,
+        "data": data.items(),
+        "chips": chips,
+    }
 
 
 def _facet(name: str, label: str, options: list[tuple[str, str]], any_label: str) -> dict[str, object]:
@@ -120,7 +126,7 @@ def explorer(fw: Framework, index: Index, crosswalks: tuple[Crosswalk, ...] = ()
     ]
     facets += [_facet(cw.id, cw.facet, [(h.id, h.name) for h in cw.headings], f"Any {cw.facet}") for cw in crosswalks]
     cards = [_card(c, fw, crosswalks) for c in index.cases]
-    return render("explorer.html", fw=fw, facets=facets, cards=cards, to_root="../") + "\n\n"
+    return render("explorer.html", fw=fw, facets=facets, cards=cards) + "\n\n"
 
 
 # --- self-assessment --------------------------------------------------------------------------
@@ -130,7 +136,15 @@ def self_assessment(fw: Framework) -> str:
     """The rating form: each element with its questions folded away, four ratings and a note."""
     # Short codes keep a shared link readable: #1a=r&1b=ag.
     ratings = [(SCALE_CODES.get(s.id, s.id), s.name) for s in fw.scale]
-    return render("self_assessment.html", fw=fw, ratings=ratings) + "\n\n"
+    here = pages.SELF_ASSESSMENT.path()
+    links = {e.slug: pages.ELEMENT.href_from(here, e.slug) for e in fw.elements}
+    # The script builds each suggested case's link from this pattern, and reads the cases from the open data.
+    case_href = pages.CASE.href_from(here, "{id}")
+    data_href = pages.CASES_DATA.href_from(here)
+    return (
+        render("self_assessment.html", fw=fw, ratings=ratings, links=links, case_href=case_href, data_href=data_href)
+        + "\n\n"
+    )
 
 
 def pillar_summary(fw: Framework, cw: Crosswalk) -> str:

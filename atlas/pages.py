@@ -85,6 +85,8 @@ CROSSWALK = PageKind("crosswalks/{id}/index.md")
 # A heading of a crosswalk, its id the crosswalk's and the heading's: ``dfe-tqd-2023/workforce``.
 CROSSWALK_HEADING = PageKind("crosswalks/{id}.md")
 COMPOSER = PageKind("contributing/new.md")
+# The open data's list of cases, which the self-assessment's script reads.
+CASES_DATA = PageKind("api/cases.json")
 # The generated pages with no id of their own, in the order the site lists them.
 SINGLE_PAGES = (FRAMEWORK, SPECTRUM, APPROACHES, CASES, EXPLORE, SELF_ASSESSMENT, DATA, WANTED, CROSSWALKS)
 ID_PAGES = (ELEMENT, POSITION, APPROACH, CASE, CROSSWALK, CROSSWALK_HEADING)

@@ -1,4 +1,4 @@
-"""Turn the model into Markdown pages: pure, sorted and byte-for-byte repeatable.
+"""Turn the model into the generated pages (Markdown, and HTML for case pages): pure, sorted, byte-for-byte repeatable.
 
 Every piece of contributor text goes through ``plain`` (page bodies) or ``attribute`` (page
 titles and descriptions), because MkDocs' templates put titles and descriptions into ``<head>``
@@ -14,14 +14,14 @@ import json
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from markdown.extensions.toc import slugify, unique
 from markupsafe import Markup
 
-from atlas import explore, export, parallel, placeholders, schema, templating
+from atlas import explore, export, placeholders, schema, templating
 from atlas import pages as site
 from atlas.body import RESERVED_IDS
 from atlas.coverage import MIN_CASES, coverage
@@ -133,6 +133,31 @@ def _yaml_string(value: str) -> str:
     return _SURROGATES.sub(whole, json.dumps(value))
 
 
+def head(
+    title: str,
+    description: str,
+    searchable: bool = True,
+    script: str | None = None,
+    shared_nav: bool = False,
+    wide: bool = False,
+) -> dict[str, object]:
+    """A page's metadata, as MkDocs has it once it has read the page's front matter."""
+    meta: dict[str, object] = {"title": attribute(title), "description": attribute(description)}
+    if not searchable:
+        # Lists of cases repeat every summary; search finds the cases themselves instead.
+        meta["search"] = {"exclude": True}
+    if script:
+        # The theme override loads assets/<script> on this page only.
+        meta["atlas_script"] = script
+    if wide:
+        # A page with no sections of its own gives the contents list's column to its table.
+        meta["hide"] = ["toc"]
+    if shared_nav:
+        # Every case page has the same nav, so the theme renders it once per build (templating.Once).
+        meta["atlas_shared_nav"] = True
+    return meta
+
+
 def front_matter(
     title: str,
     description: str,
@@ -142,21 +167,29 @@ def front_matter(
     wide: bool = False,
 ) -> str:
     """The page's YAML header; MkDocs must read it back exactly, or it would render it as Markdown."""
-    meta = {"title": attribute(title), "description": attribute(description)}
-    block = "".join(f"{key}: {_yaml_string(value)}\n" for key, value in meta.items())
-    if not searchable:
-        # Lists of cases repeat every summary; search finds the cases themselves instead.
-        block += "search:\n  exclude: true\n"
-    if script:
-        # The theme override loads assets/<script> on this page only.
-        block += f"atlas_script: {json.dumps(script)}\n"
-    if wide:
-        # A page with no sections of its own gives the contents list's column to its table.
-        block += "hide:\n  - toc\n"
-    if shared_nav:
-        # Every case page has the same nav, so the theme renders it once per build (templating.Once).
-        block += "atlas_shared_nav: true\n"
+    return yaml_header(head(title, description, searchable, script, shared_nav, wide))
+
+
+def yaml_header(meta: Mapping[str, object]) -> str:
+    """The front matter MkDocs reads back as ``meta`` (made by ``head``)."""
+    block = ""
+    for key, value in meta.items():
+        if key == "search":
+            block += "search:\n  exclude: true\n"
+        elif key == "hide" and isinstance(value, list):
+            block += "hide:\n" + "".join(f"  - {item}\n" for item in value)
+        elif value is True:
+            block += f"{key}: true\n"
+        elif key == "atlas_script":
+            block += f"{key}: {json.dumps(value)}\n"
+        else:
+            block += f"{key}: {_yaml_string(str(value))}\n"
     return f"---\n{block}---\n\n"
+
+
+def case_head(case: Case) -> dict[str, object]:
+    """A live case page's metadata, which its page object takes from here rather than from its front matter."""
+    return head(case.title, case.summary, shared_nav=True)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -217,7 +250,7 @@ def framework_page(fw: Framework, index: Index) -> str:
         "\u201cNot placed\u201d. See also the [explorer](../explore.md) and the "
         "[spectrum](../spectrum/index.md).\n\n"
     )
-    out.append(explore.heat_map(fw, index, "../"))
+    out.append(explore.heat_map(fw, index, site.FRAMEWORK.path()))
     out.append("## The rating scale {#scale}\n\n")
     out.append(f"Rate your trust on each element using {len(fw.scale)} points:\n\n")
     out.extend(f"- **{plain(s.name)}**: {plain(s.definition)}\n" for s in fw.scale)
@@ -465,14 +498,6 @@ def anchors(page_html: str) -> set[str]:
     return set(_ID.findall(page_html))
 
 
-def finished_html(page_file: str, parts: tuple[str, ...]) -> str:
-    """A case page's HTML as it is published: the generated file without its front matter, with its parts in."""
-    # front_matter() writes every value on one line, escaped, so the first line of three dashes
-    # after the opening one is the end of the front matter.
-    end = page_file.index("\n---\n", 3) + len("\n---\n")
-    return fill_parts(page_file[end:].lstrip("\n"), parts)
-
-
 def fill_parts(page_html: str, parts: tuple[str, ...]) -> str:
     """A rendered case page with each placeholder replaced by its part of the checked body."""
     for i, part in enumerate(parts):
@@ -579,7 +604,7 @@ def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Opt
         related=Markup(templating.block("related.html", items=items)) if items else None,
         footer=footer,
     )
-    return front_matter(case.title, case.summary, shared_nav=True) + page + "\n"
+    return yaml_header(case_head(case)) + page + "\n"
 
 
 TEMPLATE_MARKER = "<!-- atlas:case-template -->"
@@ -979,6 +1004,8 @@ class Rendered:
     """For each page that has them, its HTML blocks in placeholder order."""
     parts: dict[str, tuple[str, ...]]
     """For each case page whose body is published from its checked HTML, that HTML in placeholder order."""
+    heads: dict[str, dict[str, object]] = field(default_factory=dict)
+    """For each of those case pages, its metadata (``case_head``): its title and description."""
 
     def filled(self) -> dict[str, str]:
         """Every file with its blocks back in place: the page as one Markdown text."""
@@ -1012,24 +1039,20 @@ def render_site(atlas: Atlas, options: Options | None = None) -> dict[str, str]:
     return render_pages(atlas, options).filled()
 
 
-# The case pages are rendered this many to a job: enough that a job is worth handing out, few
-# enough that the jobs share out evenly among processes.
+# The case pages are rendered this many to a job.
 CASES_PER_JOB = 50
 
 
-def render_pages(
-    atlas: Atlas, options: Options | None = None, index: Index | None = None, workers: int = 1
-) -> Rendered:
+def render_pages(atlas: Atlas, options: Options | None = None, index: Index | None = None) -> Rendered:
     """Every generated file, keyed by its path inside the site in sorted order, with pages' HTML blocks apart.
 
-    ``index`` must be ``build_index(atlas)``; pass it if you have it already. With ``workers`` over
-    one, the pages are rendered in that many forked processes (see atlas/parallel.py).
+    ``index`` must be ``build_index(atlas)``; pass it if you have it already. The pages are rendered
+    here, in order: in other processes, sending the pages back cost more than it saved.
     """
     options = options or Options()
     fw = atlas.framework
     index = index or build_index(atlas)
-    # Each job makes some of the files, and none needs another's. The listings are the largest, so
-    # they go first; the case pages, in chunks, are shared out after them.
+    # Each job makes some of the files, and none needs another's: the listings, then the case pages in chunks.
     jobs: list[Callable[[], Mapping[str, str]]] = [
         _file(site.CASES.path(), cases_page, fw, index),
         _file(site.EXPLORE.path(), explore_page, fw, index, atlas.crosswalks),
@@ -1061,16 +1084,19 @@ def render_pages(
         jobs.append(_file(path, _by_element_page, fw, path, a, cases, "developed this way", fw.spectrum_credit))
     for i in range(0, len(atlas.cases), CASES_PER_JOB):
         jobs.append(functools.partial(_case_files, atlas.cases[i : i + CASES_PER_JOB], atlas, index, options))
-    done = parallel.start(lambda job: {path: _hold_blocks(text) for path, text in job().items()}, jobs, workers)
     held: dict[str, tuple[str, tuple[str, ...]]] = {}
-    for files in done():
-        for path, made in files.items():
+    for job in jobs:
+        for path, text in job().items():
             if path in held:
                 raise ValueError(f"{path} is made twice: a case's id is the address of a generated page")
-            held[path] = made
+            held[path] = _hold_blocks(text)
     held = dict(sorted(held.items()))
-    parts = {site.CASE.path(c.id): _case_parts(c) for c in atlas.cases if not c.withdrawn}
-    return Rendered({path: text for path, (text, _) in held.items()}, {p: b for p, (_, b) in held.items() if b}, parts)
+    live = [c for c in atlas.cases if not c.withdrawn]
+    parts = {site.CASE.path(c.id): _case_parts(c) for c in live}
+    heads = {site.CASE.path(c.id): case_head(c) for c in live}
+    return Rendered(
+        {path: text for path, (text, _) in held.items()}, {p: b for p, (_, b) in held.items() if b}, parts, heads
+    )
 
 
 def _file(path: str, make: Callable[..., str], *args: Any) -> Callable[[], Mapping[str, str]]:
@@ -1114,6 +1140,7 @@ def rerender_cases(
     options = options or Options()
     by_id = {c.id: c for c in atlas.cases}
     pages, blocks, parts = dict(previous.pages), dict(previous.blocks), dict(previous.parts)
+    heads = dict(previous.heads)
     for ident in sorted(set(ids)):
         path = site.CASE.path(ident)
         others = tuple(by_id[other] for other in related.get(ident, ()))
@@ -1121,8 +1148,9 @@ def rerender_cases(
         pages[path], held = _hold_blocks(_case_file(case, atlas, others, options))
         blocks.pop(path, None)
         parts.pop(path, None)
+        heads.pop(path, None)
         if held:
             blocks[path] = held
         if not case.withdrawn:
-            parts[path] = _case_parts(case)
-    return Rendered(pages, blocks, parts)
+            parts[path], heads[path] = _case_parts(case), case_head(case)
+    return Rendered(pages, blocks, parts, heads)

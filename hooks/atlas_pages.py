@@ -1,13 +1,12 @@
-"""MkDocs hook: load and check the atlas, then add its generated pages. All logic lives in ``atlas``."""
+"""MkDocs hook: load and check the atlas, add its generated pages, and put the checked HTML into them."""
 
 from __future__ import annotations
 
-import functools
 import logging
 import posixpath
-from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, cast
 from urllib.parse import urljoin
 
 from jinja2 import FileSystemBytecodeCache
@@ -21,7 +20,7 @@ from mkdocs.structure.toc import get_toc
 from atlas import composer
 from atlas.addresses import redirects
 from atlas.load import list_images
-from atlas.model import Atlas, field_words
+from atlas.model import field_words
 from atlas.pages import owned_by_atlas
 from atlas.parallel import available_cores
 from atlas.preview import FOLDER, Preview, changed_pages, clear, digest, page_digests
@@ -36,13 +35,11 @@ from atlas.render import (
     fill_blocks,
     fill_contributing,
     fill_parts,
-    finished_html,
     licence_html,
     problems_page,
     render_pages,
 )
 from atlas.sanitise import DOCS, PAGE, changes, clean
-from atlas.serving import is_preview
 from atlas.templating import Once
 from atlas.validate import CheckMemo, load_atlas, summary
 
@@ -54,11 +51,78 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
+    from mkdocs.utils.templates import TemplateContext
+
+
+@dataclass
+class _Build:
+    """What one build made for its pages: made in on_files (serve makes one for every rebuild), dropped at its end."""
+
+    problems: list[str] = field(default_factory=list)
+    """A preview's content problems, shown on every page (overrides/main.html)."""
+    evidence_base: str = ""
+    """The home page's summary of the evidence."""
+    blocks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each generated page's HTML blocks, taken out as the page is rendered."""
+    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each live case page's checked body, taken out as the page is rendered."""
+    shared_nav: Once = field(default_factory=Once)
+    """The case pages' nav, rendered once in this build (overrides/main.html)."""
+
+
+@dataclass
+class _Command:
+    """The `mkdocs` command this process runs, from on_startup, and the build it is running.
+
+    MkDocs treats a hook module as a plugin instance and calls on_startup once for a command;
+    under ``mkdocs serve`` every rebuild gets a new configuration. So, as Material's plugins keep
+    such state on the plugin, this hook keeps this one object on its module.
+    """
+
+    serving: bool
+    build: _Build = field(default_factory=_Build)
+
+
+_command = _Command(serving=False)
+
+
+def on_startup(command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+    """Note whether this command is a preview (``mkdocs serve``) or a build; under serve, say why rebuilds are dirty."""
+    global _command
+    _command = _Command(serving=command == "serve")
+    if command == "serve" and dirty:
+        builder = logging.getLogger("mkdocs.commands.build")
+        # Once per process: MkDocs starts up once and rebuilds many times; this says it once, instead
+        # of MkDocs' warning on every rebuild.
+        if not any(isinstance(f, _DirtyOnPurpose) for f in builder.filters):
+            builder.addFilter(_DirtyOnPurpose())
+            log.info(DIRTY_NOTICE)
+
+
+def on_shutdown() -> None:
+    """The command has ended; a later one in this process starts as a build unless told otherwise."""
+    global _command
+    _command = _Command(serving=False)
 
 
 def _serving(config: MkDocsConfig) -> bool:
-    """Whether this build is a ``mkdocs serve`` preview (see atlas/serving.py)."""
-    return is_preview(config.site_dir, config.site_url, config.dev_addr)
+    """Whether this build is a ``mkdocs serve`` preview."""
+    return _command.serving
+
+
+def _build() -> _Build:
+    """This build's state."""
+    return _command.build
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Let go of this build's state: nothing is left for the next build to see."""
+    _command.build = _Build()
+
+
+def on_build_error(error: Exception) -> None:
+    """Let go of a failed build's state."""
+    _command.build = _Build()
 
 
 DIRTY_NOTICE = (
@@ -75,16 +139,6 @@ class _DirtyOnPurpose(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
-def on_startup(command: str, dirty: bool) -> None:
-    """Under ``make serve``, say once why rebuilds are dirty, instead of MkDocs' warning on every one."""
-    if command == "serve" and dirty:
-        builder = logging.getLogger("mkdocs.commands.build")
-        # Once per process: MkDocs starts up once and rebuilds many times.
-        if not any(isinstance(f, _DirtyOnPurpose) for f in builder.filters):
-            builder.addFilter(_DirtyOnPurpose())
-            log.info(DIRTY_NOTICE)
-
-
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Name the licence of the text and data in every page's footer (Material's copyright line)."""
     # From the core, where the feed, the open data and each citation take it too.
@@ -98,6 +152,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the generated pages, data files and alias redirects; stop the build on any content problem."""
     root = Path(config.config_file_path).parent
     serving = _serving(config)
+    build = _command.build = _Build()
     # A preview reuses what its last rebuild found and made (see atlas/preview.py).
     preview = Preview.load(Path(config.site_dir)) if serving else None
     memo = preview.memo() if preview is not None else None
@@ -113,14 +168,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # A preview shows the problems on every page and keeps answering; a build has stopped above.
         # Links into what is missing must not stop it either.
         config.strict = False
-        config.extra["atlas_problems"] = [str(p) for p in problems]
+        build.problems = [str(p) for p in problems]
         for problem in problems:
             log.info("%s", problem)
     atlas = loaded.atlas or loaded.passing
     if atlas is not None and loaded.drafts:
         # A draft whose only problems are of substance (length, sections, question links, template
         # text) is shown as it stands, under the problems banner, so its writer can see it as they write.
-        atlas = Atlas(atlas.framework, tuple(sorted((*atlas.cases, *loaded.drafts), key=lambda c: c.id)))
+        atlas = replace(atlas, cases=tuple(sorted((*atlas.cases, *loaded.drafts), key=lambda c: c.id)))
     rendered = Rendered({}, {}, {})
     docs_to_root = posixpath.relpath(root.as_posix(), Path(config.docs_dir).as_posix())
     if atlas is not None:
@@ -133,35 +188,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             edit_template = urljoin(config.repo_url.rstrip("/") + "/", f"{config.edit_uri}{docs_to_root}/") + "{path}"
         # A preview's own address is not the site's, so citations there stay relative.
         options = Options(edit_url_template=edit_template, site_url=None if serving else config.site_url)
-        if preview is None:
-            rendered = render_pages(atlas, options, workers=available_cores())
-        else:
-            rendered = render_preview(preview, atlas, options)
+        rendered = render_pages(atlas, options) if preview is None else render_preview(preview, atlas, options)
         # The case composer and its spec, with the repository a proposal goes to.
         rendered = composer.added(rendered, atlas, config.repo_url, config.edit_uri)
         pages.update(rendered.pages)
-        # Kept on this build's own config, for the home page's summary of the evidence (see on_page_markdown).
-        config.extra["atlas_evidence_base"] = evidence_base(atlas)
-    # The generated HTML blocks and each case's checked body, put into their pages in
-    # on_page_content. Kept on this build's own config, which serve makes anew for every rebuild,
-    # and copied, because each page takes its own out once it has them.
-    config.extra["atlas_blocks"] = dict(rendered.blocks)
-    config.extra["atlas_parts"] = dict(rendered.parts)
-    # The case pages' shared nav (see overrides/main.html), rendered once in this build.
-    config.extra["atlas_shared_nav"] = Once()
+        build.evidence_base = evidence_base(atlas)
+    # Copied, because each page takes its own out once it has them.
+    build.blocks, build.parts = dict(rendered.blocks), dict(rendered.parts)
     sources = _preview_sources(preview, memo, pages, rendered, files, config) if preview is not None else {}
-    # The live case pages are finished now, so search can index them while MkDocs builds the site
-    # (hooks/search.py); each is made only when it is indexed.
-    finished: list[tuple[str, Callable[[], str]]] = []
-    config.extra["atlas_finished_pages"] = finished
-    # MkDocs builds pages in this order: case pages last, so that search can index the rest while
-    # MkDocs builds them (see hooks/search.py), as it indexes the case pages from the start.
     for page_file in files.documentation_pages():
         if owned_by_atlas(page_file.src_uri):
             raise PluginError(
                 f"docs/{page_file.src_uri} sits at an address the atlas makes itself; move it out of "
                 "cases/, framework/, spectrum/, approach/, api/ and pagefind*/, or rename it"
             )
+    # Case pages last: MkDocs builds the pages, and the sitemap lists them, in the order they are added.
     for path, text in sorted(pages.items(), key=lambda item: item[0] in rendered.parts):
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} has the address of a generated page; move or rename it")
@@ -175,9 +216,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if path in rendered.parts:
             # MkDocs keeps a page a plugin has made (File.page) rather than making its own; safe for
             # case pages only because they are never in the nav, whose entry would give a page its title.
-            CasePage(None, generated, config)
-            if preview is None:  # a preview indexes its site after each rebuild instead
-                finished.append((generated.dest_uri, functools.partial(finished_html, text, rendered.parts[path])))
+            CasePage(generated, config, rendered.heads[path])
         files.append(generated)
     for image in list_images(root / "cases"):
         files.append(File.generated(config, f"cases/images/{image.name}", abs_src_path=str(image)))
@@ -205,14 +244,14 @@ def _preview_sources(
     the whole folder, so everything is rebuilt.
     """
     site_dir = Path(config.site_dir)
-    site = digest(config.extra.get("atlas_problems"), [(str(p), p.read_bytes()) for p in _site_wide_files(config)])
+    site = digest(_build().problems or None, [(str(p), p.read_bytes()) for p in _site_wide_files(config)])
     if site != preview.site:
         clear(site_dir)
         preview.pages = {}
     now = page_digests(rendered, rendered.pages)
     now.update({path: digest(text) for path, text in pages.items() if path not in rendered.pages})
     # The home page shows a summary of the evidence, so it is redone when that changes.
-    now["index.md"] = digest(config.extra.get("atlas_evidence_base"))
+    now["index.md"] = digest(_build().evidence_base or None)
     changed, gone = changed_pages(preview.pages, now)
     sources = {path: site_dir / FOLDER / "pages" / path for path in pages}
     for path in changed + gone:
@@ -270,20 +309,32 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if page.file.src_uri == "contributing/index.md":
         return fill_contributing(markdown)
     if page.file.src_uri == "index.md":
-        return markdown.replace(EVIDENCE_BASE_MARKER, config.extra.get("atlas_evidence_base", ""))
+        return markdown.replace(EVIDENCE_BASE_MARKER, _build().evidence_base)
     _mark_escaped(page)
     return markdown
 
 
 class CasePage(Page):
-    """A live case's page: HTML from the renderer's templates, which skips Markdown."""
+    """A live case's page: its metadata from the model, and HTML from the renderer's templates, which skips Markdown."""
+
+    def __init__(self, file: File, config: MkDocsConfig, meta: dict[str, object]) -> None:
+        super().__init__(None, file, config)
+        self.model_meta = meta
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        """Take the title and description from the model; the page's text after its front matter is its HTML."""
+        text = self.file.content_string
+        # The front matter is written from the same metadata (render.yaml_header), every value on
+        # one line, so the first line of three dashes after the opening one ends it; it is not parsed.
+        self.markdown = text[text.index("\n---\n", 3) + len("\n---\n") :].lstrip("\n")
+        self.meta = dict(self.model_meta)
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         """Put the checked body into the page's HTML, and read its contents list and ids from it."""
         # MkDocs would make a Markdown converter with every extension for each page, which costs
         # more than the page's own HTML does, even with nothing to convert.
         # Taken out, not just read: a page is rendered once per build, and the memory goes back at once.
-        parts = config.extra.get("atlas_parts", {}).pop(self.file.src_uri, ())
+        parts = _build().parts.pop(self.file.src_uri, ())
         # HTML from autoescaping templates around the body the validator rendered and checked. Its
         # contents list and ids are read from that HTML, as Markdown would have given them.
         assert self.markdown is not None
@@ -316,7 +367,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if isinstance(page, CasePage):
         return html  # finished in CasePage.render
     # Taken out, not just read: a page is rendered once per build, and the memory goes back at once.
-    html = fill_blocks(html, config.extra.get("atlas_blocks", {}).pop(page.file.src_uri, ()))
+    html = fill_blocks(html, _build().blocks.pop(page.file.src_uri, ()))
     if page.file.src_uri.startswith("cases/") and page.file.name != "index":
         # A withdrawn case's notice or a preview's problem page: generated text only, so anything
         # the sanitiser would remove is a fault in the generator.
@@ -327,6 +378,24 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
                 "remove; report it as a bug:\n  " + "\n  ".join(found[:10])
             )
     return html
+
+
+def _template_context(context: TemplateContext) -> TemplateContext:
+    """The build's problems and shared nav, for overrides/main.html."""
+    # MkDocs' TypedDict lists its own keys; a template context takes any.
+    extra = cast("dict[str, object]", context)
+    extra["atlas_problems"], extra["atlas_shared_nav"] = _build().problems, _build().shared_nav
+    return context
+
+
+def on_page_context(context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+    """Give every page's template the build's problems and shared nav."""
+    return _template_context(context)
+
+
+def on_template_context(context: TemplateContext, template_name: str, config: MkDocsConfig) -> TemplateContext:
+    """Give the theme's own pages (404.html) the build's problems too."""
+    return _template_context(context)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

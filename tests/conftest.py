@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
 from typing import Protocol
 
@@ -12,6 +14,14 @@ from atlas.schema import HOUSE_STYLE
 from atlas.validate import load_atlas, load_cases, load_framework
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With ATLAS_START_METHOD=spawn, start every process the suite makes as macOS and Windows do (.ci/run does)."""
+    method = os.environ.get("ATLAS_START_METHOD")
+    if method:
+        multiprocessing.set_start_method(method, force=True)
+
 
 VALID_CASE = """\
 ---

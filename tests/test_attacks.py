@@ -159,13 +159,11 @@ EXPECTED = {f"cases/{n}.md" for n in [*REFUSED_BODIES, *REFUSED_FIELDS]} | set(R
 
 def test_make_check_refuses_every_attack_naming_its_file(refused: tuple[Path, float]) -> None:
     project, _ = refused
-    started = time.monotonic()
+    # Bounded work: make_check waits with a timeout, so a check that hangs on an input fails here.
     status, output = make_check(project)
     assert status == 1
     assert "Traceback" not in output
     assert named(output) == EXPECTED, output
-    # Bounded work: every hostile input together is checked well within a minute.
-    assert time.monotonic() - started < 60
     # The refusal of a symlink never reads or quotes what it points to.
     assert "site_name" not in output and "root:" not in output
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import signal
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -104,3 +106,40 @@ def test_an_edit_adds_words_to_the_context_section() -> None:
     assert edited(text, "New words.") == "---\nid: x\n---\n\n## Context\n\nNew words. First.\n\n## Context\n\nAgain.\n"
     with pytest.raises(ValueError):
         edited("## What they do\n\nText.\n", "New words.")
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_memory_is_summed_over_every_process_a_build_starts() -> None:
+    import subprocess
+    import time
+
+    # A child that starts a grandchild, each holding 100 MiB; the grandchild says when it holds it.
+    hold = "import sys, time; x = b'x' * (100 * 2**20); print(flush=True); time.sleep(600)"
+    parent = f"import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', {hold!r}]); {hold}"
+    child = subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE)
+    try:
+        assert child.stdout is not None
+        child.stdout.readline(), child.stdout.readline()  # both hold their memory now
+        deadline = time.monotonic() + 60
+        while bench.tree_rss(child.pid) < 200 * 2**20 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the pages are counted once the kernel has them resident
+        assert bench.tree_rss(child.pid) >= 200 * 2**20
+        assert bench.tree_rss(os.getpid()) >= bench.tree_rss(child.pid)
+    finally:
+        for pid in bench_children(child.pid):
+            os.kill(pid, signal.SIGKILL)
+        child.kill()
+        child.wait(timeout=60)
+
+
+def bench_children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    found = []
+    for name in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{name}/stat", encoding="utf-8") as stat:
+                if name.isdigit() and int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(name))
+        except OSError:
+            continue
+    return found

@@ -176,6 +176,10 @@ def test_self_assessment_stores_shares_and_recommends(page: Page, base_url: str,
     page.wait_for_selector("ol.atlas-recommended li")
     titles = page.eval_on_selector_all("ol.atlas-recommended li a", "links => links.map(a => a.textContent)")
     assert titles == expected_recommendations(atlas, {"1A", "2B"})
+    # Each link, built from the pattern the page carries, opens that case's own page.
+    links = page.eval_on_selector_all("ol.atlas-recommended li a", "links => links.map(a => a.href)")
+    by_title = {c.title: c.id for c in atlas.live}
+    assert links == [base_url + f"cases/{by_title[title]}/" for title in titles]
     shared = page.url
     page.reload()  # restored from this browser's storage
     assert page.is_checked('input[name="2b"][value="ar"]')

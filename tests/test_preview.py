@@ -32,11 +32,15 @@ CASE = "mutual-mat-visits"
 
 
 def preview_build(project: Path, site: Path, dirty: bool) -> None:
-    """One build as `mkdocs serve` makes it: into a mkdocs_* folder, at the dev address, not strict."""
+    """One build as `mkdocs serve` makes it: started as serve, into a mkdocs_* folder, at the dev address, not strict."""
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=False)
     host, port = config.dev_addr
     config.site_url = f"http://{host}:{port}/"
-    build(config, serve_url=config.site_url, dirty=dirty)
+    config.plugins.on_startup(command="serve", dirty=dirty)
+    try:
+        build(config, serve_url=config.site_url, dirty=dirty)
+    finally:
+        config.plugins.on_shutdown()
 
 
 # The preview's own state, and the search index, which a preview writes in the background after
@@ -55,7 +59,7 @@ def digests(site: Path) -> dict[str, str]:
 
 
 def mkdocs_tempdir() -> Path:
-    """A folder where `mkdocs serve` would put its site, so the hook treats the build as a preview."""
+    """A folder like the one `mkdocs serve` puts its site in."""
     return Path(tempfile.mkdtemp(prefix="mkdocs_"))
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import gzip
 import importlib.util
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
@@ -21,7 +22,6 @@ from mkdocs.exceptions import PluginError
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from atlas.model import Atlas
-from atlas.serving import is_preview
 from tests.conftest import ROOT
 from tests.test_build import copy_project, mkdocs_build
 
@@ -36,6 +36,7 @@ def load_hook() -> ModuleType:
     spec = importlib.util.spec_from_file_location("search_hook", ROOT / "hooks" / "search.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # as MkDocs loads a hook
     spec.loader.exec_module(module)
     return module
 
@@ -65,9 +66,9 @@ def test_the_bundle_indexes_the_pages_that_ask_for_it_and_no_others(built: tuple
         assert (site / "pagefind" / name).is_file(), name
     marked = {address(site, p) for p in site.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")}
     pages = indexed(site)
-    # The case pages are indexed into bundles of their own, from the start of the build.
+    # Fewer pages than a slice holds: one bundle.
     bundles = [json.loads(p.read_text(encoding="utf-8")) for p in site.glob("pagefind*/pagefind-entry.json")]
-    assert len(bundles) == 2
+    assert len(bundles) == 1
     assert sum(entry["languages"]["en"]["page_count"] for entry in bundles) == len(pages)
     assert set(pages) == marked
     assert {f"/cases/{case.id}/" for case in atlas.live} <= marked
@@ -80,28 +81,6 @@ def test_the_bundle_indexes_the_pages_that_ask_for_it_and_no_others(built: tuple
     # An element's entry is the element and its questions; the cases it lists have entries of their own.
     element = pages["/framework/1c/"]
     assert "1C.ii" in element and "Cases on this question" not in element and "; evidence: " not in element
-
-
-def test_case_pages_indexed_before_the_build_are_indexed_as_their_built_pages_would_be(
-    built: tuple[Path, Atlas], tmp_path: Path
-) -> None:
-    """The case pages are indexed from the atlas's HTML before the theme wraps it; that must not change their entries."""
-    from atlas.search import indexed_copy
-
-    hook = load_hook()
-    site, atlas = built
-    copies = tmp_path / "copies"
-    for case in atlas.live:
-        html = (site / "cases" / case.id / "index.html").read_text(encoding="utf-8")
-        # What the hook made of each built page before the case pages were indexed early.
-        article = html[html.index(hook.ARTICLE) : html.rindex("</article>") + len("</article>")]
-        (copies / "cases" / case.id).mkdir(parents=True)
-        (copies / "cases" / case.id / "index.html").write_text(indexed_copy("en", article), encoding="utf-8")
-    run = subprocess.run(hook.pagefind_command(str(copies), str(tmp_path / "bundle")), capture_output=True, check=False)
-    assert run.returncode == 0, run.stdout
-    from_built_pages = fragments(tmp_path, "bundle")
-    from_the_build = {url: entry for url, entry in fragments(site).items() if url in from_built_pages}
-    assert len(from_built_pages) == len(atlas.live) and from_the_build == from_built_pages
 
 
 def test_every_page_has_the_search_box_in_its_header(built: tuple[Path, Atlas]) -> None:
@@ -123,7 +102,7 @@ def test_every_page_has_the_search_box_in_its_header(built: tuple[Path, Atlas]) 
 
 def test_a_failed_index_stops_the_build_with_a_message(tmp_path: Path) -> None:
     hook = load_hook()
-    config = SimpleNamespace(site_dir=str(tmp_path / "empty"), site_url="", dev_addr=("127.0.0.1", 8000), extra={})
+    config = SimpleNamespace(site_dir=str(tmp_path / "empty"))
     (tmp_path / "empty").mkdir()
     with pytest.raises(PluginError, match=r"Pagefind failed to index .*slice-0 \(exit 1\):\n  Error: Pagefind was not"):
         hook.on_post_build(config)
@@ -157,60 +136,122 @@ def running_with(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find processes")
-def test_a_build_that_is_killed_takes_its_indexing_with_it(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+def start_build(project: Path, site: Path) -> subprocess.Popen[bytes]:
+    """`mkdocs build` of ``project`` into ``site``, with slices of five pages, so indexing goes on for some seconds."""
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "\nextra:\n  search_shard_pages: 5\n", encoding="utf-8")
-    site = project / "site"
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
     command = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)]
-    build = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Wait until ``condition()`` holds; fail, saying ``what`` was awaited, if it has not within ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {timeout:g} s for {what}")
+        time.sleep(0.02)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find processes")
+def test_ctrl_c_stops_a_build_and_its_indexing(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    site = project / "site"
+    build = start_build(project, site)
     try:
-        deadline = time.monotonic() + 60
-        # Killed once the case pages' indexing has started, as a timeout or a closed terminal would.
-        while not (site / "atlas-search-copies" / "slice-0.log").exists() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert (site / "atlas-search-copies" / "slice-0.log").exists()
-        build.terminate()
-        build.wait(timeout=30)
+        # Interrupted once a Pagefind run has started, as Ctrl-C in a terminal would (to MkDocs alone).
+        wait_for(lambda: running_with(site / "atlas-search-copies") != [], 120, "a Pagefind run")
+        build.send_signal(signal.SIGINT)
+        assert build.wait(timeout=60) != 0
     finally:
         build.kill()
-    time.sleep(3)  # long enough for an orphaned indexing process to have gone on to further slices
+        build.wait(timeout=60)
+    # Gone when the build is: MkDocs' on_shutdown stopped the run and waited for it.
     assert running_with(site) == []
     slices = -(-len(list((project / "cases").glob("*.md"))) // 5)
     assert len(list(site.glob("pagefind*"))) < slices // 2
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="the case pages are indexed in a forked process on Linux only")
-def test_a_failure_in_the_case_pages_indexing_stops_every_run(tmp_path: Path) -> None:
-    from atlas.search import indexed_copy
+def sleeper(folder: Path, output: Path | None = None) -> list[str]:
+    """A stand-in for Pagefind that never finishes; its command line names ``folder``."""
+    return [sys.executable, "-c", "import time; time.sleep(600)", str(folder)]
 
-    hook = load_hook()
+
+def test_a_run_that_takes_too_long_is_stopped_and_fails_the_build(tmp_path: Path) -> None:
+    from atlas.search import Indexer, SearchIndexError
+
     site = tmp_path / "site"
-
-    def page(n: int) -> str:
-        if n == 7:
-            raise ValueError("a page that cannot be made")
-        return f"<h1>Page {n}</h1><p>Words about page {n}.</p>"
-
-    indexer = hook._Indexer(site / hook.COPIES, site)
-    pages = [(f"cases/c{n}/index.html", functools.partial(page, n)) for n in range(12)]
-    indexer.index_finished(pages, "en", 5)  # the second slice fails while the first is indexed
+    indexer = Indexer(site / "copies", site, timeout=2, command=sleeper)
     indexer.plan([1])
-    indexer.add("about/index.html", indexed_copy("en", "<article data-pagefind-body><h1>About</h1></article>"))
-    with pytest.raises(PluginError, match=r"Indexing the case pages for search failed \(exit 1\)"):
+    indexer.add("a/index.html", "<p>a</p>")
+    assert indexer.running is not None
+    run = indexer.running.process
+    with pytest.raises(SearchIndexError, match=r"Pagefind took more than 2 s to index .*slice-0"):
         indexer.finish()
-    assert running_with(site) == []
-    assert all(run.returncode is not None for _, run in indexer.runs)
+    assert run.returncode is not None  # killed and waited for: nothing left running
+    assert indexer.running is None
 
 
-def test_a_preview_is_told_from_a_build(tmp_path: Path) -> None:
-    temp = Path(__import__("tempfile").gettempdir())
-    assert is_preview(str(temp / "mkdocs_abc"), "http://127.0.0.1:8000/", ("127.0.0.1", 8000))
-    assert not is_preview(str(temp / "mkdocs_abc"), "https://example.org/", ("127.0.0.1", 8000))
-    assert not is_preview(str(tmp_path / "site"), "http://127.0.0.1:8000/", ("127.0.0.1", 8000))
-    assert not is_preview(str(temp / "mkdocs_abc"), "http://127.0.0.1:8001/", ("127.0.0.1", 8000))
+def test_a_run_past_its_time_fails_as_soon_as_the_next_page_comes(tmp_path: Path) -> None:
+    from atlas.search import Indexer, SearchIndexError
+
+    site = tmp_path / "site"
+    indexer = Indexer(site / "copies", site, timeout=0.5, command=sleeper)
+    indexer.plan([1, 1, 1])
+    indexer.add("a/index.html", "<p>a</p>")
+    assert indexer.running is not None
+    run = indexer.running
+    wait_for(lambda: time.monotonic() > run.deadline, 30, "the run's deadline")
+    with pytest.raises(SearchIndexError, match="took more than"):
+        indexer.add("b/index.html", "<p>b</p>")
+    assert run.process.returncode is not None and indexer.running is None
+
+
+def test_a_preview_indexes_each_rebuild_and_stops_the_last_run_first(tmp_path: Path) -> None:
+    from atlas.search import Preview
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    preview = Preview(command=sleeper)
+    preview.index(first)
+    assert preview.running is not None
+    earlier = preview.running
+    preview.index(second)  # a rebuild: the run over the earlier site has gone before the next starts
+    assert earlier.returncode is not None
+    assert preview.running is not None and preview.running.poll() is None
+    later = preview.running
+    assert json.loads((second / "pagefind" / "atlas-bundles.json").read_text(encoding="utf-8")) == []
+    preview.stop()
+    assert later.returncode is not None and preview.running is None
+
+
+def test_the_command_tells_a_preview_from_a_build(tmp_path: Path) -> None:
+    hook = load_hook()
+    config = SimpleNamespace(site_dir=str(tmp_path / "site"))
+    hook.on_startup(command="serve", dirty=True)
+    hook.on_config(config)
+    assert hook._command.serving and hook._command.indexer is None
+    hook.on_shutdown()
+    hook.on_startup(command="build", dirty=False)
+    hook.on_config(config)
+    assert not hook._command.serving and hook._command.indexer is not None
+    hook.on_build_error(error=RuntimeError("a failed build"))
+    assert hook._command.indexer is None
+    hook.on_shutdown()
+    assert hook._command is None
+
+
+def test_no_forks_process_groups_or_exit_handlers_in_the_build() -> None:
+    found = []
+    for folder in ("atlas", "hooks"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            found += [f"{path.relative_to(ROOT)}: {word}" for word in FORBIDDEN if word in text]
+    assert found == []
+
+
+# What only Linux runs, or what leaves processes behind when a build fails: the build runs one way on every OS.
+FORBIDDEN = ("os.fork", "prctl", "killpg", "setpgid", "atexit", '"fork"', "preexec_fn")
 
 
 # Browser tests, in Debian's Chromium through Playwright with test_browser.py's fixtures and helpers.
@@ -280,18 +321,6 @@ def test_results_show_titles_as_text_and_escape_closes_the_list(browser: Browser
         assert page.evaluate("document.activeElement.id") == "atlas-search-input"
         page.emulate_media(media="print")
         assert page.is_hidden(".atlas-search")
-
-
-@needs_chromium
-def test_results_from_every_bundle_lead_to_their_words(browser: Browser, base_url: str) -> None:
-    """Each bundle takes its own options: results from the other pages' bundle must be marked up as the cases' are."""
-    with opened(browser, base_url, viewport=DESKTOP) as page:
-        page.goto(base_url)
-        search_for(page, "dropped")
-        expect(page.locator('.atlas-search__results a[href^="/cases/new-dropped-in-case/"]')).to_be_visible()
-        hrefs = page.eval_on_selector_all(".atlas-search__results a", "links => links.map(a => a.getAttribute('href'))")
-        assert any(not href.startswith("/cases/") for href in hrefs), hrefs  # the about page tells of the case
-        assert [href for href in hrefs if "?pagefind-highlight=dropped" not in href] == []
 
 
 @needs_chromium
@@ -381,13 +410,13 @@ def sliced(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_large_site_is_indexed_in_slices_each_page_once(sliced: Path) -> None:
+    from atlas.search import build_slices
+
     marked = {
         address(sliced, p) for p in sliced.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")
     }
     bundles = sorted(sliced.glob("pagefind*/pagefind-entry.json"))
-    # The case pages, indexed from the start of the build, and the others are sliced apart.
-    cases = {page for page in marked if re.fullmatch(r"/cases/[^/]+/", page)}
-    assert len(bundles) == -(-len(cases) // 20) + -(-(len(marked) - len(cases)) // 20) >= 3
+    assert len(bundles) == len(build_slices(len(marked), 20)) >= 3
     others = json.loads((sliced / "pagefind" / "atlas-bundles.json").read_text(encoding="utf-8"))
     assert others == [f"../pagefind-{n}/" for n in range(2, len(bundles) + 1)]
     counts = [json.loads(b.read_text(encoding="utf-8"))["languages"]["en"]["page_count"] for b in bundles]
@@ -397,6 +426,21 @@ def test_a_large_site_is_indexed_in_slices_each_page_once(sliced: Path) -> None:
     first = set(indexed(sliced, "pagefind"))
     assert f"/cases/{CASE}/" not in first
     assert not (sliced / "atlas-search-copies").exists()
+
+
+@needs_chromium
+def test_results_from_every_bundle_lead_to_their_words(browser: Browser, sliced: Path) -> None:
+    """Each bundle takes its own options: results from every bundle must be marked up alike."""
+    from tests.test_browser import serve
+
+    bundle_of = {url: bundle.name for bundle in sliced.glob("pagefind*") for url in fragments(sliced, bundle.name)}
+    with serve(sliced) as address_, opened(browser, address_, viewport=DESKTOP) as page:
+        page.goto(address_)
+        search_for(page, "curriculum")
+        expect(page.locator(".atlas-search__results li").first).to_be_visible(timeout=15_000)
+        hrefs = page.eval_on_selector_all(".atlas-search__results a", "links => links.map(a => a.getAttribute('href'))")
+    assert len({bundle_of[href.split("?")[0]] for href in hrefs}) >= 2, hrefs
+    assert [href for href in hrefs if "?pagefind-highlight=curriculum" not in href] == []
 
 
 @needs_chromium
@@ -411,23 +455,27 @@ def test_search_finds_pages_in_every_slice(browser: Browser, sliced: Path) -> No
 
 
 def test_each_slice_is_indexed_as_soon_as_its_last_page_is_written(tmp_path: Path) -> None:
-    from atlas.search import indexed_copy
+    from atlas.search import Indexer, mark, search_copy
 
-    hook = load_hook()
     site = tmp_path / "site"
-    indexer = hook._Indexer(site / hook.COPIES, site)
+    indexer = Indexer(site / "copies", site)
     indexer.plan([2, 1])
 
     def page(name: str) -> str:
-        return indexed_copy("en", f"<article data-pagefind-body><h1>{name}</h1><p>Words about {name}.</p></article>")
+        html = (
+            f'<html><body><article class="md-content__inner md-typeset"><h1>{name}</h1><p>About {name}.</p></article>'
+        )
+        return search_copy("en", mark(html + "</body></html>"))
 
     indexer.add("a/index.html", page("Alpha"))
-    assert indexer.runs == []
+    assert indexer.running is None
     indexer.add("b/index.html", page("Beta"))
-    assert len(indexer.runs) == 1  # started while the build goes on
+    assert indexer.running is not None and indexer.running.number == 0  # started while the build goes on
     indexer.add("c/index.html", page("Gamma"))
-    assert len(indexer.runs) == 2
+    # One run at a time: the second slice starts once the first has ended.
+    assert indexer.waiting == [1] or (indexer.running is not None and indexer.running.number == 1)
     indexer.finish()
+    assert indexer.codes == {0: 0, 1: 0}
     assert json.loads((site / "pagefind" / "atlas-bundles.json").read_text(encoding="utf-8")) == ["../pagefind-2/"]
     assert set(indexed(site, "pagefind")) == {"/a/", "/b/"} and set(indexed(site, "pagefind-2")) == {"/c/"}
 
@@ -444,3 +492,12 @@ def test_an_address_with_thousands_of_highlight_terms_still_marks_the_first(brow
         kept = page.evaluate("new URLSearchParams(location.search).getAll('pagefind-highlight').length")
         assert kept == 20
         assert errors == []
+
+
+def test_slices_end_with_a_small_one_indexed_while_the_build_waits() -> None:
+    from atlas.search import build_slices
+
+    assert build_slices(10025, 1000, 100) == [992, 993] * 5 + [100]
+    assert build_slices(1070, 1000, 100) == [970, 100]
+    assert build_slices(80, 1000, 100) == [80] and build_slices(0, 1000, 100) == []
+    assert build_slices(67, 20, 100) == [16, 17, 17, 17]

@@ -45,6 +45,8 @@
     var status = form.querySelector(".atlas-sa-status");
     var known = elements.map(function (f) { return f.dataset.element; });
     var state = load();
+    // Addresses come from the page (atlas/pages.py), not from here.
+    function caseHref(id) { return form.getAttribute("data-case-href").replace("{id}", id); }
 
     function openShared() {
       var shared = fromHash(known);
@@ -94,7 +96,7 @@
       scored.forEach(function (x) {
         var item = document.createElement("li");
         var a = document.createElement("a");
-        a.href = "../cases/" + x.c.id + "/";
+        a.href = caseHref(x.c.id);
         a.textContent = x.c.title;
         item.appendChild(a);
         if (saying) item.appendChild(document.createTextNode(" (for " + x.shared.join(", ") + ")"));
@@ -150,7 +152,7 @@
     var loading = null;
     function loadCases() {
       if (!loading) {
-        loading = fetch("../api/cases.json").then(function (r) { return r.json(); }).then(function (data) {
+        loading = fetch(form.getAttribute("data-cases")).then(function (r) { return r.json(); }).then(function (data) {
           cases = data.cases;
         }).catch(function () { loadFailed = true; });
       }
@@ -262,7 +264,7 @@
         var list = document.createElement("ol");
         scored.forEach(function (x) {
           var item = cell("li", x.c.title + " (for " + x.shared.join(", ") + "): ");
-          item.appendChild(cell("span", new URL("../cases/" + x.c.id + "/", window.location.href).href, { "class": "atlas-print-address" }));
+          item.appendChild(cell("span", new URL(caseHref(x.c.id), window.location.href).href, { "class": "atlas-print-address" }));
           list.appendChild(item);
         });
         if (scored.length) section.appendChild(list);
@@ -286,7 +288,7 @@
             few.className = "atlas-print-pillar-cases";
             picked.forEach(function (x) {
               var item = cell("li", x.c.title + ": ");
-              item.appendChild(cell("span", new URL("../cases/" + x.c.id + "/", window.location.href).href, { "class": "atlas-print-address" }));
+              item.appendChild(cell("span", new URL(caseHref(x.c.id), window.location.href).href, { "class": "atlas-print-address" }));
               few.appendChild(item);
             });
             section.appendChild(few);
