@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -216,7 +216,7 @@ def added(rendered: Rendered, atlas: Atlas, repo_url: str | None = None, edit_ur
     data = spec(atlas, repo_url, edit_uri)
     text, form = composer_page(data)
     pages = {**rendered.pages, PAGE.path(): text, SPEC_FILE: _json(data)}
-    return Rendered(dict(sorted(pages.items())), {**rendered.blocks, PAGE.path(): (form,)}, rendered.parts)
+    return replace(rendered, pages=dict(sorted(pages.items())), blocks={**rendered.blocks, PAGE.path(): (form,)})
 
 
 # --- the issue form ---------------------------------------------------------------------------
