@@ -174,7 +174,13 @@ def test_mistakes_show_beside_their_boxes_in_make_checks_words(
     case.write_text(made, encoding="utf-8")
     said = {f"{p.field}: {p.message}" for p in load_cases([case], tmp_path, framework).problems}
     expected = {
-        "elements": "elements[1]: '1CC' is not an element or question of the framework; the elements are 1A, 1B, 1C, 2A, 2B, 3A, 3B, 3C, 4A, 4B, 5A, 5B, 6A, 6B (did you mean '1C'?)",
+        "elements": "elements[1]: '1CC' is not an element or question of the framework (did you mean '1C'?); "
+        "the elements are 1A Clarity of purpose; 1B Understanding of needs; 1C Leading a culture of improvement; "
+        "2A Building capacity for improvement; 2B Recruiting, developing and retaining talent; "
+        "3A Approach to pedagogy; 3B Leadership of teaching; 3C Evidence based professional learning; "
+        "4A Curriculum principles, intent and alignment; 4B Intentional use of assessment; "
+        "5A Knowing schools quantitatively; 5B Knowing schools qualitatively; 6A Governance structures & skills; "
+        "6B Capability to refresh and renew the MAT",
         "sources[1].date": "sources[1].date: must be a date written YYYY-MM-DD (or just the year, YYYY), not '23/11/2026' (did you mean 2026-11-23?)",
         "body": "body: has 99 words; a case needs at least 250, so say more about the context, what happened and what the evidence shows",
     }

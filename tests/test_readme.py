@@ -34,10 +34,11 @@ def test_the_benchmark_figures_live_in_their_own_file() -> None:
     assert "[BENCHMARKS.md](BENCHMARKS.md)" in README
 
 
-def test_the_first_search_figure_is_the_same_everywhere() -> None:
-    # The latest run's figure: the last before the verdict in the budget's row.
+def test_the_first_search_figure_is_said_once() -> None:
+    # The figure lives in BENCHMARKS.md, from the latest run; requirements.txt points there instead of
+    # quoting a number of its own that would drift.
     row = next(line for line in BENCHMARKS.splitlines() if line.startswith("| first-search download"))
-    latest = row.split("|")[-3].strip()
+    assert re.search(r"[0-9.]+ MB", row.split("|")[-3])
     requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8")
-    said = re.search(r"first search at 10,000 cases downloads ([0-9.]+ MB) gzip", requirements)
-    assert said is not None and said[1] == latest
+    assert "BENCHMARKS.md has the" in requirements
+    assert re.search(r"[0-9.]+ MB gzip", requirements) is None
