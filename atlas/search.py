@@ -27,8 +27,10 @@ from atlas import templating
 # fetched once; each further bundle adds its metadata and an index chunk to a first search.
 SHARD_PAGES = 500
 # The last slice is indexed after MkDocs has written every page, while the build waits; the others
-# are indexed on the second core as MkDocs writes the next. So the last is kept this small.
+# are indexed on the second core as MkDocs writes the next. So the last is kept this small, and a
+# site is cut into at least ``FEWEST_SLICES`` before it, so that indexing starts early in the writing.
 LAST_SLICE = 100
+FEWEST_SLICES = 4
 # In the first bundle's folder: the folders of the others, for the search box to merge.
 BUNDLES_FILE = "atlas-bundles.json"
 # The opening of Material's content area. Only pages whose article carries data-pagefind-body are
@@ -67,11 +69,12 @@ def slice_sizes(count: int, size: int = SHARD_PAGES) -> list[int]:
     return [(i + 1) * count // slices - i * count // slices for i in range(slices)]
 
 
-def build_slices(count: int, size: int = SHARD_PAGES, last: int = LAST_SLICE) -> list[int]:
-    """Slices for ``count`` pages written one after another: even slices of at most ``size``, then a small last one."""
+def build_slices(count: int, size: int = SHARD_PAGES, last: int = LAST_SLICE, fewest: int = FEWEST_SLICES) -> list[int]:
+    """Slices for ``count`` pages written in turn: at least ``fewest`` even ones of at most ``size``, then ``last``."""
     if count <= last or size <= last:
         return slice_sizes(count, size)
-    return [*slice_sizes(count - last, size), last]
+    rest = count - last
+    return [*slice_sizes(rest, max(1, min(size, -(-rest // fewest)))), last]
 
 
 def bundles_file(count: int) -> str:

@@ -909,11 +909,15 @@ class _CaseChecker:
         return Checked([], case, AddressLines.of(doc), tuple(advise(doc, case, self.today)))
 
 
-# Below this many files, starting processes to check them costs more than it saves (measured: see
-# README's performance notes), so they are checked here, in order.
-PARALLEL_FROM = 2000
+# Below this many files, starting a process to check some of them costs about what it saves, so
+# they are checked here, in order. Measured on two cores with a spawned process beside this one:
+# 300 files in 0.61 s against 0.84 s here alone, 1,000 in 1.55 s against 2.43 s (medians of three).
+PARALLEL_FROM = 200
 # Checking 10,000 files takes well under a minute; a run that takes this long has hung.
 CHECK_TIMEOUT = 1800.0
+# This process's share of the files is this much more than an even one: a spawned process spends
+# its first half second or so starting.
+START_SHARE = 1.15
 
 
 def _check_part(part: tuple[Path, Framework, dt.date, list[Path]]) -> list[Checked]:
@@ -927,10 +931,12 @@ def _check_all(checker: _CaseChecker, paths: list[Path], workers: int) -> list[C
     """Every file's verdict, in order; in ``workers`` processes when there are enough files to be worth it."""
     if workers < 2 or len(paths) < PARALLEL_FROM:
         return [checker.check(path) for path in paths]
-    # Two parts a process, so one slow part does not leave the other process idle for long; each
-    # process makes its own checker for each part, which costs little beside the part's checks.
-    size = -(-len(paths) // (workers * 2))
-    parts = [(checker.root, checker.framework, checker.today, paths[i : i + size]) for i in range(0, len(paths), size)]
+    # The first part is checked here while the other processes start, so it is the larger; the
+    # rest is shared among them in two parts each, so one slow part does not leave one idle for long.
+    first = int(len(paths) * START_SHARE / workers)
+    size = -(-(len(paths) - first) // ((workers - 1) * 2))
+    given = (checker.root, checker.framework, checker.today)
+    parts = [(*given, paths[:first])] + [(*given, paths[i : i + size]) for i in range(first, len(paths), size)]
     done = parallel.map_in_processes(_check_part, parts, workers, CHECK_TIMEOUT)
     return [result for part in done for result in part]
 

@@ -497,7 +497,8 @@ def test_an_address_with_thousands_of_highlight_terms_still_marks_the_first(brow
 def test_slices_end_with_a_small_one_indexed_while_the_build_waits() -> None:
     from atlas.search import build_slices
 
-    assert build_slices(10025, 1000, 100) == [992, 993] * 5 + [100]
-    assert build_slices(1070, 1000, 100) == [970, 100]
-    assert build_slices(80, 1000, 100) == [80] and build_slices(0, 1000, 100) == []
-    assert build_slices(67, 20, 100) == [16, 17, 17, 17]
+    assert build_slices(10025, 1000, 100, 4) == [992, 993] * 5 + [100]
+    assert build_slices(1070, 1000, 100, 4) == [242, 243, 242, 243, 100]  # at least four before the last
+    assert build_slices(1070, 1000, 100, 1) == [970, 100]
+    assert build_slices(80, 1000, 100, 4) == [80] and build_slices(0, 1000, 100, 4) == []
+    assert build_slices(67, 20, 100, 4) == [16, 17, 17, 17]
