@@ -66,9 +66,11 @@ def test_the_bundle_indexes_the_pages_that_ask_for_it_and_no_others(built: tuple
         assert (site / "pagefind" / name).is_file(), name
     marked = {address(site, p) for p in site.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")}
     pages = indexed(site)
-    # Fewer pages than a slice holds: one bundle.
+    # The slices the build plans for this many pages, one bundle each.
+    from atlas.search import build_slices
+
     bundles = [json.loads(p.read_text(encoding="utf-8")) for p in site.glob("pagefind*/pagefind-entry.json")]
-    assert len(bundles) == 1
+    assert len(bundles) == len(build_slices(len(pages)))
     assert sum(entry["languages"]["en"]["page_count"] for entry in bundles) == len(pages)
     assert set(pages) == marked
     assert {f"/cases/{case.id}/" for case in atlas.live} <= marked
