@@ -6,6 +6,7 @@ content. The caller collects every problem from every file and decides once whet
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
@@ -713,21 +714,35 @@ def advise(doc: Document, case: Case, today: dt.date) -> Iterator[Problem]:
         )
 
 
+# A link in a case's checked HTML to another case: ``other.md`` becomes ``../other/`` on ``cases/<id>/``.
+_CASE_HREF = re.compile(r'href="\.\./([a-z0-9]+(?:-[a-z0-9]+)*)/(?:#[^"]*)?"')
+
+
 class AddressLines(NamedTuple):
-    """Where a case file gives its id, each alias and its successor: the lines the checks across cases point to."""
+    """Where a case file gives its id, each alias, its successor and its links to other cases.
+
+    These are the lines the checks across cases point to.
+    """
 
     id: int
     aliases: tuple[int, ...]
     superseded_by: int | None
+    case_links: tuple[tuple[str, int], ...] = ()
+    """Each other case the body links to, by the id in the link, with the line of the first such link."""
 
     @classmethod
-    def of(cls, doc: Document) -> AddressLines:
+    def of(cls, doc: Document, case: Case) -> AddressLines:
         """The lines in ``doc``, a case that has passed its own checks."""
         fields = mapping(doc.data)
         aliases = tuple(line(node) for node in fields["aliases"].value) if "aliases" in fields else ()
         withdrawn = mapping(fields["withdrawn"]) if "withdrawn" in fields else {}
         successor = line(withdrawn["superseded_by"]) if "superseded_by" in withdrawn else None
-        return cls(line(fields["id"]), aliases, successor)
+        body = doc.body.split("\n")
+        links = []
+        for ident in dict.fromkeys(_CASE_HREF.findall(case.body_html)):
+            at = next((i for i, text in enumerate(body) if f"{ident}.md" in text), 0)
+            links.append((ident, doc.body_line + at))
+        return cls(line(fields["id"]), aliases, successor, tuple(links))
 
 
 @dataclass(frozen=True)
@@ -775,7 +790,9 @@ def body_checker(root: Path, framework: Framework) -> BodyChecker:
             return True
         folder, _, name = path.partition("/")
         if folder == "cases" and "/" not in name:
-            return (root / "cases" / name).is_file()
+            # A link to another case's earlier id is resolved once every case's aliases are known
+            # (``_check_case_links``); here it only has to look like a case file.
+            return (root / "cases" / name).is_file() or bool(ID_RE.fullmatch(name.removesuffix(".md")))
         return (root / "docs" / path).is_file()
 
     images = frozenset(p.name for p in list_images(root / "cases"))
@@ -828,7 +845,7 @@ class _CaseChecker:
             found = sorted(found + checked)
         if doc is None or case is None or found:
             return Checked(found)
-        return Checked([], case, AddressLines.of(doc), tuple(advise(doc, case, self.today)))
+        return Checked([], case, AddressLines.of(doc, case), tuple(advise(doc, case, self.today)))
 
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -904,7 +921,64 @@ def load_cases(
         first_seen[case.id] = case
         cases.append(case)
     problems += _check_addresses(cases, lines)
-    return CasesFound(tuple(sorted(cases, key=lambda c: c.id)), problems, warnings)
+    cases, found, advice = _check_case_links(cases, lines, root)
+    return CasesFound(tuple(sorted(cases, key=lambda c: c.id)), problems + found, warnings + advice)
+
+
+def _check_case_links(
+    cases: list[Case], lines: Mapping[str, AddressLines], root: Path
+) -> tuple[list[Case], list[Problem], list[Problem]]:
+    """Links from case to case: to a case file, or to an earlier id, which leads to its case with a warning."""
+    folder = root / "cases"
+    earlier: dict[str, str] | None = None
+    out: list[Case] = []
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    for case in cases:
+        html = case.body_html
+        for ident, at in lines[case.id].case_links:
+            if (folder / f"{ident}.md").is_file():
+                continue
+            if earlier is None:
+                earlier = _earlier_ids(cases, folder, root)
+            now = earlier.get(ident)
+            if now is None:
+                problems.append(
+                    Problem(
+                        case.path,
+                        at,
+                        "body",
+                        f"links to '{ident}.md', but there is no such page; check the file name "
+                        "(other cases are '<id>.md')",
+                    )
+                )
+                continue
+            warnings.append(
+                Problem(
+                    case.path,
+                    at,
+                    "body",
+                    f"links to '{ident}.md', an earlier id of the case now called {now!r}; the link leads there, "
+                    f"but change it to '{now}.md'",
+                )
+            )
+            html = re.sub(rf'href="\.\./{re.escape(ident)}/', f'href="../{now}/', html)
+        out.append(case if html == case.body_html else dataclasses.replace(case, body_html=html))
+    return out, problems, warnings
+
+
+def _earlier_ids(cases: list[Case], folder: Path, root: Path) -> dict[str, str]:
+    """Every earlier id and the id of its case: from the cases loaded, and from the other case files on disk."""
+    found = {alias: c.id for c in cases for alias in c.aliases}
+    loaded = {c.path for c in cases}
+    for path in list_case_files(folder, root)[0]:
+        if relative(path, root) in loaded:
+            continue
+        doc, _ = read_case(path, relative(path, root))
+        node = mapping(doc.data).get("aliases") if doc is not None else None
+        if isinstance(node, yaml.SequenceNode):
+            found.update({str(n.value): path.stem for n in node.value if isinstance(n, yaml.ScalarNode)})
+    return found
 
 
 def _check_addresses(cases: list[Case], lines: Mapping[str, AddressLines]) -> Iterator[Problem]:
