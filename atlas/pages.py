@@ -78,5 +78,6 @@ EXPLORE = PageKind("explore.md")
 SELF_ASSESSMENT = PageKind("self-assessment.md")
 DATA = PageKind("data.md")
 WANTED = PageKind("wanted.md")
+SOURCES = PageKind("sources.md")
 # The generated pages with no id of their own, in the order the site lists them.
-SINGLE_PAGES = (FRAMEWORK, SPECTRUM, APPROACHES, CASES, EXPLORE, SELF_ASSESSMENT, DATA, WANTED)
+SINGLE_PAGES = (FRAMEWORK, SPECTRUM, APPROACHES, CASES, EXPLORE, SELF_ASSESSMENT, DATA, WANTED, SOURCES)

@@ -197,7 +197,7 @@ def test_the_template_is_valid_but_its_unfilled_body_is_not_a_case(check_text: C
     # as the pull-request check would.
     template = (ROOT / "atlas" / "templates" / "case.md").read_text(encoding="utf-8")
     assert [str(p) for p in check_text(template, name="your-case-id")] == [
-        "cases/your-case-id.md:28: body: has 115 words; a case needs at least 250, so say more about the context, "
+        "cases/your-case-id.md:28: body: has 120 words; a case needs at least 250, so say more about the context, "
         "what happened and what the evidence shows"
     ]
 
