@@ -260,7 +260,7 @@ def test_make_new_asks_again_until_each_answer_passes(project: Path, tmp_path: P
         "(did you mean 2026-11-23?)" in out
     )
     # Prompts come from the contract: its label, description and example.
-    assert "Framework: At least one framework element, such as 1C, or question, such as 1C.ii." in out
+    assert "Framework: One to five framework elements, such as 1C, or questions, such as 1C.ii." in out
     assert "Framework (such as 1C.ii, 3A): " in out
     path = project / "cases" / "reading-a-trust-s-approach.md"
     front = frontmatter.loads(path.read_text(encoding="utf-8"))
