@@ -34,7 +34,7 @@ class Coverage:
     approaches: dict[str, int]
     evidence: dict[str, int]
     publishers: frozenset[str]
-    """Distinct publishers (or authors, where no publisher is given) of the sources cited."""
+    """The ids of the distinct publishers of the sources cited."""
     years: tuple[int, int] | None
     """The earliest and latest year of a dated source, if any source is dated."""
 
@@ -54,13 +54,13 @@ def coverage(atlas: Atlas) -> Coverage:
     fw = atlas.framework
     elements = Counter(e for c in live for e in c.elements)
     questions = Counter(q for c in live for q in c.questions)
-    dated = [int(s.date[:4]) for c in live for s in c.sources if s.date]
+    dated = [int(s.date[:4]) for c in live for s in c.sources if s.date and s.date != schema.UNDATED]
     return Coverage(
         elements={e.id: elements[e.id] for e in fw.elements},
         questions={q.id: questions[q.id] for e in fw.elements for q in e.questions},
         positions={p.id: sum(c.spectrum == p.id for c in live) for p in fw.positions},
         approaches={a.id: sum(c.approach == a.id for c in live) for a in fw.approaches},
         evidence={t.id: sum(c.evidence == t.id for c in live) for t in schema.EVIDENCE.terms},
-        publishers=frozenset((s.publisher or s.author or s.title) for c in live for s in c.sources),
+        publishers=frozenset(s.publisher.id for c in live for s in c.sources),
         years=(min(dated), max(dated)) if dated else None,
     )

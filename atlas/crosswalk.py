@@ -20,7 +20,7 @@ import yaml
 from atlas import pages
 from atlas.index import listing_order
 from atlas.load import Document, line, mapping, read_yaml_file, relative
-from atlas.model import Case, Framework, Problem, Source, one_line
+from atlas.model import Case, Framework, Problem, Publisher, Source, one_line
 
 SUFFIX = ".yaml"
 
@@ -309,7 +309,10 @@ def _build(doc: Document) -> Crosswalk:
     def sources() -> tuple[Source, ...]:
         out = []
         for _, m in _items(f.get("sources")):
-            out.append(Source(**{k: _text(v) for k, v in m.items()}))
+            values: dict[str, Any] = {k: _text(v) for k, v in m.items()}
+            # A crosswalk names its sources' publishers in words; they are not in framework/publishers.yaml.
+            name = values.pop("publisher", None) or values.get("author") or ""
+            out.append(Source(publisher=Publisher("", name, "other"), **values))
         return tuple(out)
 
     return Crosswalk(

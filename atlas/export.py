@@ -13,7 +13,7 @@ from typing import Any
 from atlas import pages, schema
 from atlas.crosswalk import Crosswalk, case_headings
 from atlas.index import Index
-from atlas.model import LICENCE, LICENCE_NAME, LICENCE_URL, PUBLISHER_NAME, Atlas, Case, Framework
+from atlas.model import LICENCE, LICENCE_NAME, LICENCE_URL, PUBLISHER_NAME, Atlas, Case, Framework, Publisher
 
 LIST_SEPARATOR = ";"
 # A feed reader fetches the whole feed every time it looks, so the feed carries only the newest; the
@@ -31,6 +31,15 @@ _LIST = {"type": "array", "items": {"type": "string"}}
 
 def _enum(ids: tuple[str, ...], optional: bool = False) -> dict[str, Any]:
     return {"enum": [*ids, None] if optional else list(ids)}
+
+
+# A source's publisher as the open data gives it: its id in framework/publishers.yaml, its one name, its kind.
+_PUBLISHER = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "name", "kind"],
+    "properties": {"id": _TEXT, "name": _TEXT, "kind": _enum(schema.PUBLISHER_KINDS.ids)},
+}
 
 
 def _said(key: str) -> str:
@@ -76,7 +85,16 @@ _TYPES: dict[str, dict[str, Any]] = {
             "type": "object",
             "additionalProperties": False,
             "required": [f.key for f in schema.SOURCE_FIELDS],
-            "properties": {f.key: _TEXT if f.needed else _OPTIONAL_TEXT for f in schema.SOURCE_FIELDS},
+            "properties": {
+                f.key: _PUBLISHER
+                if f.key == "publisher"
+                else {**_PUBLISHER, "type": ["object", "null"]}
+                if f.key == "voice"
+                else _TEXT
+                if f.needed
+                else _OPTIONAL_TEXT
+                for f in schema.SOURCE_FIELDS
+            },
         },
     },
     "published": {"type": "string", "format": "date"},
@@ -180,6 +198,10 @@ def framework_schema() -> dict[str, Any]:
     }
 
 
+def _publisher(publisher: Publisher) -> dict[str, str]:
+    return {"id": publisher.id, "name": publisher.name, "kind": publisher.kind}
+
+
 def case_record(case: Case, index: Index, crosswalks: tuple[Crosswalk, ...] = ()) -> dict[str, Any]:
     """One live case as the open data shows it, its fields in the order of ``CASE_FIELDS``."""
     trust = case.trust
@@ -190,7 +212,11 @@ def case_record(case: Case, index: Index, crosswalks: tuple[Crosswalk, ...] = ()
         if trust is None
         else {"name": trust.name, "schools": trust.schools, "phases": list(trust.phases), "region": trust.region},
         "sources": [
-            {"title": s.title, "author": s.author, "publisher": s.publisher, "date": s.date, "url": s.url}
+            {
+                **{f.key: getattr(s, f.key) for f in schema.SOURCE_FIELDS},
+                "publisher": _publisher(s.publisher),
+                "voice": _publisher(s.voice) if s.voice else None,
+            }
             for s in case.sources
         ],
         "published": case.published.isoformat(),
@@ -341,7 +367,7 @@ def crosswalks_json(atlas: Atlas) -> str:
     records = []
     for cw in atlas.crosswalks:
         sources = [
-            {"title": s.title, "author": s.author, "publisher": s.publisher, "date": s.date, "url": s.url}
+            {"title": s.title, "author": s.author, "publisher": s.publisher.name or None, "date": s.date, "url": s.url}
             for s in cw.sources
         ]
         headings = [
@@ -381,7 +407,15 @@ def crosswalks_json(atlas: Atlas) -> str:
 # One column per open-data field; the trust and the sources are spread over columns of their own.
 _SPREAD = {
     "trust": tuple(f"trust_{f.key}" for f in schema.TRUST_FIELDS),
-    "sources": ("source_titles", "source_urls"),
+    "sources": (
+        "source_titles",
+        "source_urls",
+        "source_publishers",
+        "source_publisher_names",
+        "source_publisher_kinds",
+        "source_vias",
+        "source_voices",
+    ),
 }
 CSV_COLUMNS = tuple(column for key in CASE_FIELDS for column in _SPREAD.get(key, (key,)))
 
@@ -418,6 +452,12 @@ def cases_csv(records: list[dict[str, Any]]) -> str:
             "trust_region": trust.get("region") or "",
             "source_titles": LIST_SEPARATOR.join(s["title"] for s in r["sources"]),
             "source_urls": LIST_SEPARATOR.join(s["url"] or "" for s in r["sources"]),
+            # One entry a source, in the order of the titles, so the columns line up.
+            "source_publishers": LIST_SEPARATOR.join(s["publisher"]["id"] for s in r["sources"]),
+            "source_publisher_names": LIST_SEPARATOR.join(s["publisher"]["name"] for s in r["sources"]),
+            "source_publisher_kinds": LIST_SEPARATOR.join(s["publisher"]["kind"] for s in r["sources"]),
+            "source_vias": LIST_SEPARATOR.join(s["via"] or "" for s in r["sources"]),
+            "source_voices": LIST_SEPARATOR.join(s["voice"]["id"] if s["voice"] else "" for s in r["sources"]),
         }
         writer.writerow([_spreadsheet_safe(row[c]) for c in CSV_COLUMNS])
     return out.getvalue()

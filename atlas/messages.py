@@ -28,7 +28,7 @@ MESSAGES = {
     # Dates, years, numbers, addresses
     "date": "must be a date written {form}, not {value!r}{hint}",
     "date_form": "YYYY-MM-DD",
-    "source_date_form": "YYYY-MM-DD (or just the year, YYYY)",
+    "source_date_form": "YYYY-MM-DD (or just the year, YYYY, or 'undated')",
     "date_meant": " (did you mean {iso}{words}?)",
     "not_a_date": "{value!r} is not a real date ({error})",
     "years": "must be a year such as 2019 or a range such as 2017-2020, not {described}",

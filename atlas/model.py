@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from atlas import pages, schema
 
@@ -123,14 +124,62 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class Publisher:
+    """Who publishes sources: one name, one kind, and the web domains its own copies live on."""
+
+    id: str
+    name: str
+    kind: str
+    domains: tuple[str, ...] = ()
+    formerly: tuple[str, ...] = ()
+    """Names it had before its one name, such as a trust's name before a rename."""
+
+    def named(self, name: str) -> bool:
+        """Whether ``name`` is this publisher's name, or one it had before (ignoring case and spacing)."""
+        wanted = one_line(name).casefold()
+        return any(one_line(n).casefold() == wanted for n in (self.name, *self.formerly))
+
+    def owns(self, url: str) -> bool:
+        """Whether a web address is on one of this publisher's sites (a subdomain counts)."""
+        return any(on_site(url, site) for site in self.domains)
+
+
+def on_domain(host: str, domain: str) -> bool:
+    """Whether ``host`` is ``domain`` or one of its subdomains."""
+    host = host.lower().rstrip(".")
+    return host == domain or host.endswith("." + domain)
+
+
+def on_site(url: str, site: str) -> bool:
+    """Whether ``url`` is on ``site``: a domain, or a domain and the start of a path on a shared host."""
+    domain, _, path = site.partition("/")
+    parts = urlsplit(url)
+    if not on_domain(parts.hostname or "", domain):
+        return False
+    return not path or (parts.path.strip("/") + "/").startswith(path.strip("/") + "/")
+
+
+@dataclass(frozen=True)
 class Source:
     """A document a case draws on."""
 
     title: str
+    publisher: Publisher
     author: str | None = None
-    publisher: str | None = None
     date: str | None = None
+    """YYYY, YYYY-MM-DD, or ``undated``."""
     url: str | None = None
+    voice: Publisher | None = None
+    """Whose own words the text is, when someone else published them."""
+    via: str | None = None
+    """The site a copy is on, when ``url`` is not on the publisher's own domains."""
+    offline: str | None = None
+    """Where to find a source that is not on the web."""
+
+    def carriers(self, evidence: str) -> tuple[Publisher, ...]:
+        """Whose kind can carry an evidence label for this source: its publisher, and for an own account its voice."""
+        voice = (self.voice,) if self.voice is not None and schema.speaks(evidence) else ()
+        return (self.publisher, *voice)
 
 
 @dataclass(frozen=True)
@@ -145,6 +194,8 @@ class Framework:
     positions: tuple[Label, ...]
     approaches: tuple[Label, ...]
     spectrum_credit: str
+    publishers: tuple[Publisher, ...] = ()
+    """Every publisher sources may name, from ``framework/publishers.yaml``, in id order."""
 
     @cached_property
     def elements(self) -> tuple[Element, ...]:
@@ -158,6 +209,11 @@ class Framework:
     def element(self, element_id: str) -> Element:
         """The element with this id, such as ``1C``."""
         return self._by_id[element_id]
+
+    @cached_property
+    def publisher_ids(self) -> dict[str, Publisher]:
+        """Each publisher by its id."""
+        return {p.id: p for p in self.publishers}
 
 
 @dataclass(frozen=True)

@@ -87,8 +87,9 @@ CROSSWALK_HEADING = PageKind("crosswalks/{id}.md")
 COMPOSER = PageKind("contributing/new.md")
 # The open data's list of cases, which the self-assessment's script reads.
 CASES_DATA = PageKind("api/cases.json")
+SOURCES = PageKind("sources.md")
 # The generated pages with no id of their own, in the order the site lists them.
-SINGLE_PAGES = (FRAMEWORK, SPECTRUM, APPROACHES, CASES, EXPLORE, SELF_ASSESSMENT, DATA, WANTED, CROSSWALKS)
+SINGLE_PAGES = (FRAMEWORK, SPECTRUM, APPROACHES, CASES, EXPLORE, SELF_ASSESSMENT, DATA, WANTED, CROSSWALKS, SOURCES)
 ID_PAGES = (ELEMENT, POSITION, APPROACH, CASE, CROSSWALK, CROSSWALK_HEADING)
 # Folders the build fills: the pages with ids, the open data, and the search index (pagefind/, pagefind-2/, ...).
 OWNED_FOLDERS = (*sorted({kind.pattern.split("/")[0] for kind in ID_PAGES}), "api")

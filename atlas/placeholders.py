@@ -23,7 +23,8 @@ PROMPTS = {
         "as the source describes it. Say why."
     ),
     "Evidence and impact": (
-        "What kind of evidence this is (the trust's own account, a survey, an external review...) "
+        "What kind of evidence this is (the trust's own account, a consultant's or journalist's report, a survey, "
+        "an external review...) "
         "and what it does and does not show."
     ),
     "Questions for your trust": (

@@ -37,6 +37,7 @@ from atlas.model import (
     Element,
     Framework,
     Label,
+    Publisher,
     Question,
     one_line,
 )
@@ -112,8 +113,24 @@ def long_date(day: dt.date) -> str:
 
 
 def source_date(value: str) -> str:
-    """A source's date (YYYY or YYYY-MM-DD) in reading form."""
+    """A source's date (YYYY, YYYY-MM-DD or ``undated``) in reading form."""
+    if value == schema.UNDATED:
+        return "undated"
     return value if len(value) == 4 else long_date(dt.date.fromisoformat(value))
+
+
+def kind_name(publisher: Publisher) -> str:
+    """A publisher's kind as a reader sees it, such as ``membership body``."""
+    return schema.PUBLISHER_KINDS.name(publisher.kind).lower()
+
+
+def evidence_line(case: Case) -> str:
+    """One line that says what the evidence is, label first, and whose sources carry it."""
+    term = schema.EVIDENCE.term(case.evidence)
+    kinds = schema.publisher_kinds(case.evidence, case.kind)
+    fit = dict.fromkeys(p for s in case.sources for p in s.carriers(case.evidence) if p.kind in kinds)
+    whose = _join(f"{p.name} ({kind_name(p)})" for p in fit)
+    return f"{term.name}: {term.definition}, from {whose}" if whose else f"{term.name}: {term.definition}"
 
 
 _SURROGATES = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})")
@@ -534,14 +551,13 @@ def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Opt
     """
     here = site.CASE.path(case.id)
     kind, kind_def = schema.KINDS.name(case.kind), schema.KINDS.term(case.kind).definition
-    evidence, evidence_def = schema.EVIDENCE.name(case.evidence), schema.EVIDENCE.term(case.evidence).definition
 
     def text(value: str) -> list[dict[str, str | None]]:
         return [{"text": value, "href": None}]
 
     facts: list[tuple[str, list[dict[str, str | None]]]] = [
         ("Kind", text(f"{kind}: {kind_def}")),
-        ("Evidence", text(f"{evidence}: {evidence_def}")),
+        ("Evidence", text(evidence_line(case))),
         ("Framework", _framework_parts(case, fw)),
     ]
     if case.spectrum:
@@ -563,8 +579,14 @@ def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Opt
         {
             "title": src.title,
             "url": src.url,
-            "who": "; ".join(x for x in (src.author, src.publisher) if x),
+            "author": src.author,
+            "publisher": src.publisher.name,
+            "publisher_href": site.SOURCES.href_from(here, anchor=src.publisher.id),
+            "kind": kind_name(src.publisher),
             "when": source_date(src.date) if src.date else None,
+            "via": src.via,
+            "offline": src.offline,
+            "voice": f"{src.voice.name} ({kind_name(src.voice)})" if src.voice else None,
         }
         for src in case.sources
     ]
@@ -612,6 +634,9 @@ FIELDS_MARKER = "<!-- atlas:field-table -->"
 EVIDENCE_MARKER = "<!-- atlas:evidence-table -->"
 SECTIONS_MARKER = "<!-- atlas:body-sections -->"
 EVIDENCE_BASE_MARKER = "<!-- atlas:evidence-base -->"
+SOURCE_FIELDS_MARKER = "<!-- atlas:source-table -->"
+PUBLISHER_MARKER = "<!-- atlas:publisher-table -->"
+ID_WORDS_MARKER = "<!-- atlas:id-words -->"
 
 
 def case_template() -> str:
@@ -625,10 +650,52 @@ def field_table() -> str:
     return "\n".join(["| Key | Needed? | What to write |", "| --- | --- | --- |", *rows])
 
 
+def _either(parts: Sequence[str]) -> str:
+    """Parts joined as alternatives: 'a, b or c'."""
+    return ", ".join(parts[:-1]) + " or " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+def _kind_words(kinds: Iterable[str]) -> str:
+    return _either([schema.PUBLISHER_KINDS.name(k).lower() for k in kinds])
+
+
 def evidence_table() -> str:
-    """The contributing page's table of evidence labels, from the contract."""
-    rows = [f"| `{t.id}` | {t.name}: {t.definition}. |" for t in schema.EVIDENCE.terms]
-    return "\n".join(["| Label | Meaning |", "| --- | --- |", *rows])
+    """The contributing page's table of evidence labels and the publishers each needs, from the contract."""
+    rows = []
+    for t in schema.EVIDENCE.terms:
+        if t.id == schema.OWN_ACCOUNT:
+            needs = "; ".join(
+                f"for a {kind}, {_kind_words(kinds)}" for kind, kinds in schema.OWN_ACCOUNT_PUBLISHERS.items()
+            )
+            needs += ". For a practice case that names its trust, a trust's source must be that trust's own"
+        else:
+            needs = _kind_words(schema.EVIDENCE_PUBLISHERS[t.id])
+        rows.append(f"| `{t.id}` | {t.name}: {t.definition}. | {needs}. |")
+    header = ["| Label | Meaning | Needs a source published by |", "| --- | --- | --- |"]
+    return "\n".join([*header, *rows])
+
+
+def source_table() -> str:
+    """The contributing page's table of a source's keys, from the contract."""
+    rows = [f"| `{f.key}` | {f.required} | {f.description} |" for f in schema.SOURCE_FIELDS]
+    return "\n".join(["| Key | Needed? | What to write |", "| --- | --- | --- |", *rows])
+
+
+def publisher_table() -> str:
+    """The contributing page's table of a publisher's keys in ``framework/publishers.yaml``, from the contract."""
+    rows = [f"| `{f.key}` | {f.description} |" for f in schema.PUBLISHER_FIELDS]
+    return "\n".join(["| Key | What to write |", "| --- | --- |", *rows])
+
+
+def id_words() -> str:
+    """The contributing page's list of what an id may not contain, from the contract."""
+    anywhere = [f"`{w.letters}` ({w.names})" for w in schema.ID_WORDS if not w.first_only]
+    first = [f"`{w.letters}`" for w in schema.ID_WORDS if w.first_only]
+    return (
+        f"An id may not contain {_either(anywhere)}, with or without hyphens, and may not start with "
+        f"{_either(first)}: those words may name what a case is about (a network's peer review), but not "
+        "first, where they read as a label."
+    )
 
 
 def body_sections() -> str:
@@ -646,6 +713,9 @@ def fill_contributing(markdown: str) -> str:
         (TEMPLATE_MARKER, case_template().rstrip("\n")),
         (FIELDS_MARKER, field_table()),
         (EVIDENCE_MARKER, evidence_table()),
+        (SOURCE_FIELDS_MARKER, source_table()),
+        (PUBLISHER_MARKER, publisher_table()),
+        (ID_WORDS_MARKER, id_words()),
         (SECTIONS_MARKER, body_sections()),
     ):
         markdown = markdown.replace(marker, text)
@@ -729,6 +799,39 @@ def wanted_page(atlas: Atlas) -> str:
     return "".join(out)
 
 
+def sources_page(atlas: Atlas) -> str:
+    """``sources.md``: every publisher the cases cite, grouped by kind, with the cases that cite each."""
+    citing: dict[str, list[Case]] = {}
+    for case in sorted(atlas.live, key=lambda c: c.title.casefold()):
+        for publisher_id in dict.fromkeys(p.id for s in case.sources for p in (s.publisher, s.voice) if p):
+            citing.setdefault(publisher_id, []).append(case)
+    cited = [p for p in atlas.framework.publishers if p.id in citing]
+    out = [front_matter("Sources", "Who published the sources the cases rest on, and which cases cite each.", False)]
+    out.append(
+        f"# Sources\n\nThe cases cite {_count(len(cited), 'publisher')}. A publisher's kind decides which "
+        "evidence labels its documents can carry: a trust's own page is its own account, and a consultancy's or "
+        "a newspaper's account of a trust is a reported account. See the "
+        "[evidence labels](contributing/index.md#evidence).\n\n"
+    )
+    here = site.SOURCES.path()
+    for term in schema.PUBLISHER_KINDS.terms:
+        group = sorted((p for p in cited if p.kind == term.id), key=lambda p: p.name.casefold())
+        if not group:
+            continue
+        about = sentence(term.definition[:1].upper() + term.definition[1:])
+        out.append(f"## {plain(term.name)} {{#kind-{term.id}}}\n\n{plain(about)}\n\n")
+        for p in group:
+            web = ", ".join(f"`{d}`" for d in p.domains) or "none listed"
+            if p.formerly:
+                web += f". Formerly {_either([plain(n) for n in p.formerly])}"
+            cases = "; ".join(f"[{plain(c.title)}]({site.CASE.link_from(here, c.id)})" for c in citing[p.id])
+            out.append(
+                f"### {plain(p.name)} {{#{p.id}}}\n\n{plain(term.name)}. Web: {web}. "
+                f"Cited by {_count(len(citing[p.id]), 'case')}: {cases}.\n\n"
+            )
+    return "".join(out).rstrip("\n") + "\n"
+
+
 def evidence_base(atlas: Atlas) -> str:
     """A paragraph for the home page: how many cases, from how many sources, over which years, and how to weigh them."""
     report = coverage(atlas)
@@ -737,9 +840,11 @@ def evidence_base(atlas: Atlas) -> str:
     counts = [(schema.EVIDENCE.term(k), v) for k, v in report.evidence.items() if v]
     by_label = _join(f"{v} {t.name.lower()}" for t, v in sorted(counts, key=lambda tv: -tv[1]))
     return (
-        f"The atlas holds **{_count(n, 'case')}**, drawn from the work of **{len(report.publishers)} publishers "
-        f"and authors**{span}. By the evidence they rest on: {by_label}. A trust's own account tells you what it "
-        "does and why, not whether it works better than something else; research and inspection look from "
+        f"The atlas holds **{_count(n, 'case')}**, drawn from the work of "
+        f"**[{_count(len(report.publishers), 'publisher')}]({site.SOURCES.path()})**{span}. By the evidence they "
+        f"rest on: {by_label}. A trust's own account tells you what it does and why, not whether it works better "
+        "than something else; a reported account is a consultant's, journalist's or commentator's telling of "
+        "it; research and inspection look from "
         "outside, and only an evaluation with a comparison group tests impact. Each case says which it is. "
         "See [cases wanted](wanted.md) for the gaps."
     )
@@ -865,7 +970,7 @@ def _crosswalk_sources(cw: Crosswalk) -> str:
         for s in cw.sources:
             when = f", {source_date(s.date)}" if s.date else ""
             link = f": <{s.url}>" if s.url else ""
-            out.append(f"- {plain(s.publisher or s.author or '')}, *{plain(s.title)}*{when}{link}\n")
+            out.append(f"- {plain(s.publisher.name or s.author or '')}, *{plain(s.title)}*{when}{link}\n")
     return "".join(out)
 
 
@@ -1063,6 +1168,7 @@ def render_pages(atlas: Atlas, options: Options | None = None, index: Index | No
         _file(site.DATA.path(), open_data_page),
         _file(site.SELF_ASSESSMENT.path(), self_assessment_page, fw, atlas.crosswalks),
         _file(site.WANTED.path(), wanted_page, atlas),
+        _file(site.SOURCES.path(), sources_page, atlas),
     ]
     jobs += [
         _file(site.ELEMENT.path(e.slug), element_page, fw, e, index, options, atlas.crosswalks) for e in fw.elements

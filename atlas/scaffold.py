@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from atlas.model import Source, Trust, field_words
+from atlas.model import Trust, field_words
 from atlas.placeholders import PROMPTS, SECOND_PROMPT
 from atlas.schema import APPROACH_IDS, CASE_FIELDS, HOUSE_STYLE, POSITION_IDS, TRUST_FIELDS
 from atlas.validate import ID_LENGTH, Check
@@ -25,7 +25,8 @@ class NewCase:
     kind: str
     elements: tuple[str, ...]
     evidence: str
-    sources: tuple[Source, ...]
+    sources: tuple[dict[str, str], ...]
+    """Each source's parts as ``parse_source`` reads them."""
     published: dt.date
     spectrum: str | None = None
     approach: str | None = None
@@ -48,12 +49,14 @@ def propose_id(title: str) -> str:
     return ident
 
 
-def parse_source(text: str) -> Source:
-    """Read 'title | author or publisher | date | url' (the last three optional)."""
-    parts = [p.strip() or None for p in text.split("|", 3)]
-    parts += [None] * (4 - len(parts))
-    title, who, date, url = parts[:4]
-    return Source(title=title or "", publisher=who, date=date, url=url)
+# The parts of a source a contributor types on one line, in order; the rest are added by hand.
+SOURCE_PARTS = ("title", "publisher", "date", "url")
+
+
+def parse_source(text: str) -> dict[str, str]:
+    """Read 'title | publisher id | date | url' into the source's fields, leaving out parts not given."""
+    parts = [p.strip() for p in text.split("|", len(SOURCE_PARTS) - 1)]
+    return {key: value for key, value in zip(SOURCE_PARTS, parts, strict=False) if value}
 
 
 def _dump(meta: dict[str, object]) -> str:
@@ -127,11 +130,6 @@ def problems_in(check: Check, key: str, value: object, where: str | None = None)
     return [f"{field_words(field)}: {message}" for _, field, message in check(written_node(key, value), where or key)]
 
 
-def source_entry(source: Source) -> dict[str, str]:
-    """A source as the scaffolder writes it: only the parts that were given."""
-    return {k: v for k, v in vars(source).items() if v is not None and not (k == "date" and v == "")}
-
-
 def _trust_entry(trust: Trust) -> dict[str, object]:
     values: dict[str, object] = {
         "name": trust.name,
@@ -154,7 +152,7 @@ def case_text(case: NewCase) -> str:
         "approach": case.approach or None,
         "evidence": case.evidence,
         "trust": _trust_entry(case.trust) if case.trust else None,
-        "sources": [source_entry(s) for s in case.sources],
+        "sources": [dict(s) for s in case.sources],
         "years": case.years if case.years != "" else None,
         "published": case.published,
         "contributor": case.contributor or None,

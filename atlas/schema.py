@@ -56,6 +56,11 @@ EVIDENCE = Vocabulary(
     "evidence",
     (
         Term("own-account", "Own account", "the trust or network describes its own work"),
+        Term(
+            "reported",
+            "Reported account",
+            "a consultancy, journalist or commentator describes a trust's or network's work",
+        ),
         Term("survey", "Survey", "a survey of trusts, leaders or staff"),
         Term("peer-review", "Peer review", "seen or confirmed by reviewers from outside the trust"),
         Term("inspection", "Inspection", "an inspectorate's report"),
@@ -95,7 +100,115 @@ PLACED_KIND = KINDS.ids[0]
 POSITION_IDS = ("standardisation", "alignment", "autonomy")
 APPROACH_IDS = ("roll-out", "co-design", "organic")
 STAGES = Vocabulary("stage", (Term("start", "Questions to start with"), Term("additional", "Further questions")))
-VOCABULARIES = (KINDS, EVIDENCE, PHASES, REGIONS, STAGES)
+PUBLISHER_KINDS = Vocabulary(
+    "kind",
+    (
+        Term("trust", "Trust", "a multi-academy trust, federation or diocesan trust, or one of its schools"),
+        Term("network", "Network", "a network or partnership of trusts or schools"),
+        Term("government", "Government", "a government department or agency, such as the DfE"),
+        Term("inspectorate", "Inspectorate", "an inspectorate, such as Ofsted"),
+        Term("parliament", "Parliament", "Parliament or one of its committees"),
+        Term("research", "Research", "a university, research body, think tank or academic journal"),
+        Term("press", "Press", "a newspaper, magazine or news site"),
+        Term(
+            "membership-body",
+            "Membership body",
+            "a body that trusts, schools or governors join, such as the Confederation of School Trusts",
+        ),
+        Term("consultancy", "Consultancy", "a firm or adviser selling services to schools and trusts"),
+        Term("other", "Other", "any other publisher, such as a charity, a jobs board or a training provider"),
+    ),
+)
+VOCABULARIES = (KINDS, EVIDENCE, PHASES, REGIONS, STAGES, PUBLISHER_KINDS)
+
+# The evidence label follows from who published the sources: a case with a label needs at least one
+# source from a publisher of one of these kinds. A label names how the case is known, so a trust's
+# own page is its own account, and a consultancy's or a paper's account of a trust is reported.
+EVIDENCE_PUBLISHERS: dict[str, tuple[str, ...]] = {
+    "own-account": ("trust", "network"),
+    "reported": ("consultancy", "press", "membership-body", "research", "other"),
+    "survey": ("research", "membership-body", "government", "consultancy"),
+    "peer-review": ("network", "membership-body", "research"),
+    "inspection": ("inspectorate",),
+    "research": ("research", "government", "parliament", "inspectorate", "membership-body"),
+    "evaluation": ("research", "government"),
+}
+# A network's own account may come from the membership body that runs it, and a finding's from the
+# body that did the work; a practice is a trust's own work, told by the trust or its network.
+OWN_ACCOUNT_PUBLISHERS: dict[str, tuple[str, ...]] = {
+    "practice": ("trust", "network"),
+    "network": ("network", "membership-body"),
+    "finding": ("trust", "network", "membership-body"),
+}
+OWN_ACCOUNT = EVIDENCE.ids[0]
+TRUST_PUBLISHER = PUBLISHER_KINDS.ids[0]
+assert set(EVIDENCE_PUBLISHERS) == set(EVIDENCE.ids), "every evidence label needs its publisher kinds"
+assert set(OWN_ACCOUNT_PUBLISHERS) == set(KINDS.ids), "every kind of case needs its own-account publishers"
+
+
+def speaks(evidence: str) -> bool:
+    """Whether a source's ``voice`` (whose own words it is) can carry this label: only for an own account."""
+    return evidence == OWN_ACCOUNT
+
+
+def publisher_kinds(evidence: str, case_kind: str) -> tuple[str, ...]:
+    """The publisher kinds, at least one of which a case with this label and kind must cite."""
+    if evidence == OWN_ACCOUNT:
+        return OWN_ACCOUNT_PUBLISHERS[case_kind]
+    return EVIDENCE_PUBLISHERS[evidence]
+
+
+# Notes that belong in a source's other fields, not in brackets in its title.
+SOURCE_TITLE_NOTES = (
+    "undated",
+    "no date",
+    "n.d.",
+    "web page",
+    "webpage",
+    "pdf",
+    "copy",
+    "mirror",
+    "archive",
+    "accessed",
+    "retrieved",
+    "reprint",
+    "cached",
+)
+UNDATED = "undated"
+
+
+@dataclass(frozen=True)
+class IdWord:
+    """Letters an id may not contain, because they would name a tag the case's fields give instead."""
+
+    letters: str
+    """Compared with the id's letters and digits, hyphens taken out, such as ``codesign``."""
+    names: str
+    """What they name, for the message, such as ``the approach 'co-design'``."""
+    first_only: bool = False
+    """Only as the id's first word: such words may name what a case is about, not how it is labelled."""
+
+
+# An id says who and what. The forms of each position and approach (British and American spelling,
+# with or without the hyphen) come from the vocabularies; tags can change, addresses cannot.
+_POSITION_FORMS = {"standardisation": ("standardis", "standardiz"), "alignment": ("align",), "autonomy": ("autonom",)}
+_APPROACH_FORMS = {"roll-out": ("rollout",), "co-design": ("codesign",), "organic": ("organic",)}
+assert tuple(_POSITION_FORMS) == POSITION_IDS and tuple(_APPROACH_FORMS) == APPROACH_IDS
+# Own account and reported say only how a case is known; survey, peer review, inspection, research and
+# evaluation may also be what a case is about (a network's peer review), so only a leading word is refused.
+_LABEL_ANYWHERE = ("own-account", "reported")
+ID_WORDS = (
+    *(IdWord(form, f"the spectrum position {p!r}") for p, forms in _POSITION_FORMS.items() for form in forms),
+    *(IdWord(form, f"the approach {a!r}") for a, forms in _APPROACH_FORMS.items() for form in forms),
+    *(IdWord(e.replace("-", ""), f"the evidence label {e!r}") for e in _LABEL_ANYWHERE),
+    IdWord("evidence", "the evidence field"),
+    *(
+        IdWord(e.replace("-", ""), f"the evidence label {e!r}", first_only=True)
+        for e in EVIDENCE.ids
+        if e not in _LABEL_ANYWHERE
+    ),
+)
+ELEMENTS_MAX = 5
 
 
 @dataclass(frozen=True)
@@ -131,6 +244,12 @@ def _listing(vocabulary: Vocabulary) -> str:
     return ", ".join(f"`{t}`" for t in vocabulary.ids)
 
 
+def _kind_field(vocabulary: Vocabulary, example: str) -> Field:
+    """A required ``kind`` chosen from ``vocabulary``, each value described by its definition."""
+    described = " ".join(f"`{t.id}` ({t.definition})." for t in vocabulary.terms)
+    return Field("kind", "Kind", "yes", described, example, vocabulary=vocabulary)
+
+
 TRUST_FIELDS = (
     Field("name", "Name", "no", "The trust's name.", "Example Academy Trust", open_data="The trust's name."),
     Field(
@@ -153,12 +272,89 @@ TRUST_FIELDS = (
     Field("region", "Region", "no", f"One of {_listing(REGIONS)}.", "south-west", vocabulary=REGIONS),
 )
 SOURCE_FIELDS = (
-    Field("title", "Title", "yes", "The title of the article, report or talk.", '"Title of the report"'),
-    Field("author", "Author", "no", "Who wrote it.", "Name of the author"),
-    Field("publisher", "Publisher", "no", "Who published it.", "Name of the publisher"),
-    Field("date", "Date", "no", "`YYYY-MM-DD`, or `YYYY` when only the year is known.", "2026-01-31"),
     Field(
-        "url", "Address", "no", "The web address, starting with `https://` or `http://`.", "https://www.example.org/"
+        "title",
+        "Title",
+        "yes",
+        "The document's own title, with no notes of yours in brackets: a date goes in `date`, a copy's site in `via`.",
+        '"Title of the report"',
+    ),
+    Field("author", "Author", "no", "Who wrote it, where the source names a person.", "Name of the author"),
+    Field(
+        "publisher",
+        "Publisher",
+        "yes",
+        "Who published it: the publisher's id from [the list of publishers](#publishers) "
+        "(`framework/publishers.yaml`), such as `nfer`. Add a publisher there if it is not listed.",
+        "nfer",
+    ),
+    Field(
+        "voice",
+        "In the words of",
+        "no",
+        "When the text is a trust's or network's own words published by someone else, such as its chief "
+        "executive's article in a newspaper or its written evidence to Parliament: that trust's or network's "
+        "publisher id. The source then counts as the trust's or network's own account.",
+        "harris-federation",
+    ),
+    Field(
+        "date",
+        "Date",
+        "yes",
+        "`YYYY-MM-DD`, or `YYYY` when only the year is known, or `undated` when the source gives no date.",
+        "2026-01-31",
+    ),
+    Field(
+        "url",
+        "Address",
+        "for online sources",
+        "The web address, starting with `https://` or `http://`, on one of the publisher's domains; "
+        "cite the original, not a copy, wherever the original is public.",
+        "https://www.example.org/",
+    ),
+    Field(
+        "via",
+        "Copy on",
+        "for copies",
+        "When the address is a copy on another site because the original is not public: that site's domain, "
+        "such as `docslib.org`. The page shows 'copy on docslib.org'.",
+        "docslib.org",
+    ),
+    Field(
+        "offline",
+        "Offline",
+        "for offline sources",
+        "For a source with no web address: where a reader can find it, such as "
+        '"Slides shown at a Challenge Partners conference; not published online".',
+        '"Print book"',
+    ),
+)
+PUBLISHER_FIELDS = (
+    Field("id", "Id", "yes", "A short permanent id, lowercase letters, digits and hyphens, such as `nfer`.", "nfer"),
+    Field(
+        "name",
+        "Name",
+        "yes",
+        "The publisher's one name, as it calls itself.",
+        "National Foundation for Educational Research",
+    ),
+    _kind_field(PUBLISHER_KINDS, "research"),
+    Field(
+        "formerly",
+        "Former names",
+        "no",
+        "Names it was known by before, such as a trust's name before it was renamed, so that a case written "
+        "when the source was can give the name the source gives.",
+        "[An Earlier Name Trust]",
+    ),
+    Field(
+        "domains",
+        "Web domains",
+        "yes",
+        "The domains it publishes on, such as `[nfer.ac.uk]`; an address on a subdomain (`www.nfer.ac.uk`) counts. "
+        "For a site on a shared host, the domain and the start of the path, such as "
+        "`sites.google.com/sussexlearningtrust.co.uk`. `[]` for a publisher with no website.",
+        "[nfer.ac.uk]",
     ),
 )
 WITHDRAWN_FIELDS = (
@@ -172,8 +368,9 @@ CASE_FIELDS = (
         "Id",
         "yes",
         "The case's permanent address: lowercase letters, digits and single hyphens, 3 to 80 characters, such as "
-        "`bdat-send-adaptive-teaching`. The file must be called `cases/<id>.md`, and the page will be "
-        "`/cases/<id>/`. Reviewers cite these addresses in reports, so never change an id once published.",
+        "`bdat-send-adaptive-teaching`: who and what, never a spectrum position, approach or evidence label, "
+        "since tags can change and addresses cannot. The file must be called `cases/<id>.md`, and the page will "
+        "be `/cases/<id>/`. Reviewers cite these addresses in reports, so never change an id once published.",
         "my-trust-curriculum-model",
         open_data="The case's permanent id; its page is /cases/<id>/.",
     ),
@@ -193,20 +390,13 @@ CASE_FIELDS = (
         '"One or two sentences."',
         open_data="One or two sentences, at most 300 characters.",
     ),
-    Field(
-        "kind",
-        "Kind",
-        "yes",
-        " ".join(f"`{t.id}` ({t.definition})." for t in KINDS.terms),
-        "practice",
-        vocabulary=KINDS,
-    ),
+    _kind_field(KINDS, "practice"),
     Field(
         "elements",
         "Framework",
         "yes",
-        "At least one framework element, such as `1C`, or question, such as `1C.ii`. A question also tags its "
-        "element. Tag to the question where the fit is clear, and do not over-tag: two to five is usual.",
+        "One to five framework elements, such as `1C`, or questions, such as `1C.ii`. A question also tags its "
+        "element. Tag to the question where the source supports it, and tag only what the source supports.",
         "[1C.ii, 3A]",
         open_data="Framework elements the case is tagged to, such as 1C.",
     ),
@@ -232,7 +422,8 @@ CASE_FIELDS = (
         "evidence",
         "Evidence",
         "yes",
-        "The strongest kind of evidence the case rests on. See [evidence labels](#evidence).",
+        "The strongest kind of evidence the case rests on; it follows from who published the sources. See "
+        "[evidence labels](#evidence).",
         "own-account",
         vocabulary=EVIDENCE,
         open_data="The strongest kind of evidence the case rests on.",
@@ -251,11 +442,14 @@ CASE_FIELDS = (
         "sources",
         "Sources",
         "yes",
-        "At least one. Each has a `title`, an `author` or a `publisher` (or both), and if known a `date` "
-        "(`YYYY-MM-DD`, or `YYYY`) and a `url` starting with `https://` or `http://`.",
+        "At least one. Each has a `title`, a `publisher` id, a `date` (or `undated`), and a `url` on the "
+        "publisher's domains (or `via`, where the address is a copy), or `offline` for a source not on the web. "
+        "See [sources and publishers](#publishers).",
         "",
         fields=SOURCE_FIELDS,
-        open_data="Each source's title, author, publisher, date (YYYY or YYYY-MM-DD) and web address.",
+        open_data="Each source's title, author, publisher (id, name and kind), the trust or network whose own words "
+        "it is (voice, or null), date (YYYY, YYYY-MM-DD or undated), web address, the site a copy is on, and where "
+        "to find a source that is not online. The CSV gives each in a column of its own, one entry a source.",
     ),
     Field(
         "years",

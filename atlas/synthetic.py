@@ -7,8 +7,8 @@ import random
 from pathlib import Path
 
 from atlas import pages
-from atlas.model import APPROACHES, EVIDENCE, KINDS, PHASES, POSITIONS, REGIONS, Framework
-from atlas.schema import HOUSE_STYLE, PLACED_KIND
+from atlas.model import APPROACHES, EVIDENCE, KINDS, PHASES, POSITIONS, REGIONS, Framework, Publisher
+from atlas.schema import HOUSE_STYLE, OWN_ACCOUNT, PLACED_KIND, TRUST_PUBLISHER, publisher_kinds
 
 VOCABULARY = """
 trust school leaders curriculum assessment pupils staff governance board review network peer
@@ -48,7 +48,17 @@ def synthetic_case(index: int, framework: Framework, rng: random.Random) -> tupl
         lines.append(f"spectrum: {rng.choice(POSITIONS)}")
     if rng.random() < 0.7:
         lines.append(f"approach: {rng.choice(APPROACHES)}")
-    lines.append(f"evidence: {rng.choice(EVIDENCE)}")
+    evidence = rng.choice(EVIDENCE)
+
+    def fits(publisher: Publisher, label: str) -> bool:
+        # A practice's own account would have to come from the synthetic trust itself, which publishes nothing.
+        own_trust = label == OWN_ACCOUNT and kind == PLACED_KIND and publisher.kind == TRUST_PUBLISHER
+        return publisher.kind in publisher_kinds(label, kind) and not own_trust
+
+    if not any(fits(p, evidence) for p in framework.publishers):
+        evidence = next(e for e in EVIDENCE if any(fits(p, e) for p in framework.publishers))
+    publisher = rng.choice([p for p in framework.publishers if fits(p, evidence)])
+    lines.append(f"evidence: {evidence}")
     if kind == PLACED_KIND:
         lines += [
             "trust:",
@@ -61,8 +71,11 @@ def synthetic_case(index: int, framework: Framework, rng: random.Random) -> tupl
     lines += [
         "sources:",
         f'  - title: "{_sentence(rng, 6)[:-1]}"',
-        "    publisher: Synthetic Publisher",
+        f"    publisher: {publisher.id}",
         f"    date: {published.year}",
+        f"    url: https://{publisher.domains[0]}/synthetic/{index}"
+        if publisher.domains
+        else '    offline: "Synthetic source"',
         f"published: {published.isoformat()}",
         "---",
         "",

@@ -6,12 +6,13 @@ content. The caller collects every problem from every file and decides once whet
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -44,10 +45,12 @@ from atlas.model import (
     Heading,
     Label,
     Problem,
+    Publisher,
     Question,
     Source,
     Trust,
     Withdrawal,
+    on_domain,
     one_line,
 )
 
@@ -188,7 +191,7 @@ def check_choice(choices: tuple[str, ...]) -> Check:
     return Rule(check, "choice", {"choices": choices})
 
 
-def check_list(item: Check, *, min_items: int = 0, example: str = "[a, b]") -> Check:
+def check_list(item: Check, *, min_items: int = 0, max_items: int | None = None, example: str = "[a, b]") -> Check:
     """A check that the value is a list whose items each pass ``item``, with no repeats."""
 
     def check(node: yaml.Node, field: str) -> Iterator[Issue]:
@@ -200,6 +203,13 @@ def check_list(item: Check, *, min_items: int = 0, example: str = "[a, b]") -> C
             return
         if len(node.value) < min_items:
             yield line(node), field, say("list_short", least=min_items, example=example)
+        if max_items is not None and len(node.value) > max_items:
+            yield (
+                line(node),
+                field,
+                f"lists {len(node.value)} items; the most allowed is {max_items}: keep the {max_items} "
+                "the source supports most directly",
+            )
         seen: set[str] = set()
         for i, child in enumerate(node.value, start=1):
             yield from item(child, f"{field}[{i}]")
@@ -378,13 +388,37 @@ def check_date(node: yaml.Node, field: str) -> Iterator[Issue]:
 
 
 def check_source_date(node: yaml.Node, field: str) -> Iterator[Issue]:
-    """A source's date: a full date YYYY-MM-DD, or a year YYYY when that is all that is known."""
+    """A source's date: a full date YYYY-MM-DD, a year YYYY when that is all that is known, or ``undated``."""
     value = _scalar_value(node)
-    if value is not None and YEAR_RE.fullmatch(value):
+    if value is not None and (YEAR_RE.fullmatch(value) or (value == schema.UNDATED and _is_text(node))):
         return
     for at, where, message in check_date(node, field):
         form, source_form = MESSAGES["date_form"], MESSAGES["source_date_form"]
         yield at, where, message.replace(f"written {form}", f"written {source_form}")
+
+
+DOMAIN_RE = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+
+
+def check_site(node: yaml.Node, field: str) -> Iterator[Issue]:
+    """A publisher's site: a domain, or a domain and the start of a path on a shared host."""
+    value = _scalar_value(node)
+    domain, slash, path = (value or "").partition("/")
+    if _is_text(node) and slash and DOMAIN_RE.fullmatch(domain) and re.fullmatch(r"[A-Za-z0-9._~/-]+", path):
+        return
+    for at, where, message in check_domain(node, field):
+        yield at, where, message.replace("such as docslib.org", "such as nfer.ac.uk (or a domain and a path)")
+
+
+def check_domain(node: yaml.Node, field: str) -> Iterator[Issue]:
+    """A web domain such as ``docslib.org``: no scheme, no path."""
+    yield from check_text(node, field, one_line=True)
+    value = _scalar_value(node)
+    if not _is_text(node) or not value or not value.strip() or DOMAIN_RE.fullmatch(value):
+        return
+    host = urlsplit(value if "//" in value else f"//{value}").hostname or ""
+    hint = f" (did you mean {host!r}?)" if DOMAIN_RE.fullmatch(host) else ""
+    yield line(node), field, f"must be a web domain such as docslib.org, not {value!r}{hint}"
 
 
 def check_url(node: yaml.Node, field: str) -> Iterator[Issue]:
@@ -479,26 +513,179 @@ def check_element_ref(framework: Framework) -> Check:
 # --- cases ----------------------------------------------------------------------------------
 
 
+_BRACKETED = re.compile(r"[(\[]([^)\]]*)[)\]]")
+_NOTE_WORDS = re.compile(
+    "|".join(rf"(?<![a-z]){re.escape(word)}(?![a-z])" for word in schema.SOURCE_TITLE_NOTES), re.IGNORECASE
+)
+
+
 def check_source_title(node: yaml.Node, field: str) -> Iterator[Issue]:
-    """A source's title: one line of text without ';', which the CSV export uses to join titles."""
+    """A source's own title: one line without ';' (the CSV export joins titles with it) and no notes in brackets."""
     yield from check_text(node, field, one_line=True)
     value = _scalar_value(node)
     if _is_text(node) and value and ";" in value:
         yield line(node), field, say("semicolon_title", value=value)
+    for match in _BRACKETED.finditer(value or "") if _is_text(node) else ():
+        if _NOTE_WORDS.search(match.group(1)):
+            yield (
+                line(node),
+                field,
+                f"has a note in brackets, {match.group(0)!r}; give the document's own title, and put a missing date "
+                f"as 'date: {schema.UNDATED}' and a copy's site as 'via:'",
+            )
 
 
 TEXT = Rule(check_text, "text")
 DATE = Rule(check_date, "date", {"form": "date_form"})
+SOURCE_TITLE = Rule(check_source_title, "text", {"one_line": True, "semicolon": "semicolon_title"})
+SOURCE_DATE = Rule(check_source_date, "date", {"form": "source_date_form", "year": True})
+# Sources as a crosswalk file gives them: a publisher's name rather than an id from publishers.yaml.
 SOURCE_SPECS = _specs(
     schema.SOURCE_FIELDS,
     {
-        "title": Rule(check_source_title, "text", {"one_line": True, "semicolon": "semicolon_title"}),
+        "title": SOURCE_TITLE,
         "author": TEXT,
         "publisher": TEXT,
-        "date": Rule(check_source_date, "date", {"form": "source_date_form", "year": True}),
+        "voice": TEXT,
+        "date": SOURCE_DATE,
         "url": Rule(check_url, "url"),
+        "via": check_domain,
+        "offline": TEXT,
     },
 )
+
+
+def check_publisher(publishers: Mapping[str, Publisher]) -> Check:
+    """A check that the value is the id of a publisher in ``framework/publishers.yaml``."""
+    by_name = {one_line(n).casefold(): p for p in publishers.values() for n in (p.name, *p.formerly)}
+
+    def check(node: yaml.Node, field: str) -> Iterator[Issue]:
+        value = _scalar_value(node)
+        if value is None or not _is_text(node):
+            yield line(node), field, f"must be a publisher's id from {PUBLISHERS_FILE}, not {_describe(node)}"
+            return
+        if value in publishers:
+            return
+        named = by_name.get(one_line(value).casefold())
+        if named is not None:
+            hint = f"; {value!r} is the name of the publisher with the id {named.id!r}: write 'publisher: {named.id}'"
+        else:
+            hint = (
+                f"{did_you_mean(value, publishers)}; name a publisher by its id, and if it is not listed, "
+                f"add it to {PUBLISHERS_FILE} with its name, kind and web domains"
+            )
+        yield line(node), field, f"{value!r} is not a publisher in {PUBLISHERS_FILE}{hint}"
+
+    return check
+
+
+PUBLISHERS_FILE = "framework/publishers.yaml"
+# The kinds of publisher whose own words a source can be: those that can give an own account.
+OWN_KINDS = tuple(dict.fromkeys(k for kinds in schema.OWN_ACCOUNT_PUBLISHERS.values() for k in kinds))
+
+
+def _copy_site(host: str) -> str:
+    """The domain to name in ``via`` for an address on ``host``: the host without a leading ``www.``."""
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def _source_rules(values: Mapping[str, object], nodes: Mapping[str, yaml.Node], at: int, field: str) -> Iterator[Issue]:
+    """Rules across a source's fields: an address or an offline note, and an address on the publisher's own site."""
+    url, via, offline = values.get("url"), values.get("via"), values.get("offline")
+    publisher, voice = values.get("publisher"), values.get("voice")
+    if isinstance(voice, Publisher):
+        if voice == publisher:
+            yield line(nodes["voice"]), f"{field}.voice", f"is the publisher, {voice.id!r}, itself; remove 'voice'"
+        elif voice.kind not in OWN_KINDS:
+            yield (
+                line(nodes["voice"]),
+                f"{field}.voice",
+                f"is {voice.name}, of kind {voice.kind}; 'voice' names the trust or network whose own words the "
+                f"text is (kind {_names(OWN_KINDS)}), and only then",
+            )
+    if url is None and "url" not in nodes:
+        if offline is None and "offline" not in nodes:
+            yield (
+                at,
+                field,
+                "has no 'url'; give the web address of the original, or for a source that is not on the web, "
+                "'offline:' saying where a reader can find it",
+            )
+        if "via" in nodes:
+            yield line(nodes["via"]), f"{field}.via", "names the site a copy is on, but the source has no 'url'"
+        return
+    if "offline" in nodes:
+        yield line(nodes["offline"]), f"{field}.offline", "is for a source with no 'url'; remove one of them"
+    if not isinstance(url, str) or not isinstance(publisher, Publisher):
+        return
+    host = urlsplit(url).hostname or ""
+    if publisher.owns(url):
+        if "via" in nodes:
+            yield (
+                line(nodes["via"]),
+                f"{field}.via",
+                f"is {via!r}, but {host!r} is {publisher.name}'s own site, not a copy; remove 'via'",
+            )
+    elif isinstance(via, str):
+        if not on_domain(host, via):
+            yield (
+                line(nodes["via"]),
+                f"{field}.via",
+                f"is {via!r}, but the address is on {host!r}; write 'via: {_copy_site(host)}'",
+            )
+    elif "via" not in nodes:
+        domains = ", ".join(publisher.domains) or "none listed"
+        yield (
+            line(nodes["url"]),
+            f"{field}.url",
+            f"{url!r} is not on {publisher.name}'s web domains ({domains}); cite the original on the publisher's "
+            f"site, or if only a copy is public, add 'via: {_copy_site(host)}' to say where the copy is "
+            f"(or, if the publisher is someone else, name them in 'publisher')",
+        )
+
+
+def source_specs(publishers: Mapping[str, Publisher]) -> dict[str, Spec]:
+    """A source's fields and their checks, with publishers named by their ids in ``publishers``."""
+    return _specs(
+        schema.SOURCE_FIELDS,
+        {
+            "title": SOURCE_TITLE,
+            "author": TEXT,
+            "publisher": check_publisher(publishers),
+            "voice": check_publisher(publishers),
+            "date": SOURCE_DATE,
+            "url": Rule(check_url, "url"),
+            "via": check_domain,
+            "offline": _text_up_to(TITLE_MAX, one_line=True),
+        },
+        {
+            "publisher": lambda node: publishers[str(node.value)],
+            "voice": lambda node: publishers[str(node.value)],
+            "date": lambda node: str(node.value),
+        },
+    )
+
+
+def source_reader(publishers: Mapping[str, Publisher]) -> Reader:
+    """A reader for one source: its fields, its address against its publisher, and the ``Source`` built."""
+    specs = source_specs(publishers)
+
+    def read(node: yaml.Node, field: str) -> tuple[list[Issue], object]:
+        issues, values = read_mapping(specs, node, field)
+        if not isinstance(node, yaml.MappingNode):
+            return issues, None
+        undated = f"; or 'date: {schema.UNDATED}' when the source gives no date"
+        issues = [
+            (at, f, m + undated if f == f"{field}.date" and m.startswith("is missing") else m) for at, f, m in issues
+        ]
+        nodes = {str(k.value): v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        issues += _source_rules(values, nodes, line(node), field)
+        return issues, (None if issues else Source(**values))  # type: ignore[arg-type]
+
+    return read
+
+
 TRUST_SPECS = _specs(
     schema.TRUST_FIELDS,
     {
@@ -515,39 +702,33 @@ WITHDRAWN_SPECS = _specs(schema.WITHDRAWN_FIELDS, {"reason": TEXT, "superseded_b
 AUTHOR_OR_PUBLISHER = ("author", "publisher")
 
 
-def _read_source(node: yaml.Node, field: str) -> tuple[list[Issue], object]:
-    issues, values = read_mapping(SOURCE_SPECS, node, field)
-    if isinstance(node, yaml.MappingNode):
-        keys = {str(k.value) for k, _ in node.value}
-        if not keys & set(AUTHOR_OR_PUBLISHER):
-            issues.append((line(node), field, say("author_or_publisher")))
-    return issues, (None if issues else Source(**values))  # type: ignore[arg-type]
-
-
-def _check_one_source(node: yaml.Node, field: str) -> Iterator[Issue]:
-    yield from _read_source(node, field)[0]
-
-
-_check_source = Rule(_check_one_source, "group", {"fields": SOURCE_SPECS, "one_of": AUTHOR_OR_PUBLISHER})
-
-
 def _no_item_check(node: yaml.Node, field: str) -> Iterator[Issue]:
     return iter(())
 
 
 def case_specs(framework: Framework) -> dict[str, Spec]:
     """The case front-matter contract: every allowed key, in the order a template shows them."""
+    read_source = source_reader(framework.publisher_ids)
+
+    def check_source(node: yaml.Node, field: str) -> Iterator[Issue]:
+        yield from read_source(node, field)[0]
+
+    # The composer reads the source's fields from here; the rules across them stay with make check.
+    source_rule = Rule(check_source, "group", {"fields": source_specs(framework.publisher_ids), "one_of": ()})
+
     checks: dict[str, Check] = {
         "id": ID,
         "title": _text_up_to(TITLE_MAX, one_line=True),
         "summary": _text_up_to(SUMMARY_MAX),
         "kind": check_choice(schema.KINDS.ids),
-        "elements": check_list(check_element_ref(framework), min_items=1, example="[1C, 3A.ii]"),
+        "elements": check_list(
+            check_element_ref(framework), min_items=1, max_items=schema.ELEMENTS_MAX, example="[1C, 3A.ii]"
+        ),
         "spectrum": check_choice(schema.POSITION_IDS),
         "approach": check_choice(schema.APPROACH_IDS),
         "evidence": check_choice(schema.EVIDENCE.ids),
         "trust": check_mapping(TRUST_SPECS),
-        "sources": check_list(_check_source, min_items=1, example="[{title: ..., publisher: ...}]"),
+        "sources": check_list(source_rule, min_items=1, example="[{title: ..., publisher: ...}]"),
         "years": Rule(check_years, "years"),
         "published": DATE,
         "reviewed": DATE,
@@ -570,7 +751,7 @@ def case_specs(framework: Framework) -> dict[str, Spec]:
         "trust": mapping_reader(TRUST_SPECS, Trust),
         # The list's own checks here; each source is checked and built once, by its reader.
         "sources": list_reader(
-            _read_source, check_list(_no_item_check, min_items=1, example="[{title: ..., publisher: ...}]")
+            read_source, check_list(_no_item_check, min_items=1, example="[{title: ..., publisher: ...}]")
         ),
         "withdrawn": mapping_reader(WITHDRAWN_SPECS, Withdrawal),
     }
@@ -614,6 +795,8 @@ def _check_cross_fields(
             f"is {ident!r} but the file is called {doc.stem + '.md'!r}; "
             f"rename the file to {ident}.md (ids are permanent addresses, so do not change the id lightly)",
         )
+    if ident is not None and not any(check_id(fields["id"], "id")):
+        yield from _check_id_words(fields["id"], ident)
     kind = fields.get("kind")
     if kind is not None and _scalar_value(kind) == schema.PLACED_KIND and "spectrum" not in fields:
         yield line(kind), "spectrum", say("spectrum_needed", positions=", ".join(schema.POSITION_IDS))
@@ -662,6 +845,65 @@ def _check_placeholders(doc: Document) -> Iterator[Issue]:
         )
 
 
+def _check_id_words(node: yaml.Node, ident: str) -> Iterator[Issue]:
+    """An id that names a tag: the tag could change, and the id, an address, cannot."""
+    letters = ident.replace("-", "")
+    for word in schema.ID_WORDS:
+        if letters.startswith(word.letters) if word.first_only else word.letters in letters:
+            where = "starts with" if word.first_only else "contains"
+            yield (
+                line(node),
+                "id",
+                f"{ident!r} {where} {word.letters!r}, which names {word.names}; an id says who and what, such as "
+                "'ogat-80-20-core', because tags can change but addresses cannot: choose an id without it "
+                "(for a published case, rename the file and id, and list the old id under 'aliases:')",
+            )
+            return
+
+
+def _names(kinds: Sequence[str]) -> str:
+    """Publisher kinds as written in the publishers file, such as 'trust or network'."""
+    return ", ".join(kinds[:-1]) + " or " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
+
+
+def _check_evidence(values: Mapping[str, object], fields: Mapping[str, yaml.Node]) -> Iterator[Issue]:
+    """The evidence label follows from who published the sources, and an own account from the case's own trust."""
+    evidence, kind, sources, trust = (values.get(k) for k in ("evidence", "kind", "sources", "trust"))
+    if not isinstance(evidence, str) or not isinstance(kind, str) or not isinstance(sources, tuple):
+        return
+    publishers = [s.publisher for s in sources if isinstance(s, Source)]
+    kinds = schema.publisher_kinds(evidence, kind)
+    fit = [p for s in sources if isinstance(s, Source) for p in s.carriers(evidence) if p.kind in kinds]
+    cited = "; ".join(dict.fromkeys(f"{p.name} ({schema.PUBLISHER_KINDS.name(p.kind).lower()})" for p in publishers))
+    if not fit:
+        others = [
+            f"'{e}'"
+            for e in schema.EVIDENCE.ids
+            if e != evidence and any(p.kind in schema.publisher_kinds(e, kind) for s in sources for p in s.carriers(e))
+        ]
+        listed = _names(others)
+        instead = f", or choose a label they support: {listed}" if others else ""
+        yield (
+            line(fields["evidence"]),
+            "evidence",
+            f"is {evidence!r}, which needs a source whose publisher's kind is {_names(kinds)}; this case's sources are "
+            f"published by {cited}: cite such a source{instead} (see the evidence labels on the contributing page)",
+        )
+        return
+    name = trust.name if isinstance(trust, Trust) else None
+    if evidence == schema.OWN_ACCOUNT and kind == schema.PLACED_KIND and name:
+        own = [p for p in fit if p.kind != schema.TRUST_PUBLISHER or p.named(name)]
+        if not own:
+            yield (
+                line(fields["evidence"]),
+                "evidence",
+                f"is {evidence!r}, but no source is published by {one_line(name)}, the trust this case is about "
+                f"(its sources are published by {cited}): cite the trust's own page, or choose the label that "
+                "says who told the story; if a publisher listed is this trust, give 'trust.name' as its name, or list "
+                f"this name under its 'formerly' in {PUBLISHERS_FILE} if it was renamed",
+            )
+
+
 def check_case(
     doc: Document,
     framework: Framework,
@@ -677,6 +919,7 @@ def check_case(
     issues, values = read_mapping(specs or case_specs(framework), doc.data, "")
     issues += _check_cross_fields(doc, taken, today)
     issues += _check_placeholders(doc)
+    issues += _check_evidence(values, _fields(doc))
     kind = values.get("kind")
     issues += body.check(doc.body, doc.body_line, kind if isinstance(kind, str) else None, pages.CASE.url(doc.stem))
     problems = sorted(Problem(doc.path, at, field, message) for at, field, message in issues)
@@ -777,21 +1020,35 @@ def advise(doc: Document, case: Case, today: dt.date) -> Iterator[Problem]:
         )
 
 
+# A link in a case's checked HTML to another case: ``other.md`` becomes ``../other/`` on ``cases/<id>/``.
+_CASE_HREF = re.compile(r'href="\.\./([a-z0-9]+(?:-[a-z0-9]+)*)/(?:#[^"]*)?"')
+
+
 class AddressLines(NamedTuple):
-    """Where a case file gives its id, each alias and its successor: the lines the checks across cases point to."""
+    """Where a case file gives its id, each alias, its successor and its links to other cases.
+
+    These are the lines the checks across cases point to.
+    """
 
     id: int
     aliases: tuple[int, ...]
     superseded_by: int | None
+    case_links: tuple[tuple[str, int], ...] = ()
+    """Each other case the body links to, by the id in the link, with the line of the first such link."""
 
     @classmethod
-    def of(cls, doc: Document) -> AddressLines:
+    def of(cls, doc: Document, case: Case) -> AddressLines:
         """The lines in ``doc``, a case that has passed its own checks."""
         fields = mapping(doc.data)
         aliases = tuple(line(node) for node in fields["aliases"].value) if "aliases" in fields else ()
         withdrawn = mapping(fields["withdrawn"]) if "withdrawn" in fields else {}
         successor = line(withdrawn["superseded_by"]) if "superseded_by" in withdrawn else None
-        return cls(line(fields["id"]), aliases, successor)
+        body = doc.body.split("\n")
+        links = []
+        for ident in dict.fromkeys(_CASE_HREF.findall(case.body_html)):
+            at = next((i for i, text in enumerate(body) if f"{ident}.md" in text), 0)
+            links.append((ident, doc.body_line + at))
+        return cls(line(fields["id"]), aliases, successor, tuple(links))
 
 
 @dataclass(frozen=True)
@@ -841,7 +1098,9 @@ def body_checker(root: Path, framework: Framework) -> BodyChecker:
             return True
         folder, _, name = path.partition("/")
         if folder == "cases" and "/" not in name:
-            return (root / "cases" / name).is_file()
+            # A link to another case's earlier id is resolved once every case's aliases are known
+            # (``_check_case_links``); here it only has to look like a case file.
+            return (root / "cases" / name).is_file() or bool(ID_RE.fullmatch(name.removesuffix(".md")))
         return (root / "docs" / path).is_file()
 
     images = frozenset(p.name for p in list_images(root / "cases"))
@@ -906,7 +1165,7 @@ class _CaseChecker:
         if doc is None or case is None or found:
             draft = draft_case(doc, self.framework, self.body, self.specs, found) if doc is not None else None
             return Checked(found, draft=draft)
-        return Checked([], case, AddressLines.of(doc), tuple(advise(doc, case, self.today)))
+        return Checked([], case, AddressLines.of(doc, case), tuple(advise(doc, case, self.today)))
 
 
 # Below this many files, starting a process to check some of them costs about what it saves, so
@@ -1002,7 +1261,64 @@ def load_cases(
         first_seen[case.id] = case
         cases.append(case)
     problems += _check_addresses(cases, lines)
-    return CasesFound(tuple(sorted(cases, key=lambda c: c.id)), problems, warnings)
+    cases, found, advice = _check_case_links(cases, lines, root)
+    return CasesFound(tuple(sorted(cases, key=lambda c: c.id)), problems + found, warnings + advice)
+
+
+def _check_case_links(
+    cases: list[Case], lines: Mapping[str, AddressLines], root: Path
+) -> tuple[list[Case], list[Problem], list[Problem]]:
+    """Links from case to case: to a case file, or to an earlier id, which leads to its case with a warning."""
+    folder = root / "cases"
+    earlier: dict[str, str] | None = None
+    out: list[Case] = []
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    for case in cases:
+        html = case.body_html
+        for ident, at in lines[case.id].case_links:
+            if (folder / f"{ident}.md").is_file():
+                continue
+            if earlier is None:
+                earlier = _earlier_ids(cases, folder, root)
+            now = earlier.get(ident)
+            if now is None:
+                problems.append(
+                    Problem(
+                        case.path,
+                        at,
+                        "body",
+                        f"links to '{ident}.md', but there is no such page; check the file name "
+                        "(other cases are '<id>.md')",
+                    )
+                )
+                continue
+            warnings.append(
+                Problem(
+                    case.path,
+                    at,
+                    "body",
+                    f"links to '{ident}.md', an earlier id of the case now called {now!r}; the link leads there, "
+                    f"but change it to '{now}.md'",
+                )
+            )
+            html = re.sub(rf'href="\.\./{re.escape(ident)}/', f'href="../{now}/', html)
+        out.append(case if html == case.body_html else dataclasses.replace(case, body_html=html))
+    return out, problems, warnings
+
+
+def _earlier_ids(cases: list[Case], folder: Path, root: Path) -> dict[str, str]:
+    """Every earlier id and the id of its case: from the cases loaded, and from the other case files on disk."""
+    found = {alias: c.id for c in cases for alias in c.aliases}
+    loaded = {c.path for c in cases}
+    for path in list_case_files(folder, root)[0]:
+        if relative(path, root) in loaded:
+            continue
+        doc, _ = read_case(path, relative(path, root))
+        node = mapping(doc.data).get("aliases") if doc is not None else None
+        if isinstance(node, yaml.SequenceNode):
+            found.update({str(n.value): path.stem for n in node.value if isinstance(n, yaml.ScalarNode)})
+    return found
 
 
 def _check_addresses(cases: list[Case], lines: Mapping[str, AddressLines]) -> Iterator[Problem]:
@@ -1086,6 +1402,67 @@ SPECTRUM_SPECS = {
     "positions": Spec(check_list(check_mapping(LABEL_SPECS), min_items=1), required=True),
     "approaches": Spec(check_list(check_mapping(LABEL_SPECS), min_items=1), required=True),
 }
+
+
+def check_publisher_name(node: yaml.Node, field: str) -> Iterator[Issue]:
+    """A publisher's one name: a line of text without ';', which the CSV export uses to join names."""
+    yield from check_text(node, field, TITLE_MAX, one_line=True)
+    value = _scalar_value(node)
+    if _is_text(node) and value and ";" in value:
+        yield line(node), field, f"must not contain ';' (the open data joins names with it), not {value!r}; use ','"
+
+
+PUBLISHER_SPECS = _specs(
+    schema.PUBLISHER_FIELDS,
+    {
+        "id": check_id,
+        "name": check_publisher_name,
+        "kind": check_choice(schema.PUBLISHER_KINDS.ids),
+        "formerly": check_list(check_publisher_name, example="[An Earlier Name Trust]"),
+        "domains": check_list(check_site, example="[nfer.ac.uk]"),
+    },
+    {"id": lambda node: str(node.value), "domains": _texts_of, "formerly": _texts_of},
+)
+PUBLISHERS_SPECS = {"publishers": Spec(check_list(check_mapping(PUBLISHER_SPECS), min_items=1), required=True)}
+
+
+def load_publishers(path: Path, root: Path) -> tuple[tuple[Publisher, ...], list[Problem]]:
+    """Read and check the publishers file: each publisher listed once, with one name."""
+    rel = relative(path, root)
+    if not path.exists():
+        return (), [Problem(rel, 1, "file", "is missing; it lists the publishers that sources name by id")]
+    doc, problems = read_yaml_file(path, rel)
+    if doc is None:
+        return (), problems
+    issues, _ = read_mapping(PUBLISHERS_SPECS, doc.data, "")
+    if issues:
+        return (), sorted(problems + _problems(doc, issues))
+    publishers: list[Publisher] = []
+    seen: dict[str, tuple[str, int]] = {}
+    for i, node in enumerate(_fields(doc)["publishers"].value, start=1):
+        _, values = read_mapping(PUBLISHER_SPECS, node, f"publishers[{i}]")
+        publisher = Publisher(**values)  # type: ignore[arg-type]
+        fields = mapping(node)
+        # Domains may be shared: Ofsted and the DfE both publish on gov.uk.
+        # (what is claimed, the claim, where it is claimed): an id once, a name (present or former) once.
+        claims = [("id", publisher.id, "id", fields["id"]), ("name", publisher.name, "name", fields["name"])]
+        formerly = fields["formerly"].value if "formerly" in fields else []
+        claims += [("name", str(n.value), f"formerly[{j}]", n) for j, n in enumerate(formerly, start=1)]
+        for what, value, key, at in claims:
+            claim = f"{what}:{one_line(value).casefold()}"
+            earlier = seen.get(claim)
+            if earlier is not None:
+                issues.append(
+                    (
+                        line(at),
+                        f"publishers[{i}].{key}",
+                        f"{value!r} is already given to {earlier[0]!r} (line {earlier[1]}); each publisher is "
+                        "listed once, with one name: merge them",
+                    )
+                )
+            seen[claim] = (publisher.id, line(at))
+        publishers.append(publisher)
+    return tuple(sorted(publishers, key=lambda p: p.id)), sorted(problems + _problems(doc, issues))
 
 
 def _problems(doc: Document, issues: Iterable[Issue]) -> list[Problem]:
@@ -1213,6 +1590,8 @@ def load_framework(folder: Path, root: Path) -> tuple[Framework | None, list[Pro
             problems.append(
                 Problem(doc.path, 1, "id", "this element is not listed under any heading in framework.yaml")
             )
+    publishers, found = load_publishers(folder / "publishers.yaml", root)
+    problems += found
     if problems:
         return None, problems
     return (
@@ -1225,6 +1604,7 @@ def load_framework(folder: Path, root: Path) -> tuple[Framework | None, list[Pro
             positions=_labels(sp["positions"]),
             approaches=_labels(sp["approaches"]),
             spectrum_credit=_text(sp["credit"]) or "",
+            publishers=publishers,
         ),
         [],
     )

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from atlas import model, pages, schema
 from atlas.messages import say
-from atlas.scaffold import NewCase, case_text, parse_source, problems_in, propose_id, source_entry, written_value
+from atlas.scaffold import NewCase, case_text, parse_source, problems_in, propose_id, written_value
 from atlas.schema import HOUSE_STYLE, PLACED_KIND
 from atlas.validate import TRUST_SPECS, Check, case_specs, load_atlas, load_framework, summary
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_FORMAT = "'title | author or publisher | YYYY-MM-DD | url'"
+SOURCE_FORMAT = "'title | publisher id | YYYY-MM-DD or undated | url'"
 
 Problems = Callable[[str], list[str]]
 
@@ -86,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phases", help=f"comma-separated, from {', '.join(schema.PHASES.ids)}")
     parser.add_argument("--region", type=typed("region"), choices=schema.REGIONS.ids)
     parser.add_argument(
-        "--source", action="append", default=[], help=f"{SOURCE_FORMAT} (repeatable; the last three optional)"
+        "--source",
+        action="append",
+        default=[],
+        help=f"{SOURCE_FORMAT} (repeatable; leave out the url only for a source not on the web)",
     )
     parser.add_argument("--years", help="the year or years the facts held: 2019 or 2017-2020")
     parser.add_argument("--contributor")
@@ -112,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def source_check(number: int) -> Problems:
         def check(answer: str) -> list[str]:
-            entry = [source_entry(parse_source(answer))]
+            entry = [parse_source(answer)]
             found = problems_in(specs["sources"].check, "sources", entry)
             return [p.replace("sources, item 1", f"sources, item {number}", 1) for p in found]
 

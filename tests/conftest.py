@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Protocol
 
 import pytest
 
-from atlas.model import Atlas, Framework, Problem
+from atlas.model import Atlas, Framework, Problem, Publisher
 from atlas.schema import HOUSE_STYLE
 from atlas.validate import load_atlas, load_cases, load_framework
 
@@ -41,7 +42,7 @@ trust:
   region: south-west
 sources:
   - title: "How we agreed our curriculum"
-    publisher: Harbour Academy Trust
+    publisher: harbour-academy-trust
     date: 2025-06-01
     url: https://www.example.org/curriculum
 published: 2026-01-31
@@ -82,13 +83,17 @@ a description of a way of working, not as proof that it works better than anothe
 """
 
 
+# The example case's publisher: the trust it is about, which the real list of publishers does not hold.
+EXAMPLE_PUBLISHER = Publisher("harbour-academy-trust", "Harbour Academy Trust", "trust", ("example.org",))
+
+
 @pytest.fixture(scope="session")
 def framework() -> Framework:
-    """The real framework in framework/."""
+    """The real framework in framework/, with the example case's publisher added to its publishers."""
     fw, problems = load_framework(ROOT / "framework", ROOT)
     assert problems == []
     assert fw is not None
-    return fw
+    return dataclasses.replace(fw, publishers=(*fw.publishers, EXAMPLE_PUBLISHER))
 
 
 class CheckText(Protocol):

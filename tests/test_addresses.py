@@ -80,6 +80,23 @@ def test_renaming_a_case_keeps_every_ledger_address_working(tmp_path: Path) -> N
     assert (site / "cases" / new / "index.html").is_file()
 
 
+def test_a_rename_that_leaves_old_links_in_other_cases_still_builds(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    old, new = "mutual-mat-visits", "trusts-visiting-each-other"
+    linkers = [p.stem for p in (project / "cases").glob("*.md") if f"]({old}.md" in p.read_text(encoding="utf-8")]
+    assert linkers, "some case links to the case renamed here"
+    text = (project / "cases" / f"{old}.md").read_text(encoding="utf-8")
+    (project / "cases" / f"{old}.md").unlink()
+    (project / "cases" / f"{new}.md").write_text(text.replace(f"id: {old}\n", f"id: {new}\naliases: [{old}]\n"))
+    run = mkdocs_build(project, tmp_path / "site")
+    assert run.returncode == 0, run.stderr
+    for linker in linkers:
+        assert f"cases/{linker}.md" in run.stderr and f"an earlier id of the case now called '{new}'" in run.stderr
+        html = (tmp_path / "site" / "cases" / linker / "index.html").read_text(encoding="utf-8")
+        assert f'href="../{new}/' in html and f'href="../{old}/' not in html
+    assert unresolved(tmp_path / "site", LEDGER) == []
+
+
 def test_a_withdrawn_case_explains_and_points_on(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     gone, successor = "mutual-mat-visits", "mat-role-based-networks"
@@ -146,4 +163,52 @@ def test_an_alias_may_not_take_another_cases_address(tmp_path: Path, framework: 
     assert [str(p) for p in problems] == [
         "cases/second-case.md:25: aliases, item 1: 'first-case' is the id of cases/first-case.md; an address can lead to one case only",
         "cases/third-case.md:25: aliases, item 1: 'old-one' is already an alias of cases/second-case.md; an address can lead to one case only",
+    ]
+
+
+def _write_case(folder: Path, ident: str, text: str) -> Path:
+    path = folder / f"{ident}.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_link_to_an_earlier_id_leads_to_the_case_with_a_warning(tmp_path: Path, framework: Framework) -> None:
+    from atlas.validate import load_cases
+
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    renamed = _write_case(cases, "trust-visits", valid_case("trust-visits", tags="tags: [a]\naliases: [mutual-visits]"))
+    linking = valid_case("linking-case").replace(
+        "Some text.", "Some text, and see [the visits](mutual-visits.md#context) and [again](mutual-visits.md)."
+    )
+    linker = _write_case(cases, "linking-case", linking)
+    found = load_cases([renamed, linker], tmp_path, framework)
+    assert found.problems == []
+    assert [str(w) for w in found.warnings] == [
+        "cases/linking-case.md:29: body: links to 'mutual-visits.md', an earlier id of the case now called "
+        "'trust-visits'; the link leads there, but change it to 'trust-visits.md'"
+    ]
+    case = next(c for c in found.cases if c.id == "linking-case")
+    assert 'href="../trust-visits/#context"' in case.body_html and 'href="../trust-visits/"' in case.body_html
+    assert "mutual-visits/" not in case.body_html
+
+
+def test_an_earlier_id_is_found_when_only_the_linking_case_is_checked(tmp_path: Path, framework: Framework) -> None:
+    from atlas.validate import load_cases
+
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    _write_case(cases, "trust-visits", valid_case("trust-visits", tags="tags: [a]\naliases: [mutual-visits]"))
+    linker = _write_case(
+        cases, "linking-case", valid_case("linking-case").replace("Some text.", "See [x](mutual-visits.md).")
+    )
+    found = load_cases([linker], tmp_path, framework)
+    assert (found.problems, [w.field for w in found.warnings]) == ([], ["body"])
+
+
+def test_a_link_to_no_case_at_all_still_fails(check_text: CheckText) -> None:
+    text = valid_case().replace("Some text.", "See [x](no-such-case.md).")
+    assert [str(p) for p in check_text(text)] == [
+        "cases/example-case.md:29: body: links to 'no-such-case.md', but there is no such page; check the file "
+        "name (other cases are '<id>.md')"
     ]

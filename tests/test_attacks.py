@@ -101,7 +101,7 @@ HARMLESS_BODIES = {
     "snippet-one-dash": "-8<- '/etc/passwd'",
     "code-with-script": "```html\n<script>alert(1)</script>\n```",
     "abbr": 'A <abbr title="multi-academy trust">MAT</abbr> with <s>struck</s> text.',
-    "aligned-columns": "| Left | Centre | Right |\n|:--|:-:|--:|\n| a | b | c |",
+    "table-columns-by-class": "| Left | Centre | Right |\n|:--|:-:|--:|\n| a | b | c |",
 }
 # Files in cases/ that are refused whatever they hold.
 REFUSED_FILES: dict[str, Callable[[Path], object]] = {
@@ -257,7 +257,7 @@ def test_harmless_text_passes_check_and_build(harmless: Path) -> None:
     themed = (harmless / "site" / "cases" / "title-with-the-themes-id" / "index.html").read_text(encoding="utf-8")
     assert '<h1 id="config">__config' in themed and themed.count('id="__config"') == 1  # the theme's own script
     # Column alignment arrives as a class; no style attribute is published from a case.
-    aligned = (harmless / "site" / "cases" / "aligned-columns" / "index.html").read_text(encoding="utf-8")
+    aligned = (harmless / "site" / "cases" / "table-columns-by-class" / "index.html").read_text(encoding="utf-8")
     inside = aligned[aligned.index("<article") : aligned.index("</article>")]
     assert '<th class="atlas-align-center">Centre</th>' in inside and "style=" not in inside
     assert walk_addresses(harmless / "site") == []

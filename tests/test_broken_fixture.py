@@ -38,7 +38,7 @@ EXPECTED = [
     (
         8,
         "evidence",
-        "must be one of own-account, survey, peer-review, inspection, research, evaluation, not 'anecdote'",
+        "must be one of own-account, reported, survey, peer-review, inspection, research, evaluation, not 'anecdote'",
     ),
     (11, "trust.schools", "must be a whole number of schools from 1 to 999, such as 12, not 'twelve'"),
     (
@@ -52,8 +52,25 @@ EXPECTED = [
         "must be one of north-east, north-west, yorkshire-and-the-humber, east-midlands, west-midlands, east-of-england, london, south-east, south-west, not 'yorkshire' (did you mean 'yorkshire-and-the-humber'?)",
     ),
     (14, "trust.size", "is not a known field; the fields are name, schools, phases, region"),
-    (16, "sources[1]", "needs an author or a publisher (or both)"),
+    (
+        16,
+        "sources[1].date",
+        "is missing; add it, for example 'date: 2026-01-31'; or 'date: undated' when the source gives no date",
+    ),
+    (16, "sources[1].publisher", "is missing; add it, for example 'publisher: nfer'"),
     (17, "sources[1].url", "must be a full web address starting with https:// or http://, not 'javascript:alert(1)'"),
+    (
+        18,
+        "sources[2]",
+        "has no 'url'; give the web address of the original, or for a source that is not on the web, "
+        "'offline:' saying where a reader can find it",
+    ),
+    (
+        18,
+        "sources[2].publisher",
+        "'Someone' is not a publisher in framework/publishers.yaml; name a publisher by its id, and if it is not "
+        "listed, add it to framework/publishers.yaml with its name, kind and web domains",
+    ),
     (18, "sources[2].title", "is missing; add it, for example 'title: \"Title of the report\"'"),
     (19, "sources[2].date", "'2018-02-30' is not a real date (day is out of range for month)"),
     (20, "published", "'2025-13-45' is not a real date (month must be in 1..12)"),

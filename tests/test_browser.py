@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from atlas import schema
 from atlas.index import build_index
 from atlas.model import Atlas
 from atlas.render import CASES_PER_SCREENFUL
@@ -69,7 +70,8 @@ def browser() -> Iterator[Browser]:
 # One page of each kind the site has.
 PAGE_TYPES = ["", "framework/", "framework/1c/", "spectrum/alignment/", "approach/co-design/", "cases/",
               "cases/bdat-send-adaptive-teaching/", "explore/", "self-assessment/", "contributing/", "data/",
-              "crosswalks/", "crosswalks/dfe-tqd-2023/", "crosswalks/dfe-tqd-2023/workforce/"]  # fmt: skip
+              "crosswalks/", "crosswalks/dfe-tqd-2023/", "crosswalks/dfe-tqd-2023/workforce/",
+              "sources/"]  # fmt: skip
 PHONE = ViewportSize(width=390, height=844)
 DESKTOP = ViewportSize(width=1280, height=800)
 
@@ -317,6 +319,30 @@ def test_a_case_prints_with_the_full_address_of_each_source(page: Page, base_url
         "links => links.map(a => [a.href, getComputedStyle(a, '::after').content])",
     )
     assert printed and all(content == f'" ({href})"' for href, content in printed)
+
+
+def test_a_case_says_what_its_evidence_is_and_leads_to_each_publisher(
+    browser: Browser, base_url: str, built: tuple[Path, Atlas]
+) -> None:
+    _, atlas = built
+    case = next(c for c in atlas.live if any(s.via for s in c.sources))
+    copy = next(s for s in case.sources if s.via)
+    with opened(browser, base_url, viewport=PHONE) as page:
+        page.goto(base_url + f"cases/{case.id}/")
+        evidence = page.locator(".atlas-facts li", has_text="Evidence:")
+        # One line, label first, and within the first phone screen.
+        assert evidence.inner_text().startswith(f"Evidence: {schema.EVIDENCE.name(case.evidence)}: ")
+        box = evidence.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= PHONE["height"]
+        listed = page.locator("#sources + ol li", has_text=copy.title).first
+        assert f"({schema.PUBLISHER_KINDS.name(copy.publisher.kind).lower()})" in listed.inner_text()
+        assert f"Copy on {copy.via}." in listed.inner_text()
+        listed.get_by_role("link", name=copy.publisher.name, exact=True).click()
+        page.wait_for_url(f"**/sources/#{copy.publisher.id}")
+        heading = page.locator(f'[id="{copy.publisher.id}"]')
+        assert heading.is_visible() and heading.inner_text().startswith(copy.publisher.name)
+        cited = page.locator(f'[id="{copy.publisher.id}"] + p a[href$="/cases/{case.id}/"]')
+        assert cited.count() == 1
 
 
 def use_the_page(page: Page, path: str) -> None:

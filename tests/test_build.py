@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -13,33 +14,48 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from markupsafe import escape
+
+from atlas import schema
 from atlas.index import build_index
 from atlas.model import LICENCE, LICENCE_NAME, LICENCE_URL, Atlas
-from tests.conftest import ROOT, VALID_CASE
+from atlas.render import evidence_line
+from tests.conftest import EXAMPLE_PUBLISHER, ROOT, VALID_CASE
 
 PROJECT_PARTS = ("mkdocs.yml", "docs", "cases", "framework", "hooks", "atlas", "overrides")
 
+TWIN = "bdat-curriculum-choices-justified-locally"
+# The twin's own tags and the newest publication date in the corpus, read from the files, so the
+# new case below shares every tag of the twin and is newer than any case, however the corpus changes.
+_TWIN_TEXT = (ROOT / "cases" / f"{TWIN}.md").read_text(encoding="utf-8")
+TWIN_REFS = [r.strip() for r in re.search(r"^elements: \[(.*)\]$", _TWIN_TEXT, re.M).group(1).split(",")]  # type: ignore[union-attr]
+_NEWEST = max(
+    dt.date.fromisoformat(m.group(1))
+    for p in (ROOT / "cases").glob("*.md")
+    if (m := re.search(r"^published: ([0-9-]{10})$", p.read_text(encoding="utf-8"), re.M))
+)
+
 # A new case, dropped into cases/ and nothing else touched. It copies the elements and questions
 # of an existing case and is newer, so it must rank first among that case's related cases.
-NEW_CASE = """\
+NEW_CASE = f"""\
 ---
 id: new-dropped-in-case
 title: "A new case <b>dropped</b> in"
 summary: >-
   A contributor adds one file; it must appear everywhere it belongs.
 kind: practice
-elements: [4A.iv, 4A.i, 1C.ii, 1A.iv]
+elements: [{", ".join(TWIN_REFS)}]
 spectrum: autonomy
 approach: co-design
 evidence: survey
 sources:
   - title: "A survey"
-    publisher: A network
+    publisher: nfer
     date: 2026
-published: 2026-11-22
+    url: https://www.nfer.ac.uk/a-survey
+published: {_NEWEST + dt.timedelta(days=1)}
 ---
 """ + VALID_CASE.split("\n---\n", 1)[1]
-TWIN = "bdat-curriculum-choices-justified-locally"
 
 
 class Links(HTMLParser):
@@ -66,6 +82,12 @@ def copy_project(dest: Path) -> Path:
             shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(src, dest / part)
+    # The example case's publisher, so that tests can drop the example case into a copy.
+    with (dest / "framework" / "publishers.yaml").open("a", encoding="utf-8") as publishers:
+        p = EXAMPLE_PUBLISHER
+        publishers.write(
+            f"  - id: {p.id}\n    name: {p.name}\n    kind: {p.kind}\n    domains: [{', '.join(p.domains)}]\n"
+        )
     return dest
 
 
@@ -164,7 +186,7 @@ def test_every_internal_link_and_anchor_resolves(built: tuple[Path, Atlas]) -> N
 def test_a_new_case_appears_everywhere_it_belongs(built: tuple[Path, Atlas]) -> None:
     site, atlas = built
     new = "new-dropped-in-case"
-    for slug in ("4a", "1c", "1a"):
+    for slug in {r.partition(".")[0].lower() for r in TWIN_REFS}:
         assert new in case_links(site / "framework" / slug / "index.html", site)
     assert new in case_links(site / "spectrum" / "autonomy" / "index.html", site)
     assert new in case_links(site / "approach" / "co-design" / "index.html", site)
@@ -175,9 +197,13 @@ def test_a_new_case_appears_everywhere_it_belongs(built: tuple[Path, Atlas]) -> 
     # The heat map on /framework/ counts it, and its cell opens the explorer with both filters set.
     matrix = (site / "framework" / "index.html").read_text(encoding="utf-8")
     index = build_index(atlas)
-    n = len(index.element_position("4A", "autonomy"))
+    element = TWIN_REFS[0].partition(".")[0]
+    n = len(index.element_position(element, "autonomy"))
     assert n >= 1
-    cell = f'<a href="../explore/?element=4a&amp;spectrum=autonomy" aria-label="{n} case{"s" * (n != 1)}: 4A at autonomy">{n}</a>'
+    cell = (
+        f'<a href="../explore/?element={element.lower()}&amp;spectrum=autonomy" '
+        f'aria-label="{n} case{"s" * (n != 1)}: {element} at autonomy">{n}</a>'
+    )
     assert cell in matrix
     assert new in case_links(site / "explore" / "index.html", site)
 
@@ -204,8 +230,29 @@ def test_case_pages_have_evidence_label_and_sources(built: tuple[Path, Atlas]) -
     site, atlas = built
     for case in atlas.live:
         html = (site / "cases" / case.id / "index.html").read_text(encoding="utf-8")
-        assert "<strong>Evidence:</strong>" in html, case.id
+        # One line saying what the evidence is, label first, naming the publishers that carry it.
+        line = escape(evidence_line(case))
+        assert f"<strong>Evidence:</strong> {line}</li>" in html, case.id
+        assert line.startswith(schema.EVIDENCE.name(case.evidence) + ": ")
         assert 'id="sources"' in html, case.id
+        for source in case.sources:
+            kind = schema.PUBLISHER_KINDS.name(source.publisher.kind).lower()
+            shown = f'<a href="../../sources/#{source.publisher.id}">{escape(source.publisher.name)}</a> ({kind})'
+            assert shown in html, (case.id, source.title)
+            if source.via:
+                assert f"Copy on {source.via}." in html, (case.id, source.title)
+
+
+def test_the_sources_page_lists_every_cited_publisher_and_its_cases(built: tuple[Path, Atlas]) -> None:
+    site, atlas = built
+    page = parse(site / "sources" / "index.html")
+    html = (site / "sources" / "index.html").read_text(encoding="utf-8")
+    cited = {s.publisher for c in atlas.live for s in c.sources}
+    assert {p.id for p in cited} <= page.ids
+    assert {f"kind-{p.kind}" for p in cited} <= page.ids
+    for case in atlas.live:
+        publishers = {p.id for s in case.sources for p in (s.publisher, s.voice) if p}
+        assert html.count(f'href="../cases/{case.id}/"') == len(publishers), case.id
 
 
 def test_every_page_names_the_content_licence_in_its_footer_and_no_source_path(built: tuple[Path, Atlas]) -> None:

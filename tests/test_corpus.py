@@ -21,20 +21,18 @@ def atlas() -> Atlas:
     return loaded.atlas
 
 
-def test_every_element_and_position_has_enough_cases_and_each_gap_is_wanted(atlas: Atlas) -> None:
-    """Coverage is a goal, not a rule a tag may be stretched to meet: each gap is listed on /wanted/.
+# Gaps the re-check of every case against its source opened: by the definitions, only one case is
+# roll-out, and no case's source bears on these two questions. The cases-wanted page asks for them;
+# a new gap fails here, and a gap filled should be taken off this list.
+KNOWN_GAPS = {("approach", "roll-out"), ("question", "3B.vi"), ("question", "6B.i")}
 
-    Tagged strictly to framework/spectrum.yaml, the corpus has one roll-out case (2026-12-06), and no
-    case cites 3B.vi or 6B.i; the wanted page asks for them.
-    """
-    from atlas.render import wanted_page
 
+def test_every_element_position_and_approach_has_enough_cases(atlas: Atlas) -> None:
     report = coverage(atlas)
+    assert {(g.what, g.id) for g in report.short} == KNOWN_GAPS
     assert all(n >= MIN_CASES for n in report.elements.values())
     assert all(n >= MIN_CASES for n in report.positions.values())
-    page = wanted_page(atlas)
-    for gap in report.short:
-        assert gap.id in page, gap
+    assert all(n >= MIN_CASES for k, n in report.approaches.items() if ("approach", k) not in KNOWN_GAPS)
 
 
 def test_most_questions_are_cited(atlas: Atlas) -> None:
@@ -59,5 +57,5 @@ def test_sources_with_an_address_give_it(atlas: Atlas) -> None:
     # The Tes article, the Schools Week summary and the DfE report are online; a case citing them gives the address.
     for case in atlas.live:
         for source in case.sources:
-            if source.publisher in ("Tes", "Schools Week", "Department for Education"):
+            if source.publisher.id in ("tes", "schools-week", "dfe"):
                 assert source.url and source.url.startswith("https://"), (case.id, source.title)

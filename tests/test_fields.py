@@ -25,7 +25,7 @@ GOOD = [
     ("elements", "elements:\n  - 6B.vi\n  - 2B"),
     ("spectrum", "spectrum: autonomy"),
     ("approach", ""),
-    ("evidence", "evidence: evaluation"),
+    ("evidence", "evidence: own-account"),
     ("trust", ""),
     ("published", "published: '2026-01-31'"),
     ("reviewed", ""),
@@ -87,7 +87,7 @@ BAD = [
     (
         "evidence",
         "evidence: yes",
-        "evidence: must be one of own-account, survey, peer-review, inspection, research, evaluation, not 'yes', which YAML reads as a yes/no value",
+        "evidence: must be one of own-account, reported, survey, peer-review, inspection, research, evaluation, not 'yes', which YAML reads as a yes/no value",
     ),
     ("trust", "trust: Example Trust", "trust: must be a group of 'key: value' lines, not 'Example Trust'"),
     (
@@ -180,33 +180,36 @@ def test_spectrum_is_required_for_practice_only(check_text: CheckText) -> None:
         "cases/example-case.md:6: spectrum: is required when kind is practice; "
         "add 'spectrum:' with one of standardisation, alignment, autonomy"
     ]
-    assert check_text(valid_case(spectrum="", kind="kind: network")) == []
+    assert check_text(valid_case(spectrum="", kind="kind: finding")) == []
 
 
 @pytest.mark.parametrize(
     ("source", "message"),
     [
         (
-            "  - title: A\n    author: B\n    url: ftp://example.org/a",
+            "  - title: A\n    author: B\n    publisher: harbour-academy-trust\n    date: 2025\n    url: ftp://example.org/a",
             "sources[1].url: must be a full web address starting with https:// or http://, not 'ftp://example.org/a'",
         ),
         (
-            "  - title: A\n    author: B\n    url: https://exa mple.org",
+            "  - title: A\n    author: B\n    publisher: harbour-academy-trust\n    date: 2025\n    url: https://exa mple.org",
             "sources[1].url: must be a full web address starting with https:// or http://, not 'https://exa mple.org'",
         ),
         (
-            "  - title: A\n    author: B\n    url: www.example.org",
+            "  - title: A\n    author: B\n    publisher: harbour-academy-trust\n    date: 2025\n    url: www.example.org",
             "sources[1].url: must be a full web address starting with https:// or http://, not 'www.example.org'",
         ),
         (
-            "  - title: A\n    author: B\n    date: 18",
-            "sources[1].date: must be a date written YYYY-MM-DD (or just the year, YYYY), not '18', which YAML reads as a number",
+            "  - title: A\n    author: B\n    publisher: harbour-academy-trust\n    date: 18\n    url: https://example.org/",
+            "sources[1].date: must be a date written YYYY-MM-DD (or just the year, YYYY, or 'undated'), not '18', which YAML reads as a number",
         ),
         (
-            "  - title: A\n    author: B\n    edition: 2",
-            "sources[1].edition: is not a known field; the fields are title, author, publisher, date, url",
+            "  - title: A\n    publisher: harbour-academy-trust\n    date: 2025\n    url: https://example.org/\n    edition: 2",
+            "sources[1].edition: is not a known field; the fields are title, author, publisher, voice, date, url, via, offline",
         ),
-        ("  - title: A", "sources[1]: needs an author or a publisher (or both)"),
+        (
+            "  - title: A\n    date: 2025\n    url: https://example.org/",
+            "sources[1].publisher: is missing; add it, for example 'publisher: nfer'",
+        ),
     ],
 )
 def test_source_fields(source: str, message: str, check_text: CheckText) -> None:
@@ -258,7 +261,7 @@ def test_a_snippet_line_is_only_text(check_text: CheckText) -> None:
 def test_warnings_do_not_stop_the_check(tmp_path: Path, framework: Framework) -> None:
     text = valid_case(
         summary='summary: "A trust that agrees its curriculum principles together, and then more."',
-        sources="sources:\n  - title: A\n    publisher: B\n    url: https://intranet/page",
+        sources="sources:\n  - title: A\n    publisher: harbour-academy-trust\n    date: undated\n    url: https://bad_name.example.org/page",
     )
     (tmp_path / "cases").mkdir()
     path = tmp_path / "cases" / "example-case.md"
@@ -266,10 +269,10 @@ def test_warnings_do_not_stop_the_check(tmp_path: Path, framework: Framework) ->
     cases, problems, advice = load_cases([path], tmp_path, framework, today=dt.date(2028, 3, 1))
     assert (len(cases), problems) == (1, [])
     assert [str(a) for a in advice] == [
-        "cases/example-case.md:20: reviewed: last checked on 2026-02-01, over two years ago; "
+        "cases/example-case.md:21: reviewed: last checked on 2026-02-01, over two years ago; "
         "check the case is still accurate and add 'reviewed: 2028-03-01'",
-        "cases/example-case.md:18: sources, item 1, url: 'https://intranet/page' does not look like a real web address "
-        "(the site name 'intranet' has no dot or odd characters)",
+        "cases/example-case.md:19: sources, item 1, url: 'https://bad_name.example.org/page' does not look like a real web "
+        "address (the site name 'bad_name.example.org' has no dot or odd characters)",
         "cases/example-case.md:4: summary: repeats the title; say something the title does not",
     ]
     assert [a.field for a in load_cases([path], tmp_path, framework, today=dt.date(2027, 1, 1)).warnings] == [

@@ -96,7 +96,7 @@ def _date_messages(value: str) -> tuple[list[str], list[str]]:
 def test_a_date_in_another_order_gets_the_date_it_means(value: str, hint: str) -> None:
     full, source = _date_messages(value)
     assert full == [f"must be a date written YYYY-MM-DD, not {value!r}{hint}"]
-    assert source == [f"must be a date written YYYY-MM-DD (or just the year, YYYY), not {value!r}{hint}"]
+    assert source == [f"must be a date written YYYY-MM-DD (or just the year, YYYY, or 'undated'), not {value!r}{hint}"]
 
 
 def _make(*args: str, stamp: Path) -> subprocess.CompletedProcess[str]:

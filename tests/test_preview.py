@@ -124,12 +124,18 @@ def test_each_kind_of_edit_rebuilds_to_what_a_fresh_build_gives(preview: tuple[P
         different = sorted(path for path in now if now[path] != expected[path])
         assert different == [], f"after {what}: these differ from a fresh build"
         written_by[what] = written
-    # The point of it: a body edit rewrites the case's own page, not the site.
-    pages = {p for p in written_by["a body edit"] if p.endswith(".html")}
+    # The point of it: a body edit rewrites the case's own page, not the site. The redirects plugin
+    # rewrites its redirect pages (a few bytes each, one per earlier id) on every build; they are left out.
+    redirects = {
+        p.relative_to(site).as_posix()
+        for p in site.rglob("index.html")
+        if 'http-equiv="refresh"' in p.read_text(encoding="utf-8")
+    }
+    pages = {p for p in written_by["a body edit"] if p.endswith(".html")} - redirects
     assert page in pages
     assert len(pages) < 10, sorted(pages)
     # A title shows in lists, so those pages are redone too, but still not every case page.
-    title_pages = {p for p in written_by["a title edit"] if p.endswith(".html")}
+    title_pages = {p for p in written_by["a title edit"] if p.endswith(".html")} - redirects
     assert page in title_pages and "cases/index.html" in title_pages
     case_pages = [p for p in title_pages if p.startswith("cases/") and p.count("/") == 2]
     assert len(case_pages) < 20, sorted(case_pages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -125,8 +126,9 @@ def test_payloads_never_reach_the_html(tmp_path: Path) -> None:
     text = text.replace('title: "Trusts visiting each other to learn"', f"title: {FRONT_MATTER_PAYLOADS['title']}")
     text = re.sub(r"summary: >-\n(  .*\n)+", f"summary: {FRONT_MATTER_PAYLOADS['summary']}\n", text)
     text = text.replace("tags: [", 'contributor: "<script>alert(6)</script>"\ntags: [')
-    # Newest, so it is among the feed's entries whatever else the corpus holds.
-    text = re.sub(r"^published: .*$", "published: 2026-12-06", text, flags=re.M)
+    # Reviewed tomorrow, so the case is the newest and the feed, which holds only the newest, carries it.
+    text = re.sub(r"^reviewed: .*\n", "", text, flags=re.M)
+    text = text.replace("\npublished: ", f"\nreviewed: {dt.date.today() + dt.timedelta(days=1)}\npublished: ", 1)
     path.write_text(text, encoding="utf-8")
     run = mkdocs_build(project, tmp_path / "site")
     assert run.returncode == 0, run.stderr

@@ -16,7 +16,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from atlas.model import Framework, Source
+from atlas.model import Framework
 from atlas.placeholders import PROMPTS, SECOND_PROMPT
 from atlas.scaffold import NewCase, case_text, parse_source, propose_id
 from atlas.validate import load_cases
@@ -36,8 +36,8 @@ def test_propose_id(title: str, expected: str) -> None:
 
 
 def test_parse_source() -> None:
-    assert parse_source("A report | A publisher | 2018") == Source("A report", None, "A publisher", "2018", None)
-    assert parse_source("Just a title") == Source("Just a title")
+    assert parse_source("A report | nfer | 2018") == {"title": "A report", "publisher": "nfer", "date": "2018"}
+    assert parse_source("Just a title") == {"title": "Just a title"}
 
 
 @pytest.mark.parametrize("title", ["yes", "2018", "Colon: and 'quotes' and \"more\"", "# not a heading"])
@@ -49,7 +49,14 @@ def test_written_details_pass_the_checks(title: str, tmp_path: Path, framework: 
         kind="network",
         elements=("4A.i", "3A"),
         evidence="own-account",
-        sources=(Source("Our plan", publisher="Example Trust", date="2026-01-31", url="https://example.org/a"),),
+        sources=(
+            {
+                "title": "Our plan",
+                "publisher": "challenge-partners",
+                "date": "2026-01-31",
+                "url": "https://www.challengepartners.org/a",
+            },
+        ),
         published=dt.date(2026, 11, 22),
     )
     (tmp_path / "cases").mkdir()
@@ -84,7 +91,7 @@ def run_new(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 FLAGS = (
     "--title", "Reading across the trust", "--summary", "Schools agree how reading is taught.",
     "--kind", "practice", "--elements", "4A.i,3A", "--spectrum", "alignment", "--evidence", "own-account",
-    "--source", "Our plan | Example Trust | 2026-01-31 | https://example.org/a",
+    "--source", "Our plan | challenge-partners | 2026-01-31 | https://www.challengepartners.org/a",
 )  # fmt: skip
 
 
@@ -260,8 +267,8 @@ def test_make_new_asks_again_until_each_answer_passes(project: Path, tmp_path: P
         "12",
         "primary",
         "",
-        "Our plan | Example Trust | 23/11/2026 | https://example.org/a",  # re-asked with the date it means
-        "Our plan | Example Trust | 2026-11-23 | https://example.org/a",
+        "Our plan | challenge-partners | 23/11/2026 | https://www.challengepartners.org/a",  # re-asked with the date it means
+        "Our plan | challenge-partners | 2026-11-23 | https://www.challengepartners.org/a",
         "",
         "2023/24",  # an academic year, as schools write it
         "",
@@ -277,11 +284,11 @@ def test_make_new_asks_again_until_each_answer_passes(project: Path, tmp_path: P
     assert "elements, item 1: '1c' is not written as the framework writes it (did you mean '1C'?)" in out
     assert "trust.schools: must be a whole number of schools from 1 to 999, such as 12, not 'twelve'" in out
     assert (
-        "sources, item 1, date: must be a date written YYYY-MM-DD (or just the year, YYYY), not '23/11/2026' "
+        "sources, item 1, date: must be a date written YYYY-MM-DD (or just the year, YYYY, or 'undated'), not '23/11/2026' "
         "(did you mean 2026-11-23?)" in out
     )
     # Prompts come from the contract: its label, description and example.
-    assert "Framework: At least one framework element, such as 1C, or question, such as 1C.ii." in out
+    assert "Framework: One to five framework elements, such as 1C, or questions, such as 1C.ii." in out
     assert "Framework (such as 1C.ii, 3A): " in out
     path = project / "cases" / "reading-a-trust-s-approach.md"
     front = frontmatter.loads(path.read_text(encoding="utf-8"))
