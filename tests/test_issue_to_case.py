@@ -100,8 +100,10 @@ def test_problems_are_named_by_the_boxes_of_the_form(project: Path, tmp_path: Pa
         "Framework (item 2): '9Z' is not an element or question of the framework; the elements are "
         "1A Clarity of purpose; 1B Understanding of needs; 1C Leading a culture of improvement; 2A Building capacity for improvement; 2B Recruiting, developing and retaining talent; 3A Approach to pedagogy; 3B Leadership of teaching; 3C Evidence based professional learning; 4A Curriculum principles, intent and alignment; 4B Intentional use of assessment; 5A Knowing schools quantitatively; 5B Knowing schools qualitatively; 6A Governance structures & skills; 6B Capability to refresh and renew the MAT",
         "Trust: Schools: must be a whole number of schools from 1 to 999, such as 12, not 'twelve'",
-        "Sources (item 1): needs an author or a publisher (or both)",
-        "Sources (item 1, date): must be a date written YYYY-MM-DD (or just the year, YYYY), not '23/11/2026' (did you mean 2026-11-23?)",
+        "Sources (item 1): has no 'url'; give the web address of the original, or for a source that is not on the web, "
+        "'offline:' saying where a reader can find it",
+        "Sources (item 1, publisher): is missing; add it, for example 'publisher: nfer'",
+        "Sources (item 1, date): must be a date written YYYY-MM-DD (or just the year, YYYY, or 'undated'), not '23/11/2026' (did you mean 2026-11-23?)",
         "Questions for your trust: this question does not link to a framework question; end it with a link such as 'See [1C.ii](../framework/1c.md#1c-ii).'",
     ]
     added[0].unlink()
@@ -149,8 +151,8 @@ def test_hostile_answers_in_other_boxes(project: Path, tmp_path: Path) -> None:
     assert status == 1
     lines = reported(report)
     assert (
-        "Sources: source 1: the line 'nonsense line' is not 'key: value' with a key from title, author, publisher, date, url"
-        in lines
+        "Sources: source 1: the line 'nonsense line' is not 'key: value' with a key from title, author, publisher, "
+        "voice, date, url, via, offline" in lines
     )
     assert any(line.startswith("Title: contains the invisible character U+0000") for line in lines)
     assert any(line.startswith("Tags (item 1): must not contain ';'") for line in lines)

@@ -53,16 +53,16 @@ def test_a_publisher_listed_twice_or_badly_is_refused(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert [str(p) for p in load_publishers(path, tmp_path)[1]] == [
-        "framework/publishers.yaml:11: publishers[3].name: must not contain ';' (the open data joins names with "
+        "framework/publishers.yaml:11: publishers, item 3, name: must not contain ';' (the open data joins names with "
         "it), not 'Forum; Strategy'; use ','",
-        "framework/publishers.yaml:12: publishers[3].kind: must be one of trust, network, government, inspectorate, "
+        "framework/publishers.yaml:12: publishers, item 3, kind: must be one of trust, network, government, inspectorate, "
         "parliament, research, press, membership-body, consultancy, other, not 'blog'",
-        "framework/publishers.yaml:13: publishers[3].domains[1]: must be a web domain such as nfer.ac.uk (or a domain "
+        "framework/publishers.yaml:13: publishers, item 3, domains, item 1: must be a web domain such as nfer.ac.uk (or a domain "
         "and a path), not 'https://forumstrategy.org/' (did you mean 'forumstrategy.org'?)",
     ]
     path.write_text(path.read_text(encoding="utf-8").split("  - id: forum")[0], encoding="utf-8")
     assert [str(p) for p in load_publishers(path, tmp_path)[1]] == [
-        "framework/publishers.yaml:7: publishers[2].name: 'nfer' is already given to 'nfer' (line 3); each "
+        "framework/publishers.yaml:7: publishers, item 2, name: 'nfer' is already given to 'nfer' (line 3); each "
         "publisher is listed once, with one name: merge them",
     ]
 
@@ -86,8 +86,8 @@ def test_the_framework_needs_its_publishers_file(tmp_path: Path) -> None:
     ("lines", "expected"),
     [
         (
-            ("publisher: Example Academy Trust", "date: 2025", "url: https://example.org/a"),
-            "18: sources[1].publisher: 'Example Academy Trust' is not a publisher in framework/publishers.yaml; "
+            ("publisher: Harbour Academy Trust", "date: 2025", "url: https://example.org/a"),
+            "18: sources[1].publisher: 'Harbour Academy Trust' is not a publisher in framework/publishers.yaml; "
             "'Harbour Academy Trust' is the name of the publisher with the id 'harbour-academy-trust': "
             "write 'publisher: harbour-academy-trust'",
         ),
@@ -99,7 +99,7 @@ def test_the_framework_needs_its_publishers_file(tmp_path: Path) -> None:
         ),
         (
             ("publisher: harbour-academy-trust", "date: 2025", "url: https://docslib.org/doc/1"),
-            "20: sources[1].url: 'https://docslib.org/doc/1' is not on Example Academy Trust's web domains "
+            "20: sources[1].url: 'https://docslib.org/doc/1' is not on Harbour Academy Trust's web domains "
             "(example.org); cite the original on the publisher's site, or if only a copy is public, add "
             "'via: docslib.org' to say where the copy is (or, if the publisher is someone else, name them in "
             "'publisher')",
@@ -110,7 +110,7 @@ def test_the_framework_needs_its_publishers_file(tmp_path: Path) -> None:
         ),
         (
             ("publisher: harbour-academy-trust", "date: 2025", "url: https://www.example.org/a", "via: example.org"),
-            "21: sources[1].via: is 'example.org', but 'www.example.org' is Example Academy Trust's own site, "
+            "21: sources[1].via: is 'example.org', but 'www.example.org' is Harbour Academy Trust's own site, "
             "not a copy; remove 'via'",
         ),
         (
@@ -185,7 +185,7 @@ def _labelled(evidence: str, publisher: str, url: str, kind: str = "practice", t
             "harbour-academy-trust",
             "https://example.org/a",
             "is 'inspection', which needs a source whose publisher's kind is inspectorate; this case's sources are published "
-            "by Example Academy Trust (trust): cite such a source, or choose a label they support: 'own-account' "
+            "by Harbour Academy Trust (trust): cite such a source, or choose a label they support: 'own-account' "
             "(see the evidence labels on the contributing page)",
         ),
         (
@@ -240,7 +240,7 @@ def _fields(evidence: str, publisher: str, url: str) -> dict[str, str]:
 def test_own_account_comes_from_the_trust_the_case_is_about(check_text: CheckText) -> None:
     # A trust's page is its own account only for a case about that trust.
     assert _messages(check_text, **_fields("own-account", "ogat", "https://www.outwood.com/a")) == [
-        "10: evidence: is 'own-account', but no source is published by Example Academy Trust, the trust this case "
+        "10: evidence: is 'own-account', but no source is published by Harbour Academy Trust, the trust this case "
         "is about (its sources are published by Outwood Grange Academies Trust (trust)): cite the trust's own page, "
         "or choose the label that says who told the story; if a publisher listed is this trust, give 'trust.name' "
         "as its name, or list this name under its 'formerly' in framework/publishers.yaml if it was renamed"
@@ -410,7 +410,7 @@ def test_a_renamed_trust_s_former_name_still_makes_its_own_account(tmp_path: Pat
     before = dataclasses.replace(framework, publishers=(*others, renamed))
     assert [p.field for p in load_cases([path], tmp_path, before).problems] == ["evidence"]
     after = dataclasses.replace(
-        before, publishers=(*others, dataclasses.replace(renamed, formerly=("Example Academy Trust",)))
+        before, publishers=(*others, dataclasses.replace(renamed, formerly=("Harbour Academy Trust",)))
     )
     assert load_cases([path], tmp_path, after).problems == []
 
@@ -424,7 +424,7 @@ def test_a_former_name_belongs_to_one_publisher(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert [str(p) for p in load_publishers(path, tmp_path)[1]] == [
-        "publishers.yaml:9: publishers[2].formerly[1]: 'a trust' is already given to 'a-trust' (line 3); each "
+        "publishers.yaml:9: publishers, item 2, formerly, item 1: 'a trust' is already given to 'a-trust' (line 3); each "
         "publisher is listed once, with one name: merge them"
     ]
 
@@ -464,18 +464,18 @@ def test_the_page_and_the_data_say_whose_words_a_source_is(tmp_path: Path, frame
     found = load_cases([path], tmp_path, framework)
     case = found.cases[0]
     assert evidence_line(case) == (
-        "Own account: the trust or network describes its own work, from Example Academy Trust (trust)"
+        "Own account: the trust or network describes its own work, from Harbour Academy Trust (trust)"
     )
     page = case_page(case, framework, (), Options())
-    assert "(press), 2024. In the words of Example Academy Trust (trust).</li>" in page
+    assert "(press), 2024. In the words of Harbour Academy Trust (trust).</li>" in page
     files = render_site(Atlas(framework, found.cases))
     record = json.loads(files["api/cases.json"])["cases"][0]
     assert record["sources"][0]["voice"] == {
         "id": "harbour-academy-trust",
-        "name": "Example Academy Trust",
+        "name": "Harbour Academy Trust",
         "kind": "trust",
     }
-    assert "### Example Academy Trust {#harbour-academy-trust}" in files["sources.md"]
+    assert "### Harbour Academy Trust {#harbour-academy-trust}" in files["sources.md"]
 
 
 def test_a_site_on_a_shared_host_is_a_domain_and_a_path() -> None:
