@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from html import escape, unescape
 from urllib.parse import unquote, urlsplit
@@ -124,12 +124,13 @@ class BodyChecker:
             if not rendered:
                 self.checked_html[body] = self.published[page or ""]
 
-    def publish(self, html: str, page: str) -> str:
-        """The body's HTML as the page at ``page`` publishes it: links written for that address, then cleaned.
+    def publish(self, body: str, page: str, renamed: Mapping[str, str]) -> str:
+        """A checked body's HTML with its links to cases' earlier ids written to their new ids, then cleaned.
 
-        Nothing changes the result afterwards: the page puts these bytes in as they are.
+        Used once every case's aliases are known; the links are rewritten before the sanitiser, so what
+        it cleans is what the page publishes.
         """
-        linked = page_links(html, page) if page else html
+        linked = page_links(self._renderer.html(body), page, renamed)
         return self._allow_for(page).clean(linked)
 
     def _allow_for(self, page: str) -> sanitise.AllowList:
@@ -317,13 +318,15 @@ def house_style(lines: list[str], first_line: int, kind: str, plain: list[str] |
 _LINK = re.compile(r"""(<(?:a|img)\s[^>]*?\b(?:href|src)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.I)
 
 
-def page_links(html: str, page: str) -> str:
+def page_links(html: str, page: str, renamed: Mapping[str, str] | None = None) -> str:
     """The body's relative links and images as the published page at ``page`` (such as ``cases/x/``) needs them.
 
     Markdown written for ``cases/<id>.md`` links to ``other.md`` or ``../framework/1c.md``; the page is
-    served from ``cases/<id>/``. This runs before the sanitiser, which then cleans what it wrote, so a
-    rewritten address is checked where it ends up.
+    served from ``cases/<id>/``. A link to a case's earlier id goes to the id ``renamed`` gives it. This
+    runs before the sanitiser, which then cleans what it wrote, so a rewritten address is checked where
+    it ends up.
     """
+    renamed = renamed or {}
 
     def rewrite(match: re.Match[str]) -> str:
         written = match.group(2)
@@ -332,6 +335,9 @@ def page_links(html: str, page: str) -> str:
         if parts.scheme or parts.netloc or url.startswith(("/", "#")) or not parts.path:
             return match.group(0)
         target = posixpath.normpath(posixpath.join(posixpath.dirname(pages.CASE.path("x")), parts.path))
+        folder, _, name = target.partition("/")
+        if folder == "cases" and name.removesuffix(".md") in renamed:
+            target = pages.CASE.path(renamed[name.removesuffix(".md")])
         relative = pages.href(page, pages.url_of(target))
         suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
         return match.group(1) + '"' + escape(relative + suffix) + '"'

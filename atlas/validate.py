@@ -1261,12 +1261,12 @@ def load_cases(
         first_seen[case.id] = case
         cases.append(case)
     problems += _check_addresses(cases, lines)
-    cases, found, advice = _check_case_links(cases, lines, root)
+    cases, found, advice = _check_case_links(cases, lines, root, checker.body)
     return CasesFound(tuple(sorted(cases, key=lambda c: c.id)), problems + found, warnings + advice)
 
 
 def _check_case_links(
-    cases: list[Case], lines: Mapping[str, AddressLines], root: Path
+    cases: list[Case], lines: Mapping[str, AddressLines], root: Path, body: BodyChecker
 ) -> tuple[list[Case], list[Problem], list[Problem]]:
     """Links from case to case: to a case file, or to an earlier id, which leads to its case with a warning."""
     folder = root / "cases"
@@ -1275,7 +1275,7 @@ def _check_case_links(
     problems: list[Problem] = []
     warnings: list[Problem] = []
     for case in cases:
-        html = case.body_html
+        renamed: dict[str, str] = {}
         for ident, at in lines[case.id].case_links:
             if (folder / f"{ident}.md").is_file():
                 continue
@@ -1302,8 +1302,14 @@ def _check_case_links(
                     f"but change it to '{now}.md'",
                 )
             )
-            html = re.sub(rf'href="\.\./{re.escape(ident)}/', f'href="../{now}/', html)
-        out.append(case if html == case.body_html else dataclasses.replace(case, body_html=html))
+            renamed[ident] = now
+        if renamed:
+            # Rendered and cleaned again with the new ids, so the page publishes what the sanitiser wrote.
+            doc, _ = read_case(root / case.path, case.path)
+            if doc is not None:
+                html = body.publish(doc.body, pages.CASE.url(case.id), renamed)
+                case = dataclasses.replace(case, body_html=html)
+        out.append(case)
     return out, problems, warnings
 
 
