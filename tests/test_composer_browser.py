@@ -85,13 +85,14 @@ def fill_by_keyboard(page: Page, title: str) -> str:
     choose(page, '[data-path="spectrum"]', "Alignment")
     choose(page, '[data-path="approach"]', "Co-design")
     choose(page, '[data-path="evidence"]', "Own account")
-    type_into(page, '[data-path="trust.name"]', "Example Learning Trust")
+    type_into(page, '[data-path="trust.name"]', "Harbour Academy Trust")
     type_into(page, '[data-path="trust.schools"]', "11")
     tab_to(page, 'input[name="trust.phases"][value="primary"]')
     page.keyboard.press("Space")
     choose(page, '[data-path="trust.region"]', "South West")
     type_into(page, '[data-path="sources[1].title"]', "How our heads review teaching together")
-    type_into(page, '[data-path="sources[1].publisher"]', "Example Learning Trust")
+    # The trust's own page: the test project lists it in framework/publishers.yaml (tests/test_build.copy_project).
+    type_into(page, '[data-path="sources[1].publisher"]', "harbour-academy-trust")
     type_into(page, '[data-path="sources[1].date"]', "2025-09-01")
     type_into(page, '[data-path="sources[1].url"]', "https://www.example.org/review")
     type_into(page, '[data-path="years"]', "2025")
@@ -162,7 +163,7 @@ def test_mistakes_show_beside_their_boxes_in_make_checks_words(
     page.select_option('[data-path="kind"]', "finding")
     page.fill('[data-path="elements"]', "1CC")
     page.fill('[data-path="sources[1].title"]', "A source")
-    page.fill('[data-path="sources[1].publisher"]', "A publisher")
+    page.fill('[data-path="sources[1].publisher"]', "nfer")
     page.fill('[data-path="sources[1].date"]', "23/11/2026")
     page.fill('[data-section="Context"]', " ".join(["word"] * 71))
     page.fill("#atlas-q-1-text", "Do we agree?")
@@ -181,7 +182,7 @@ def test_mistakes_show_beside_their_boxes_in_make_checks_words(
         "4A Curriculum principles, intent and alignment; 4B Intentional use of assessment; "
         "5A Knowing schools quantitatively; 5B Knowing schools qualitatively; 6A Governance structures & skills; "
         "6B Capability to refresh and renew the MAT",
-        "sources[1].date": "sources[1].date: must be a date written YYYY-MM-DD (or just the year, YYYY), not '23/11/2026' (did you mean 2026-11-23?)",
+        "sources[1].date": "sources[1].date: must be a date written YYYY-MM-DD (or just the year, YYYY, or 'undated'), not '23/11/2026' (did you mean 2026-11-23?)",
         "body": "body: has 99 words; a case needs at least 250, so say more about the context, what happened and what the evidence shows",
     }
     for path, message in expected.items():
@@ -293,9 +294,9 @@ BASE = {
     "evidence": "survey",
     "trust.schools": "12",
     "sources[1].title": "A source",
-    "sources[1].publisher": "A publisher",
+    "sources[1].publisher": "nfer",
     "sources[1].date": "2025",
-    "sources[1].url": "https://example.org/",
+    "sources[1].url": "https://www.nfer.ac.uk/a-survey/",
     "years": "2019",
     "tags": "curriculum",
 }

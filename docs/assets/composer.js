@@ -254,7 +254,7 @@
     rule.fields.forEach(function (sub) {
       if (sub.required && !owns.call(values, sub.key)) out.push([field + "." + sub.key, say("missing", { name: sub.key, example: sub.example })]);
     });
-    if (rule.one_of && !rule.one_of.some(function (k) { return owns.call(values, k); })) out.push([field, say("author_or_publisher")]);
+    if (rule.one_of && rule.one_of.length && !rule.one_of.some(function (k) { return owns.call(values, k); })) out.push([field, say("author_or_publisher")]);
   }
 
   // --- the body: its sections in the house style's order, and the checks make check makes of them ---
