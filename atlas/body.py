@@ -25,7 +25,6 @@ RESERVED_IDS = frozenset({"sources", "related"})
 # Inline tags a body may write as HTML; each must be closed, or it runs on into the generated footer.
 _PAIRED = ("abbr", "b", "cite", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "small", "strong", "sub", "sup", "u")
 _OPEN = {tag: re.compile(rf"<{tag}[\s>]") for tag in _PAIRED}
-_ID = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"')
 _SNIPPET = re.compile(r"-+8<-+")
 # A level-1 heading at the start of a line: the page's title is its only one.
 LEVEL_ONE = re.compile(r"#(?!#)")
@@ -83,8 +82,6 @@ class BodyChecker:
         self._renderer = Renderer(self.markdown)
         # The HTML of each body that passed, so the page can publish exactly what was checked.
         self.checked_html: dict[str, str] = {}
-        # What the last body's check cleaned, by the address it was cleaned for.
-        self.published: dict[str, str] = {}
         self._allow = sanitise.body_allow_list(self.images)
         self._page_allow = sanitise.body_allow_list(self.images, prefix="../")
         self._snippets = "pymdownx.snippets" in self.markdown.extensions
@@ -119,10 +116,12 @@ class BodyChecker:
         # The rendered checks find the same things in other words; they speak when the line checks are silent.
         if not too_big and not friendly:
             html = self._renderer.html(body)
-            rendered = list(self._rendered_checks(html, lines, first_line, page))
+            linked = page_links(html, page) if page else html
+            published, removed = sanitise.clean(linked, self._allow_for(page))
+            rendered = list(self._rendered_checks(html, published, removed, lines, first_line, page))
             yield from rendered
             if not rendered:
-                self.checked_html[body] = self.published[page or ""]
+                self.checked_html[body] = published
 
     def publish(self, body: str, page: str, renamed: Mapping[str, str]) -> str:
         """A checked body's HTML with its links to cases' earlier ids written to their new ids, then cleaned.
@@ -179,7 +178,11 @@ class BodyChecker:
         for at, message in safety.check_body("\n".join(lines), first_line, plain):
             yield at, "body", message
 
-    def _rendered_checks(self, html: str, lines: list[str], first_line: int, page: str) -> Iterator[Issue]:
+    def _rendered_checks(
+        self, html: str, published: str, found: list[str], lines: list[str], first_line: int, page: str
+    ) -> Iterator[Issue]:
+        """Problems in a body's HTML as rendered (``html``) and as the sanitiser cleaned it for its page."""
+
         def locate(*needles: str) -> int:
             for needle in needles:
                 if needle:
@@ -202,8 +205,6 @@ class BodyChecker:
                 f"closes <{tag}> without having opened it, which would end the page's own <{tag}> early; "
                 f"delete '</{tag}>'",
             )
-        linked = page_links(html, page) if page else html
-        published, found = sanitise.clean(linked, self._allow_for(page))
         for change in found:
             needle = re.findall(r'"([^"]{3,})"', change) or [change.lstrip("<").split(" ")[0]]
             yield (
@@ -235,7 +236,6 @@ class BodyChecker:
                         "body",
                         f"links to {address!r}, which leads outside the atlas; give a full https:// address instead",
                     )
-        self.published = {page: published}
 
     def _link_problem(self, href: str, ids: Collection[str]) -> str | None:
         """A link into this site that MkDocs would not resolve: no such page, file or anchor."""
