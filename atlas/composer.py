@@ -31,7 +31,6 @@ from atlas.validate import (
     ID_LENGTH,
     ID_RE,
     INT,
-    RESERVED_IDS,
     Rule,
     Spec,
     case_specs,
@@ -130,7 +129,12 @@ def spec(atlas: Atlas, repo_url: str | None = None, edit_uri: str | None = None)
     return {
         "fields": [_field(f, specs[f.key], labels) for f in schema.CASE_FIELDS if f.key not in NOT_PROPOSED],
         "set_for_you": list(SET_FOR_YOU),
-        "id": {"pattern": ID_RE.pattern, "low": ID_LENGTH[0], "high": ID_LENGTH[1], "reserved": list(RESERVED_IDS)},
+        "id": {
+            "pattern": ID_RE.pattern,
+            "low": ID_LENGTH[0],
+            "high": ID_LENGTH[1],
+            "reserved": list(schema.RESERVED_CASE_IDS),
+        },
         "taken": taken,
         "case_file": pages.CASE.pattern,
         "cross": {

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from atlas import pages
+from atlas import pages, schema
 from atlas.index import listing_order
 from atlas.load import Document, line, mapping, read_yaml_file, relative
 from atlas.model import Case, Framework, Problem, Publisher, Source, one_line
@@ -312,7 +312,7 @@ def _build(doc: Document) -> Crosswalk:
             values: dict[str, Any] = {k: _text(v) for k, v in m.items()}
             # A crosswalk names its sources' publishers in words; they are not in framework/publishers.yaml.
             name = values.pop("publisher", None) or values.get("author") or ""
-            out.append(Source(publisher=Publisher("", name, "other"), **values))
+            out.append(Source(publisher=Publisher("", name, schema.OTHER_PUBLISHER), **values))
         return tuple(out)
 
     return Crosswalk(

@@ -14,7 +14,6 @@ from atlas.index import Index
 from atlas.model import Case, Framework
 from atlas.templating import render
 
-SIZE_BANDS = (("1", 1, 1), ("2-5", 2, 5), ("6-15", 6, 15), ("16-30", 16, 30), ("31+", 31, 10**6))
 HEAT_LEVELS = 4
 SCALE_CODES = {"red": "r", "amber-red": "ar", "amber-green": "ag", "green": "g"}
 
@@ -23,7 +22,7 @@ def size_band(schools: int | None) -> str:
     """The trust-size band a number of schools falls in, or '' when unknown."""
     if schools is None:
         return ""
-    return next(name for name, low, high in SIZE_BANDS if low <= schools <= high)
+    return next(name for name, low, high in schema.SIZE_BANDS if low <= schools <= high)
 
 
 def heat_level(count: int, most: int) -> int:
@@ -90,6 +89,11 @@ def _card(case: Case, fw: Framework, crosswalks: tuple[Crosswalk, ...]) -> dict[
     }
     # One filter per crosswalk, named by its id (a crosswalk's id is a slug, so a valid attribute name).
     data.update({cw.id: " ".join(h.id for h in cw.headings_for(case)) for cw in crosswalks})
+    # Any other field the contract filters by, by its values as written (see ``explorer``).
+    for f in _filters():
+        if f.key not in data:
+            value = case.value(f.key)
+            data[f.key] = " ".join(map(str, value)) if isinstance(value, tuple) else "" if value is None else str(value)
     chips = [schema.KINDS.name(case.kind), schema.EVIDENCE.name(case.evidence)]
     if case.spectrum:
         chips.append(next(p.name for p in fw.positions if p.id == case.spectrum))
@@ -101,6 +105,19 @@ def _card(case: Case, fw: Framework, crosswalks: tuple[Crosswalk, ...]) -> dict[
         "data": data.items(),
         "chips": chips,
     }
+
+
+def _filters() -> tuple[schema.Field, ...]:
+    """The contract's fields the explorer filters by."""
+    return tuple(f for f in schema.CASE_FIELDS if f.filter)
+
+
+def _options(f: schema.Field) -> list[tuple[str, str]]:
+    """A filter's values: the vocabulary's names, or the values as written."""
+    if f.vocabulary is not None:
+        return _terms(f.vocabulary)
+    value = f.value.item if isinstance(f.value, schema.ListOf) else f.value
+    return [(i, i) for i in value.ids] if isinstance(value, schema.Choice) else []
 
 
 def _facet(name: str, label: str, options: list[tuple[str, str]], any_label: str) -> dict[str, object]:
@@ -122,8 +139,13 @@ def explorer(fw: Framework, index: Index, crosswalks: tuple[Crosswalk, ...] = ()
         _facet("evidence", "Evidence", _terms(schema.EVIDENCE), "Any evidence"),
         _facet("phase", "Phase", _terms(schema.PHASES), "Any phase"),
         _facet("region", "Region", _terms(schema.REGIONS), "Any region"),
-        _facet("size", "Trust size", [(n, f"{n} school{'s' * (n != '1')}") for n, _, _ in SIZE_BANDS], "Any size"),
+        _facet(
+            "size", "Trust size", [(n, f"{n} school{'s' * (n != '1')}") for n, _, _ in schema.SIZE_BANDS], "Any size"
+        ),
     ]
+    # Any other field the contract marks for filtering, by its values' names: a new one needs no code here.
+    shown = {str(f["name"]) for f in facets}
+    facets += [_facet(f.key, f.label, _options(f), f.filter) for f in _filters() if f.key not in shown]
     facets += [_facet(cw.id, cw.facet, [(h.id, h.name) for h in cw.headings], f"Any {cw.facet}") for cw in crosswalks]
     cards = [_card(c, fw, crosswalks) for c in index.cases]
     return render("explorer.html", fw=fw, facets=facets, cards=cards) + "\n\n"

@@ -13,7 +13,18 @@ from typing import Any
 from atlas import pages, schema
 from atlas.crosswalk import Crosswalk, case_headings
 from atlas.index import Index
-from atlas.model import LICENCE, LICENCE_NAME, LICENCE_URL, PUBLISHER_NAME, Atlas, Case, Framework, Publisher
+from atlas.model import (
+    LICENCE,
+    LICENCE_NAME,
+    LICENCE_URL,
+    PUBLISHER_NAME,
+    Atlas,
+    Case,
+    Framework,
+    Publisher,
+    Source,
+    Trust,
+)
 
 LIST_SEPARATOR = ";"
 # A feed reader fetches the whole feed every time it looks, so the feed carries only the newest; the
@@ -26,104 +37,44 @@ TAG = "tag:mat-practice-atlas,2026:"
 
 _TEXT = {"type": "string"}
 _OPTIONAL_TEXT = {"type": ["string", "null"]}
-_LIST = {"type": "array", "items": {"type": "string"}}
 
 
-def _enum(ids: tuple[str, ...], optional: bool = False) -> dict[str, Any]:
-    return {"enum": [*ids, None] if optional else list(ids)}
-
-
-# A source's publisher as the open data gives it: its id in framework/publishers.yaml, its one name, its kind.
-_PUBLISHER = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["id", "name", "kind"],
-    "properties": {"id": _TEXT, "name": _TEXT, "kind": _enum(schema.PUBLISHER_KINDS.ids)},
-}
-
-
-def _said(key: str) -> str:
+def _said(f: schema.Field) -> str:
     """A field's meaning in the open data, from the contract."""
-    f = schema.FIELDS[key]
     if f.open_data:
         return f.open_data
-    assert f.vocabulary is not None, f"the contract gives no open-data meaning for {key!r}"
-    return f"{_words(f.vocabulary.ids)}."
+    if f.vocabulary is not None:
+        return f"{_words(f.vocabulary.ids)}."
+    return f"{f.label}."
 
 
 def _words(ids: tuple[str, ...]) -> str:
     return ", ".join(ids[:-1]) + " or " + ids[-1]
 
 
-# JSON types are this module's concern; what each field means comes from the contract.
-_TYPES: dict[str, dict[str, Any]] = {
-    "id": _TEXT,
-    "address": _TEXT,
-    "title": _TEXT,
-    "summary": _TEXT,
-    "kind": _enum(schema.KINDS.ids),
-    "elements": _LIST,
-    "questions": _LIST,
-    "spectrum": _enum(schema.POSITION_IDS, optional=True),
-    "approach": _enum(schema.APPROACH_IDS, optional=True),
-    "evidence": _enum(schema.EVIDENCE.ids),
-    "trust": {
-        "type": ["object", "null"],
-        "additionalProperties": False,
-        "required": [f.key for f in schema.TRUST_FIELDS],
-        "properties": {
-            "name": _OPTIONAL_TEXT,
-            "schools": {"type": ["integer", "null"], "minimum": 1},
-            "phases": {"type": "array", "items": _enum(schema.PHASES.ids)},
-            "region": _enum(schema.REGIONS.ids, optional=True),
-        },
-    },
-    "sources": {
-        "type": "array",
-        "minItems": 1,
-        "items": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": [f.key for f in schema.SOURCE_FIELDS],
-            "properties": {
-                f.key: _PUBLISHER
-                if f.key == "publisher"
-                else {**_PUBLISHER, "type": ["object", "null"]}
-                if f.key == "voice"
-                else _TEXT
-                if f.needed
-                else _OPTIONAL_TEXT
-                for f in schema.SOURCE_FIELDS
-            },
-        },
-    },
-    "published": {"type": "string", "format": "date"},
-    "reviewed": {"type": ["string", "null"], "format": "date"},
-    "contributor": _OPTIONAL_TEXT,
-    "tags": _LIST,
-    "aliases": _LIST,
-    "related": _LIST,
-    "crosswalk_headings": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9-]+/[a-z0-9-]+$"}},
+_LIST = {"type": "array", "items": {"type": "string"}}
+# Fields the open data adds to what a case file holds, each after the contract field it follows from.
+_DERIVED: dict[str, dict[str, tuple[dict[str, Any], str]]] = {
+    "id": {"address": (_TEXT, "The case's address within the site, such as /cases/bdat-send-adaptive-teaching/.")},
+    "elements": {"questions": (_LIST, "Framework questions the case is tagged to, such as 1C.ii.")},
 }
-# Fields the open data adds to what a case file holds.
-_DERIVED = {
-    "address": "The case's address within the site, such as /cases/bdat-send-adaptive-teaching/.",
-    "questions": "Framework questions the case is tagged to, such as 1C.ii.",
-    "related": "Ids of up to five related cases, most related first.",
+_ADDED: dict[str, tuple[dict[str, Any], str]] = {
+    "related": (_LIST, "Ids of up to five related cases, most related first."),
     "crosswalk_headings": (
+        {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9-]+/[a-z0-9-]+$"}},
         "Headings of other frameworks the case bears on, in the atlas's own reading, as crosswalk/heading "
-        "ids such as dfe-tqd-2023/workforce (see /api/crosswalks.json)."
+        "ids such as dfe-tqd-2023/workforce (see /api/crosswalks.json).",
     ),
 }
-# Every contract field but 'withdrawn' (withdrawn cases are left out), in contract order, with the derived ones.
-_ORDER = [
-    "id", "address", "title", "summary", "kind", "elements", "questions",
-    *(f.key for f in schema.CASE_FIELDS if f.key not in ("id", "title", "summary", "kind", "elements", "withdrawn")),
-    "related", "crosswalk_headings",
-]  # fmt: skip
-# A plain optional field of the contract is text or null unless a type is given above.
-CASE_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
-    key: (_TYPES.get(key, _OPTIONAL_TEXT), _DERIVED.get(key) or _said(key)) for key in _ORDER
+# Every field the contract exports, in its order, each with its JSON type and meaning, and the derived ones.
+CASE_DATA: dict[str, tuple[dict[str, Any], str]] = {
+    **{
+        key: column
+        for f in schema.CASE_FIELDS
+        if f.exported
+        for key, column in {f.key: (schema.json_type(f.value, f.needed), _said(f)), **_DERIVED.get(f.key, {})}.items()
+    },
+    **_ADDED,
 }
 
 
@@ -147,7 +98,7 @@ def cases_schema() -> dict[str, Any]:
         "properties": {
             "publisher": {"const": PUBLISHER_NAME},
             "licence": _TEXT,
-            "cases": {"type": "array", "items": _object(CASE_FIELDS)},
+            "cases": {"type": "array", "items": _object(CASE_DATA)},
         },
     }
 
@@ -156,7 +107,7 @@ LABEL = _object({"id": (_TEXT, "Permanent id."), "name": (_TEXT, "Name."), "defi
 QUESTION_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
     "id": (_TEXT, "Reference such as 1C.ii."),
     "ref": (_TEXT, "Roman numeral as in the framework."),
-    "stage": ({"enum": ["start", "additional"]}, "start (questions to start with) or additional."),
+    "stage": ({"enum": list(schema.STAGES.ids)}, "start (questions to start with) or additional."),
     "text": (_TEXT, "The question, in our words."),
     "red": (_TEXT, "What weak capacity looks like."),
     "green": (_TEXT, "What strong capacity looks like."),
@@ -202,32 +153,33 @@ def _publisher(publisher: Publisher) -> dict[str, str]:
     return {"id": publisher.id, "name": publisher.name, "kind": publisher.kind}
 
 
+def _plain(value: object) -> object:
+    """A model value as JSON gives it: a date as YYYY-MM-DD, a list as a list, a publisher by id, name and kind."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Publisher):
+        return {"id": value.id, "name": value.name, "kind": value.kind}
+    if isinstance(value, (Trust, Source)):
+        group = schema.TRUST_FIELDS if isinstance(value, Trust) else schema.SOURCE_FIELDS
+        return {f.key: _plain(getattr(value, f.key)) for f in group}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 def case_record(case: Case, index: Index, crosswalks: tuple[Crosswalk, ...] = ()) -> dict[str, Any]:
-    """One live case as the open data shows it, its fields in the order of ``CASE_FIELDS``."""
-    trust = case.trust
-    special: dict[str, Any] = {
+    """One live case as the open data shows it, its fields in the order of ``CASE_DATA``."""
+    derived: dict[str, Any] = {
+        "address": case.address,
         "elements": list(case.elements),
         "questions": list(case.questions),
-        "trust": None
-        if trust is None
-        else {"name": trust.name, "schools": trust.schools, "phases": list(trust.phases), "region": trust.region},
-        "sources": [
-            {
-                **{f.key: getattr(s, f.key) for f in schema.SOURCE_FIELDS},
-                "publisher": _publisher(s.publisher),
-                "voice": _publisher(s.voice) if s.voice else None,
-            }
-            for s in case.sources
-        ],
-        "published": case.published.isoformat(),
-        "reviewed": case.reviewed.isoformat() if case.reviewed else None,
-        "tags": list(case.tags),
-        "aliases": list(case.aliases),
         "related": [c.id for c in index.related.get(case.id, ())],
         "crosswalk_headings": case_headings(crosswalks, case),
     }
-    # Plain fields of the contract come straight from the case, so a new one needs no code here.
-    return {key: special[key] if key in special else getattr(case, key) for key in CASE_FIELDS}
+    # The contract's fields come straight from the case's values, so a new one needs no code here.
+    return {key: derived[key] if key in derived else _plain(case.value(key)) for key in CASE_DATA}
 
 
 def _json(data: object) -> str:
@@ -417,7 +369,7 @@ _SPREAD = {
         "source_voices",
     ),
 }
-CSV_COLUMNS = tuple(column for key in CASE_FIELDS for column in _SPREAD.get(key, (key,)))
+CSV_COLUMNS = tuple(column for key in CASE_DATA for column in _SPREAD.get(key, (key,)))
 
 
 # Characters that start a formula (with the full-width forms some spreadsheets also accept), and the

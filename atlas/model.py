@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar, cast, overload
 from urllib.parse import urlsplit
 
 from atlas import pages, schema
 
 if TYPE_CHECKING:
     from atlas.crosswalk import Crosswalk
+
+T = TypeVar("T")
 
 # The allowed values are declared in the contract; these are their ids, for modules that need only those.
 KINDS = schema.KINDS.ids
@@ -234,37 +237,76 @@ class Withdrawal:
     superseded_by: str | None = None
 
 
+class _Value(Generic[T]):
+    """A case's front-matter field, read from the values the contract built: a typed name for code that uses it."""
+
+    key: str
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = name
+
+    @overload
+    def __get__(self, case: None, owner: type) -> _Value[T]: ...
+
+    @overload
+    def __get__(self, case: Case, owner: type) -> T: ...
+
+    def __get__(self, case: Case | None, owner: type) -> _Value[T] | T:
+        if case is None:
+            return self
+        return cast(T, case.values[self.key])
+
+
 @dataclass(frozen=True)
 class Case:
-    """One validated case study."""
+    """One validated case study: every front-matter field's value as the contract built it, and what follows from them.
 
-    id: str
+    ``values`` holds each field of ``schema.CASE_FIELDS`` by its key, a field the file leaves out as
+    the contract's empty value; a field added to the contract is here with no change to this class.
+    The names below are typed views of the fields the code uses by name.
+    """
+
     path: str
-    title: str
-    summary: str
-    kind: str
+    values: Mapping[str, object] = field(hash=False)
     elements: tuple[str, ...]
+    """The framework elements tagged, directly or through a question, in framework order."""
     questions: tuple[str, ...]
-    evidence: str
-    sources: tuple[Source, ...]
-    published: dt.date
+    """The questions tagged, such as ``1C.ii``."""
     body: str
-    spectrum: str | None = None
-    approach: str | None = None
-    trust: Trust | None = None
-    reviewed: dt.date | None = None
-    contributor: str | None = None
-    years: str | None = None  # the year or years the facts held, such as "2017-2020"
-    tags: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()  # earlier ids, the first one the case's original id
-    withdrawn: Withdrawal | None = None
     body_html: str = ""
     """The body as checked, rendered with the site's Markdown and its links made relative to the page."""
+
+    id = _Value[str]()
+    title = _Value[str]()
+    summary = _Value[str]()
+    kind = _Value[str]()
+    evidence = _Value[str]()
+    sources = _Value[tuple[Source, ...]]()
+    published = _Value[dt.date]()
+    spectrum = _Value[str | None]()
+    approach = _Value[str | None]()
+    trust = _Value[Trust | None]()
+    reviewed = _Value[dt.date | None]()
+    contributor = _Value[str | None]()
+    years = _Value[str | None]()
+    """The year or years the facts held, such as "2017-2020"."""
+    tags = _Value[tuple[str, ...]]()
+    aliases = _Value[tuple[str, ...]]()
+    """Earlier ids, the first one the case's original id."""
+    withdrawn = _Value[Withdrawal | None]()
 
     @property
     def address(self) -> str:
         """The case's permanent address within the site."""
         return pages.CASE.address(self.id)
+
+    def value(self, key: str) -> object:
+        """The value of the front-matter field ``key``, as the contract built it."""
+        return self.values[key]
+
+    def with_values(self, **changes: object) -> Case:
+        """This case with some fields' values changed."""
+        return replace(self, values={**self.values, **changes})
 
 
 @dataclass(frozen=True)

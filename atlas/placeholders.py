@@ -13,6 +13,7 @@ from importlib import resources
 
 import yaml
 
+from atlas import schema
 from atlas.model import one_line
 
 # The body prompts `make new` writes under each heading (the template has its own, read from it).
@@ -41,9 +42,29 @@ _SHORTEST = 20
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
+def _template_value(f: schema.Field, indent: str) -> str | None:
+    """What follows ``key:`` for one field in the template: its template value or example, or a group's own lines."""
+    if f.template is None:
+        return None
+    if f.template or not f.fields:
+        return " " + (f.template or f.example)
+    lines = [(sub.key, _template_value(sub, indent + "  ")) for sub in f.fields]
+    given = [f"{key}:{value}" for key, value in lines if value is not None]
+    if isinstance(f.value, schema.ListOf):
+        # A list of groups, such as the sources: one item, its keys under the dash.
+        return "\n" + f"{indent}  - " + f"\n{indent}    ".join(given)
+    return "".join(f"\n{indent}  {line}" for line in given)
+
+
 def template_text() -> str:
-    """The case template contributors copy, ``atlas/templates/case.md``."""
-    return resources.files("atlas").joinpath("templates/case.md").read_text(encoding="utf-8")
+    """The case template contributors copy: the contract's fields with example values, then the body's sections.
+
+    The front matter is made from ``atlas/schema.py``, so a field added there is in the template;
+    the body is ``atlas/templates/case_body.md``.
+    """
+    front = [f"{f.key}:{value}" for f in schema.CASE_FIELDS if (value := _template_value(f, "")) is not None]
+    body = resources.files("atlas").joinpath("templates/case_body.md").read_text(encoding="utf-8")
+    return "---\n" + "\n".join(front) + "\n---\n\n" + body
 
 
 def _leaves(value: object, key: str = "") -> Iterator[tuple[str, str]]:

@@ -543,6 +543,21 @@ def title_id(title: str) -> str:
     return slugify(one_line(title), "-").lstrip("_-") or "case"
 
 
+def fact(f: schema.Field, case: Case) -> str:
+    """A field's value as a line of plain text: a choice by its name, a list joined, a date in words; '' for none."""
+    value = case.value(f.key)
+    items = value if isinstance(value, tuple) else () if value is None else (value,)
+
+    def said(item: object) -> str:
+        if isinstance(item, dt.date):
+            return long_date(item)
+        if f.vocabulary is not None and item in f.vocabulary.ids:
+            return f.vocabulary.name(str(item))
+        return one_line(str(item))
+
+    return ", ".join(said(item) for item in items)
+
+
 def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Options) -> str:
     """``cases/<id>.md``: front matter over the page's HTML from templates, with ``PART`` where the checked body goes.
 
@@ -569,10 +584,8 @@ def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Opt
     trust = _trust_line(case)
     if trust:
         facts.append(("Trust", text(trust)))
-    for f in schema.CASE_FIELDS:
-        value = getattr(case, f.key) if f.fact else None
-        if value:
-            facts.append((f.label, text(str(value))))
+    # Every other field the contract shows as a fact, so a field added to the contract is shown with no code here.
+    facts += [(f.label, text(shown)) for f in schema.CASE_FIELDS if f.display == "fact" and (shown := fact(f, case))]
     if case.tags:
         facts.append(("Tags", text(", ".join(case.tags))))
     sources = [
@@ -640,7 +653,7 @@ ID_WORDS_MARKER = "<!-- atlas:id-words -->"
 
 
 def case_template() -> str:
-    """The case template contributors copy, as shipped in ``atlas/templates/case.md``."""
+    """The case template contributors copy, made from the contract (see ``placeholders.template_text``)."""
     return placeholders.template_text()
 
 
@@ -873,7 +886,7 @@ def open_data_page() -> str:
         "cases (a feed reader fetches the whole feed each time it looks, so it is kept short) |\n\n"
         "## Fields of a case {#case-fields}\n\n| Field | Meaning |\n| --- | --- |\n"
     )
-    out.extend(f"| `{name}` | {plain(text)} |\n" for name, (_, text) in export.CASE_FIELDS.items())
+    out.extend(f"| `{name}` | {plain(text)} |\n" for name, (_, text) in export.CASE_DATA.items())
     out.append(
         "\n## Columns of the CSV file {#csv-columns}\n\n"
         + ", ".join(f"`{c}`" for c in export.CSV_COLUMNS)

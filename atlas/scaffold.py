@@ -34,6 +34,8 @@ class NewCase:
     tags: tuple[str, ...] = field(default=())
     trust: Trust | None = None
     years: int | str | None = None
+    others: tuple[tuple[str, object], ...] = ()
+    """Any other field's key and value as written, in the contract's order."""
 
 
 def propose_id(title: str) -> str:
@@ -157,6 +159,7 @@ def case_text(case: NewCase) -> str:
         "published": case.published,
         "contributor": case.contributor or None,
         "tags": list(case.tags),
+        **dict(case.others),
     }
     meta = {f.key: values[f.key] for f in CASE_FIELDS if values.get(f.key) not in (None, [], {})}
     front = _dump(meta)

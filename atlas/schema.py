@@ -7,6 +7,7 @@ Validation, the model, the open data, the generated pages, the contributing page
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ OWN_ACCOUNT_PUBLISHERS: dict[str, tuple[str, ...]] = {
 }
 OWN_ACCOUNT = EVIDENCE.ids[0]
 TRUST_PUBLISHER = PUBLISHER_KINDS.ids[0]
+OTHER_PUBLISHER = PUBLISHER_KINDS.ids[-1]
 assert set(EVIDENCE_PUBLISHERS) == set(EVIDENCE.ids), "every evidence label needs its publisher kinds"
 assert set(OWN_ACCOUNT_PUBLISHERS) == set(KINDS.ids), "every kind of case needs its own-account publishers"
 
@@ -209,11 +211,126 @@ ID_WORDS = (
     ),
 )
 ELEMENTS_MAX = 5
+TITLE_MAX = 150
+SUMMARY_MAX = 300
+SCHOOLS_MAX = 999
+# Ids a case cannot take: cases/index.md is the list of cases.
+RESERVED_CASE_IDS = ("index",)
+# The explorer's trust sizes: a band's name, and the fewest and most schools in it.
+SIZE_BANDS = (("1", 1, 1), ("2-5", 2, 5), ("6-15", 6, 15), ("16-30", 16, 30), ("31+", 31, 10**6))
+# A source's publisher as the open data gives it: its id in framework/publishers.yaml, its one name, its kind.
+PUBLISHER_JSON: dict[str, object] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "name", "kind"],
+    "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "kind": {"enum": list(PUBLISHER_KINDS.ids)}},
+}
+
+
+# --- what a value is ------------------------------------------------------------------------
+# Each field says what its value is. The validator turns that into its check (atlas/validate.py,
+# ``rule``), the open data into its JSON type (``json_type``), and the case page, the explorer and
+# ``make new`` into how they show and ask for it, so a field is declared here and nowhere else.
+
+JSON = dict[str, object]
+_STRING: JSON = {"type": "string"}
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text on one line or several, with something visible in it."""
+
+    most: int | None = None
+    """The most characters it may have."""
+    one_line: bool = False
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One value from a closed list."""
+
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Date:
+    """A calendar date, ``YYYY-MM-DD``."""
+
+
+@dataclass(frozen=True)
+class WholeNumber:
+    """A whole number from 1 to ``highest``, counting ``what``."""
+
+    what: str
+    highest: int
+    example: int
+
+
+@dataclass(frozen=True)
+class Special:
+    """A value with a check of its own in the validator, named here, such as ``element`` for ``1C.ii``."""
+
+    check: str
+    json: JSON = field(default_factory=lambda: dict(_STRING), hash=False)
+    """Its type in the open data."""
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A list of values of one sort, each listed once."""
+
+    item: Value
+    least: int = 0
+    most: int | None = None
+    example: str = "[a, b]"
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of ``key: value`` lines with keys of its own; ``model`` names what the validator builds from it."""
+
+    fields: tuple[Field, ...]
+    model: str = ""
+
+
+Value = Text | Choice | Date | WholeNumber | Special | ListOf | Group
+# Where a case page shows a field: ``fact`` as a line of its own in the facts box (its name, then its
+# value as plain text, a choice by its name); ``own`` where the page's template puts it; ``none`` nowhere.
+Display = Literal["fact", "own", "none"]
+
+
+def json_type(value: Value, needed: bool = True) -> JSON:
+    """The JSON Schema of a value as the open data gives it; an optional value may be null (a list is empty)."""
+    out: JSON
+    if isinstance(value, (Text, Date)):
+        out = {"type": "string", "format": "date"} if isinstance(value, Date) else dict(_STRING)
+    elif isinstance(value, Choice):
+        return {"enum": [*value.ids] if needed else [*value.ids, None]}
+    elif isinstance(value, WholeNumber):
+        out = {"type": "integer", "minimum": 1}
+    elif isinstance(value, Special):
+        out = dict(value.json)
+    elif isinstance(value, ListOf):
+        out = {"type": "array"}
+        if needed and value.least:
+            out["minItems"] = value.least
+        out["items"] = json_type(value.item)
+        return out
+    else:
+        out = {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [f.key for f in value.fields],
+            "properties": {f.key: json_type(f.value, f.needed) for f in value.fields},
+        }
+    if not needed:
+        out["type"] = [out["type"], "null"]
+    return out
 
 
 @dataclass(frozen=True)
 class Field:
-    """One key of a case's front matter."""
+    """One key of a case's front matter (or of a group within it), and everything said of it."""
 
     key: str
     """The key as written, such as ``evidence``."""
@@ -225,29 +342,48 @@ class Field:
     """What to write, for the contributing page (Markdown)."""
     example: str
     """A value as it would appear after ``key:``."""
-    fields: tuple[Field, ...] = ()
-    """For a group of ``key: value`` lines (or a list of them), its own keys."""
+    value: Value = field(default_factory=Text)
+    """What the value is: the validator's check, the open data's type and the case page's display follow from it."""
     vocabulary: Vocabulary | None = None
-    """For a closed list of values, the list."""
+    """For a closed list of values, the list with each value's name and definition."""
     open_data: str = ""
     """What the value means in the open data, one line."""
-    fact: bool = False
-    """Shown as a line of its own in the facts box of a case page, as plain text."""
+    display: Display = "fact"
+    """Where a case page shows it."""
+    filter: str = ""
+    """For a field the explorer filters by, the words for any value, such as ``Any kind``."""
+    template: str | None = ""
+    """The value the case template gives, as written after ``key:`` ('' for the example; None to leave it out)."""
+    ask: bool = True
+    """Whether ``make new`` asks for it."""
+    exported: bool = True
+    """Whether the open data gives it."""
 
     @property
     def needed(self) -> bool:
         """Whether every case must have it."""
         return self.required == "yes"
 
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """For a group of ``key: value`` lines (or a list of them), its own keys."""
+        value = self.value.item if isinstance(self.value, ListOf) else self.value
+        return value.fields if isinstance(value, Group) else ()
+
+    @property
+    def empty(self) -> object:
+        """The model's value when a case leaves the field out: an empty list, or None."""
+        return () if isinstance(self.value, ListOf) else None
+
 
 def _listing(vocabulary: Vocabulary) -> str:
     return ", ".join(f"`{t}`" for t in vocabulary.ids)
 
 
-def _kind_field(vocabulary: Vocabulary, example: str) -> Field:
+def _kind_field(vocabulary: Vocabulary, example: str, **more: Any) -> Field:
     """A required ``kind`` chosen from ``vocabulary``, each value described by its definition."""
     described = " ".join(f"`{t.id}` ({t.definition})." for t in vocabulary.terms)
-    return Field("kind", "Kind", "yes", described, example, vocabulary=vocabulary)
+    return Field("kind", "Kind", "yes", described, example, Choice(vocabulary.ids), vocabulary, **more)
 
 
 TRUST_FIELDS = (
@@ -258,6 +394,7 @@ TRUST_FIELDS = (
         "no",
         "How many schools it had when the source was written, as a whole number.",
         "12",
+        WholeNumber("schools", SCHOOLS_MAX, 12),
         open_data="Number of schools, as the source gives it.",
     ),
     Field(
@@ -266,10 +403,11 @@ TRUST_FIELDS = (
         "no",
         f"A list of one or more of {_listing(PHASES)}.",
         "[primary, secondary]",
-        vocabulary=PHASES,
+        ListOf(Choice(PHASES.ids), least=1, example="[primary, secondary]"),
+        PHASES,
         open_data="Phases of education.",
     ),
-    Field("region", "Region", "no", f"One of {_listing(REGIONS)}.", "south-west", vocabulary=REGIONS),
+    Field("region", "Region", "no", f"One of {_listing(REGIONS)}.", "south-west", Choice(REGIONS.ids), REGIONS),
 )
 SOURCE_FIELDS = (
     Field(
@@ -278,6 +416,8 @@ SOURCE_FIELDS = (
         "yes",
         "The document's own title, with no notes of yours in brackets: a date goes in `date`, a copy's site in `via`.",
         '"Title of the report"',
+        Special("source-title"),
+        template='"Title of the article, report or talk"',
     ),
     Field("author", "Author", "no", "Who wrote it, where the source names a person.", "Name of the author"),
     Field(
@@ -287,6 +427,8 @@ SOURCE_FIELDS = (
         "Who published it: the publisher's id from [the list of publishers](#publishers) "
         "(`framework/publishers.yaml`), such as `nfer`. Add a publisher there if it is not listed.",
         "nfer",
+        Special("publisher", PUBLISHER_JSON),
+        template="example-academy-trust",
     ),
     Field(
         "voice",
@@ -296,6 +438,8 @@ SOURCE_FIELDS = (
         "executive's article in a newspaper or its written evidence to Parliament: that trust's or network's "
         "publisher id. The source then counts as the trust's or network's own account.",
         "harris-federation",
+        Special("publisher", PUBLISHER_JSON),
+        template=None,
     ),
     Field(
         "date",
@@ -303,6 +447,7 @@ SOURCE_FIELDS = (
         "yes",
         "`YYYY-MM-DD`, or `YYYY` when only the year is known, or `undated` when the source gives no date.",
         "2026-01-31",
+        Special("source-date"),
     ),
     Field(
         "url",
@@ -311,6 +456,8 @@ SOURCE_FIELDS = (
         "The web address, starting with `https://` or `http://`, on one of the publisher's domains; "
         "cite the original, not a copy, wherever the original is public.",
         "https://www.example.org/",
+        Special("url"),
+        template="https://www.example.org/the-source",
     ),
     Field(
         "via",
@@ -319,6 +466,8 @@ SOURCE_FIELDS = (
         "When the address is a copy on another site because the original is not public: that site's domain, "
         "such as `docslib.org`. The page shows 'copy on docslib.org'.",
         "docslib.org",
+        Special("domain"),
+        template=None,
     ),
     Field(
         "offline",
@@ -327,16 +476,26 @@ SOURCE_FIELDS = (
         "For a source with no web address: where a reader can find it, such as "
         '"Slides shown at a Challenge Partners conference; not published online".',
         '"Print book"',
+        Text(TITLE_MAX, one_line=True),
+        template=None,
     ),
 )
 PUBLISHER_FIELDS = (
-    Field("id", "Id", "yes", "A short permanent id, lowercase letters, digits and hyphens, such as `nfer`.", "nfer"),
+    Field(
+        "id",
+        "Id",
+        "yes",
+        "A short permanent id, lowercase letters, digits and hyphens, such as `nfer`.",
+        "nfer",
+        Special("id"),
+    ),
     Field(
         "name",
         "Name",
         "yes",
         "The publisher's one name, as it calls itself.",
         "National Foundation for Educational Research",
+        Special("publisher-name"),
     ),
     _kind_field(PUBLISHER_KINDS, "research"),
     Field(
@@ -346,6 +505,7 @@ PUBLISHER_FIELDS = (
         "Names it was known by before, such as a trust's name before it was renamed, so that a case written "
         "when the source was can give the name the source gives.",
         "[An Earlier Name Trust]",
+        ListOf(Special("publisher-name"), example="[An Earlier Name Trust]"),
     ),
     Field(
         "domains",
@@ -355,11 +515,12 @@ PUBLISHER_FIELDS = (
         "For a site on a shared host, the domain and the start of the path, such as "
         "`sites.google.com/sussexlearningtrust.co.uk`. `[]` for a publisher with no website.",
         "[nfer.ac.uk]",
+        ListOf(Special("site"), example="[nfer.ac.uk]"),
     ),
 )
 WITHDRAWN_FIELDS = (
     Field("reason", "Reason", "yes", "Why the case was taken down.", '"Merged into a fuller case."'),
-    Field("superseded_by", "Replaced by", "no", "The id of the case that replaces it.", "a-fuller-case"),
+    Field("superseded_by", "Replaced by", "no", "The id of the case that replaces it.", "a-fuller-case", Special("id")),
 )
 
 CASE_FIELDS = (
@@ -372,7 +533,10 @@ CASE_FIELDS = (
         "since tags can change and addresses cannot. The file must be called `cases/<id>.md`, and the page will "
         "be `/cases/<id>/`. Reviewers cite these addresses in reports, so never change an id once published.",
         "my-trust-curriculum-model",
+        Special("id"),
         open_data="The case's permanent id; its page is /cases/<id>/.",
+        display="own",
+        template="your-case-id",
     ),
     Field(
         "title",
@@ -380,7 +544,10 @@ CASE_FIELDS = (
         "yes",
         "A short, plain title, at most 150 characters.",
         '"What the trust does"',
+        Text(TITLE_MAX, one_line=True),
         open_data="The case's title, as plain text.",
+        display="own",
+        template='"A short title that says what the trust does or what was found"',
     ),
     Field(
         "summary",
@@ -388,9 +555,13 @@ CASE_FIELDS = (
         "yes",
         "One or two sentences, at most 300 characters. It appears in every listing and in search results.",
         '"One or two sentences."',
+        Text(SUMMARY_MAX),
         open_data="One or two sentences, at most 300 characters.",
+        display="own",
+        template=">-\n  One or two plain sentences, at most 300 characters, that tell a busy leader what this case\n"
+        "  is about. Do not repeat the title.",
     ),
-    _kind_field(KINDS, "practice"),
+    _kind_field(KINDS, "practice", display="own", filter="Any kind"),
     Field(
         "elements",
         "Framework",
@@ -398,7 +569,10 @@ CASE_FIELDS = (
         "One to five framework elements, such as `1C`, or questions, such as `1C.ii`. A question also tags its "
         "element. Tag to the question where the source supports it, and tag only what the source supports.",
         "[1C.ii, 3A]",
+        ListOf(Special("element"), least=1, most=ELEMENTS_MAX, example="[1C, 3A.ii]"),
         open_data="Framework elements the case is tagged to, such as 1C.",
+        display="own",
+        template="[1C.ii, 4A]",
     ),
     Field(
         "spectrum",
@@ -407,7 +581,10 @@ CASE_FIELDS = (
         f"{', '.join(f'`{p}`' for p in POSITION_IDS)}. Required when `kind` is `practice`; leave it out for a "
         "finding or network that spans the spectrum, or where the source does not say.",
         "alignment",
+        Choice(POSITION_IDS),
         open_data=f"{', '.join(POSITION_IDS)}, or null when not placed.",
+        display="own",
+        filter="Any position",
     ),
     Field(
         "approach",
@@ -416,7 +593,10 @@ CASE_FIELDS = (
         f"{', '.join(f'`{a}`' for a in APPROACH_IDS)}: how the shared practice came about. Leave it out where "
         "the source does not say.",
         "co-design",
+        Choice(APPROACH_IDS),
         open_data=f"{', '.join(APPROACH_IDS)}, or null.",
+        display="own",
+        filter="Any approach",
     ),
     Field(
         "evidence",
@@ -425,8 +605,11 @@ CASE_FIELDS = (
         "The strongest kind of evidence the case rests on; it follows from who published the sources. See "
         "[evidence labels](#evidence).",
         "own-account",
-        vocabulary=EVIDENCE,
+        Choice(EVIDENCE.ids),
+        EVIDENCE,
         open_data="The strongest kind of evidence the case rests on.",
+        display="own",
+        filter="Any evidence",
     ),
     Field(
         "trust",
@@ -435,8 +618,9 @@ CASE_FIELDS = (
         "For a case about one trust, what the source states of: "
         + "; ".join(f"`{f.key}`: {f.description}" for f in TRUST_FIELDS),
         "",
-        fields=TRUST_FIELDS,
+        Group(TRUST_FIELDS, "trust"),
         open_data="The trust described: name, number of schools, phases and region; null for other cases.",
+        display="own",
     ),
     Field(
         "sources",
@@ -446,7 +630,8 @@ CASE_FIELDS = (
         "publisher's domains (or `via`, where the address is a copy), or `offline` for a source not on the web. "
         "See [sources and publishers](#publishers).",
         "",
-        fields=SOURCE_FIELDS,
+        ListOf(Group(SOURCE_FIELDS, "source"), least=1, example="[{title: ..., publisher: ...}]"),
+        display="own",
         open_data="Each source's title, author, publisher (id, name and kind), the trust or network whose own words "
         "it is (voice, or null), date (YYYY, YYYY-MM-DD or undated), web address, the site a copy is on, and where "
         "to find a source that is not online. The CSV gives each in a column of its own, one entry a source.",
@@ -457,8 +642,9 @@ CASE_FIELDS = (
         "no",
         "The year or years the facts held, as the source dates them: `2019`, or a range, `2017-2020`.",
         '"2017-2020"',
+        Special("years"),
         open_data="The year or years the case's facts held, such as 2019 or 2017-2020, or null.",
-        fact=True,
+        template='"2025-2026"',
     ),
     Field(
         "published",
@@ -466,7 +652,9 @@ CASE_FIELDS = (
         "yes",
         "The date the case is added to the atlas, `YYYY-MM-DD`.",
         "2026-01-31",
+        Date(),
         open_data="The date the case was added, YYYY-MM-DD.",
+        display="own",
     ),
     Field(
         "reviewed",
@@ -474,7 +662,11 @@ CASE_FIELDS = (
         "no",
         "The date someone last checked the case is still accurate, `YYYY-MM-DD`.",
         "2026-06-30",
+        Date(),
         open_data="The date the case was last checked, or null.",
+        display="own",
+        template=None,
+        ask=False,
     ),
     Field(
         "contributor",
@@ -483,6 +675,8 @@ CASE_FIELDS = (
         "Your name or your network's name.",
         "A network organiser",
         open_data="Who contributed the case, or null.",
+        display="own",
+        template="Your name or your network's name",
     ),
     Field(
         "tags",
@@ -490,7 +684,10 @@ CASE_FIELDS = (
         "no",
         "A list of extra keywords, such as `[send, curriculum]`.",
         "[curriculum]",
+        ListOf(Special("tag"), example="[curriculum, send]"),
         open_data="Free keywords.",
+        display="own",
+        ask=False,
     ),
     Field(
         "aliases",
@@ -499,7 +696,11 @@ CASE_FIELDS = (
         "Earlier ids of this case, such as `[an-old-id]`. Their addresses keep working and redirect here. See "
         "[renaming and withdrawing](#renaming).",
         "[an-earlier-id]",
+        ListOf(Special("id"), example="[an-earlier-id]"),
         open_data="Earlier ids; their addresses redirect to this case.",
+        display="none",
+        template=None,
+        ask=False,
     ),
     Field(
         "withdrawn",
@@ -508,7 +709,11 @@ CASE_FIELDS = (
         "Only to take a case down: `reason` (required) and `superseded_by` (the id of the case that replaces it). "
         "See [renaming and withdrawing](#renaming).",
         "",
-        fields=WITHDRAWN_FIELDS,
+        Group(WITHDRAWN_FIELDS, "withdrawal"),
+        display="none",
+        template=None,
+        ask=False,
+        exported=False,
     ),
 )
 FIELDS = {f.key: f for f in CASE_FIELDS}

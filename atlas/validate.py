@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple, cast
 from urllib.parse import urlsplit
 
 import yaml
@@ -68,12 +68,8 @@ _READS_AS = {
 }
 ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 ID_LENGTH = (3, 80)
-TITLE_MAX = 150
-SUMMARY_MAX = 300
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 YEAR_RE = re.compile(r"[0-9]{4}")
-SCHOOLS_MAX = 999
-RESERVED_IDS = ("index",)
 ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
 
 
@@ -167,7 +163,7 @@ def check_text(node: yaml.Node, field: str, max_len: int | None = None, one_line
         yield line(node), field, say("too_long", length=len(value), most=max_len)
 
 
-def _text_up_to(max_len: int, one_line: bool = False) -> Check:
+def _text_up_to(max_len: int | None, one_line: bool = False) -> Check:
     def check(node: yaml.Node, field: str) -> Iterator[Issue]:
         yield from check_text(node, field, max_len, one_line)
 
@@ -251,19 +247,6 @@ Reader = Callable[[yaml.Node, str], tuple[list[Issue], object]]
 
 def _plain_text(node: yaml.Node) -> str:
     return one_line(str(node.value))
-
-
-def _specs(
-    fields: tuple[schema.Field, ...],
-    checks: Mapping[str, Check],
-    builds: Mapping[str, Callable[[yaml.Node], object]] | None = None,
-    readers: Mapping[str, Reader] | None = None,
-) -> dict[str, Spec]:
-    """Specs in contract order: the check (and how to build) from here, need and example from the contract."""
-    missing = [f.key for f in fields if f.key not in checks] + [k for k in checks if k not in {f.key for f in fields}]
-    assert not missing, f"the validator and the contract disagree about {missing}"
-    builds, readers = builds or {}, readers or {}
-    return {f.key: Spec(checks[f.key], f.needed, f.example, builds.get(f.key), readers.get(f.key)) for f in fields}
 
 
 def _texts_of(node: yaml.Node) -> tuple[str, ...]:
@@ -447,9 +430,6 @@ def check_whole_number(what: str, highest: int, example: int) -> Check:
     return Rule(check, "whole_number", {"what": what, "highest": highest, "example": example})
 
 
-check_schools = check_whole_number("schools", SCHOOLS_MAX, 12)
-
-
 YEARS_RE = re.compile(r"([0-9]{4})(?:-([0-9]{4}))?")
 
 
@@ -477,7 +457,7 @@ def check_id(node: yaml.Node, field: str) -> Iterator[Issue]:
         yield line(node), field, say("id_form", value=value, hint=hint)
     elif not low <= len(value) <= high:
         yield line(node), field, say("id_length", low=low, high=high, length=len(value), value=value)
-    elif value in RESERVED_IDS:
+    elif value in schema.RESERVED_CASE_IDS:
         yield line(node), field, say("id_reserved", value=value)
 
 
@@ -539,20 +519,6 @@ TEXT = Rule(check_text, "text")
 DATE = Rule(check_date, "date", {"form": "date_form"})
 SOURCE_TITLE = Rule(check_source_title, "text", {"one_line": True, "semicolon": "semicolon_title"})
 SOURCE_DATE = Rule(check_source_date, "date", {"form": "source_date_form", "year": True})
-# Sources as a crosswalk file gives them: a publisher's name rather than an id from publishers.yaml.
-SOURCE_SPECS = _specs(
-    schema.SOURCE_FIELDS,
-    {
-        "title": SOURCE_TITLE,
-        "author": TEXT,
-        "publisher": TEXT,
-        "voice": TEXT,
-        "date": SOURCE_DATE,
-        "url": Rule(check_url, "url"),
-        "via": check_domain,
-        "offline": TEXT,
-    },
-)
 
 
 def check_publisher(publishers: Mapping[str, Publisher]) -> Check:
@@ -645,31 +611,9 @@ def _source_rules(values: Mapping[str, object], nodes: Mapping[str, yaml.Node], 
         )
 
 
-def source_specs(publishers: Mapping[str, Publisher]) -> dict[str, Spec]:
-    """A source's fields and their checks, with publishers named by their ids in ``publishers``."""
-    return _specs(
-        schema.SOURCE_FIELDS,
-        {
-            "title": SOURCE_TITLE,
-            "author": TEXT,
-            "publisher": check_publisher(publishers),
-            "voice": check_publisher(publishers),
-            "date": SOURCE_DATE,
-            "url": Rule(check_url, "url"),
-            "via": check_domain,
-            "offline": _text_up_to(TITLE_MAX, one_line=True),
-        },
-        {
-            "publisher": lambda node: publishers[str(node.value)],
-            "voice": lambda node: publishers[str(node.value)],
-            "date": lambda node: str(node.value),
-        },
-    )
-
-
 def source_reader(publishers: Mapping[str, Publisher]) -> Reader:
     """A reader for one source: its fields, its address against its publisher, and the ``Source`` built."""
-    specs = source_specs(publishers)
+    specs = specs_for(schema.SOURCE_FIELDS, Needs(publishers=publishers))
 
     def read(node: yaml.Node, field: str) -> tuple[list[Issue], object]:
         issues, values = read_mapping(specs, node, field)
@@ -686,76 +630,134 @@ def source_reader(publishers: Mapping[str, Publisher]) -> Reader:
     return read
 
 
-TRUST_SPECS = _specs(
-    schema.TRUST_FIELDS,
-    {
-        "name": TEXT,
-        "schools": check_schools,
-        "phases": check_list(check_choice(schema.PHASES.ids), min_items=1, example="[primary, secondary]"),
-        "region": check_choice(schema.REGIONS.ids),
-    },
-    {"schools": lambda node: int(node.value), "phases": _texts_of},
-)
 ID = Rule(check_id, "id")
-WITHDRAWN_SPECS = _specs(schema.WITHDRAWN_FIELDS, {"reason": TEXT, "superseded_by": ID})
+TAG = Rule(check_tag, "text", {"one_line": True, "semicolon": "semicolon_tag"})
 # Either key will do; a source with neither is refused (see _read_source).
 AUTHOR_OR_PUBLISHER = ("author", "publisher")
+
+
+def check_publisher_name(node: yaml.Node, field: str) -> Iterator[Issue]:
+    """A publisher's one name: a line of text without ';', which the CSV export uses to join names."""
+    yield from check_text(node, field, schema.TITLE_MAX, one_line=True)
+    value = _scalar_value(node)
+    if _is_text(node) and value and ";" in value:
+        yield line(node), field, f"must not contain ';' (the open data joins names with it), not {value!r}; use ','"
+
+
+# The checks the contract names (schema.Special), each with how its value is built when it has passed.
+SPECIAL: dict[str, tuple[Check, Callable[[yaml.Node], object]]] = {
+    "id": (ID, lambda node: str(node.value)),
+    "years": (Rule(check_years, "years"), _plain_text),
+    "tag": (TAG, lambda node: unicodedata.normalize("NFC", str(node.value).strip())),
+    "source-title": (SOURCE_TITLE, _plain_text),
+    "source-date": (SOURCE_DATE, lambda node: str(node.value)),
+    "url": (Rule(check_url, "url"), _plain_text),
+    "domain": (check_domain, _plain_text),
+    "site": (check_site, _plain_text),
+    "publisher-name": (check_publisher_name, _plain_text),
+}
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What some checks need beyond the value: the framework (for element references) and the publishers."""
+
+    framework: Framework | None = None
+    publishers: Mapping[str, Publisher] | None = None
+    """Publishers by id; without them a source names its publisher in words, as a crosswalk's sources do."""
 
 
 def _no_item_check(node: yaml.Node, field: str) -> Iterator[Issue]:
     return iter(())
 
 
+def _group_reader(value: schema.Group, needs: Needs) -> Reader:
+    """A reader for a group of keys: a source, a trust, a withdrawal, or a dict for a group the model does not name."""
+    if value.model == "source" and needs.publishers is not None:
+        return source_reader(needs.publishers)
+    made: dict[str, Callable[..., object]] = {"trust": Trust, "withdrawal": Withdrawal}
+    return mapping_reader(specs_for(value.fields, needs), made.get(value.model, dict))
+
+
+def rule(value: schema.Value, needs: Needs) -> Check:
+    """The check for a value as the contract describes it."""
+    if isinstance(value, schema.Text):
+        return TEXT if value.most is None and not value.one_line else _text_up_to(value.most, value.one_line)
+    if isinstance(value, schema.Choice):
+        return check_choice(value.ids)
+    if isinstance(value, schema.Date):
+        return DATE
+    if isinstance(value, schema.WholeNumber):
+        return check_whole_number(value.what, value.highest, value.example)
+    if isinstance(value, schema.ListOf):
+        item = rule(value.item, needs)
+        return check_list(item, min_items=value.least, max_items=value.most, example=value.example)
+    if isinstance(value, schema.Group):
+        if value.model == "source" and needs.publishers is not None:
+            read_source = source_reader(needs.publishers)
+
+            def check_source(node: yaml.Node, field: str) -> Iterator[Issue]:
+                yield from read_source(node, field)[0]
+
+            # The composer reads the source's fields from here; the rules across them stay with make check.
+            return Rule(check_source, "group", {"fields": specs_for(value.fields, needs), "one_of": ()})
+        return check_mapping(specs_for(value.fields, needs))
+    if value.check == "element":
+        assert needs.framework is not None, "an element reference is checked against the framework"
+        return check_element_ref(needs.framework)
+    if value.check == "publisher":
+        return TEXT if needs.publishers is None else check_publisher(needs.publishers)
+    return SPECIAL[value.check][0]
+
+
+def _build(value: schema.Value, needs: Needs) -> Callable[[yaml.Node], object] | None:
+    """How a checked value becomes the model's; None for the text on one line."""
+    if isinstance(value, schema.Date):
+        return _date_of
+    if isinstance(value, schema.WholeNumber):
+        return lambda node: int(node.value)
+    if isinstance(value, schema.ListOf):
+        item = value.item
+        # An item is taken as written, trimmed; a tag is also composed, so one word typed two ways is one tag.
+        if isinstance(item, schema.Special) and item.check in SPECIAL and item.check != "id":
+            make = SPECIAL[item.check][1] if item.check == "tag" else lambda node: str(node.value).strip()
+            return lambda node: tuple(make(n) for n in node.value)
+        return _texts_of
+    if isinstance(value, schema.Special):
+        if value.check == "publisher" and needs.publishers is not None:
+            publishers = needs.publishers
+            return lambda node: publishers[str(node.value)]
+        return SPECIAL[value.check][1] if value.check in SPECIAL else None
+    return None
+
+
+def _reader(value: schema.Value, needs: Needs) -> Reader | None:
+    """For a value that holds keys of its own, the reader that checks and builds it in one walk."""
+    if isinstance(value, schema.Group):
+        return _group_reader(value, needs)
+    if isinstance(value, schema.ListOf) and isinstance(value.item, schema.Group):
+        # The list's own checks here; each item is checked and built once, by its reader.
+        whole = check_list(_no_item_check, min_items=value.least, max_items=value.most, example=value.example)
+        return list_reader(_group_reader(value.item, needs), whole)
+    return None
+
+
+def specs_for(fields: tuple[schema.Field, ...], needs: Needs) -> dict[str, Spec]:
+    """Each field's spec, in contract order: its check, build and reader from what the contract says its value is."""
+    return {
+        f.key: Spec(rule(f.value, needs), f.needed, f.example, _build(f.value, needs), _reader(f.value, needs))
+        for f in fields
+    }
+
+
+# Sources as a crosswalk file gives them: a publisher's name rather than an id from publishers.yaml.
+SOURCE_SPECS = specs_for(schema.SOURCE_FIELDS, Needs())
+TRUST_SPECS = specs_for(schema.TRUST_FIELDS, Needs())
+
+
 def case_specs(framework: Framework) -> dict[str, Spec]:
     """The case front-matter contract: every allowed key, in the order a template shows them."""
-    read_source = source_reader(framework.publisher_ids)
-
-    def check_source(node: yaml.Node, field: str) -> Iterator[Issue]:
-        yield from read_source(node, field)[0]
-
-    # The composer reads the source's fields from here; the rules across them stay with make check.
-    source_rule = Rule(check_source, "group", {"fields": source_specs(framework.publisher_ids), "one_of": ()})
-
-    checks: dict[str, Check] = {
-        "id": ID,
-        "title": _text_up_to(TITLE_MAX, one_line=True),
-        "summary": _text_up_to(SUMMARY_MAX),
-        "kind": check_choice(schema.KINDS.ids),
-        "elements": check_list(
-            check_element_ref(framework), min_items=1, max_items=schema.ELEMENTS_MAX, example="[1C, 3A.ii]"
-        ),
-        "spectrum": check_choice(schema.POSITION_IDS),
-        "approach": check_choice(schema.APPROACH_IDS),
-        "evidence": check_choice(schema.EVIDENCE.ids),
-        "trust": check_mapping(TRUST_SPECS),
-        "sources": check_list(source_rule, min_items=1, example="[{title: ..., publisher: ...}]"),
-        "years": Rule(check_years, "years"),
-        "published": DATE,
-        "reviewed": DATE,
-        "contributor": TEXT,
-        "tags": check_list(
-            Rule(check_tag, "text", {"one_line": True, "semicolon": "semicolon_tag"}), example="[curriculum, send]"
-        ),
-        "aliases": check_list(ID, example="[an-earlier-id]"),
-        "withdrawn": check_mapping(WITHDRAWN_SPECS),
-    }
-    builds: dict[str, Callable[[yaml.Node], object]] = {
-        "id": lambda node: str(node.value),
-        "elements": _texts_of,
-        "published": _date_of,
-        "reviewed": _date_of,
-        "tags": lambda node: tuple(unicodedata.normalize("NFC", t) for t in _texts_of(node)),
-        "aliases": _texts_of,
-    }
-    readers: dict[str, Reader] = {
-        "trust": mapping_reader(TRUST_SPECS, Trust),
-        # The list's own checks here; each source is checked and built once, by its reader.
-        "sources": list_reader(
-            read_source, check_list(_no_item_check, min_items=1, example="[{title: ..., publisher: ...}]")
-        ),
-        "withdrawn": mapping_reader(WITHDRAWN_SPECS, Withdrawal),
-    }
-    return _specs(schema.CASE_FIELDS, checks, builds, readers)
+    return specs_for(schema.CASE_FIELDS, Needs(framework, framework.publisher_ids))
 
 
 def _fields(doc: Document) -> dict[str, yaml.Node]:
@@ -952,30 +954,14 @@ def draft_case(
 
 def _case(doc: Document, framework: Framework, values: Mapping[str, object], html: str) -> Case:
     """The case from the values its checked fields built, and its body's checked HTML."""
-    v: Any = values  # each value's type is set by its spec's build; the checks have passed
     order = {e.id: i for i, e in enumerate(framework.elements)}
-    refs: tuple[str, ...] = v["elements"]
+    refs = cast(tuple[str, ...], values["elements"])
     return Case(
-        id=v["id"],
         path=doc.path,
-        title=v["title"],
-        summary=v["summary"],
-        kind=v["kind"],
+        values={f.key: values.get(f.key, f.empty) for f in schema.CASE_FIELDS},
         elements=tuple(sorted({r.partition(".")[0] for r in refs}, key=order.__getitem__)),
         questions=tuple(r for r in refs if "." in r),
-        evidence=v["evidence"],
-        sources=v["sources"],
-        published=v["published"],
         body=doc.body.strip("\n") + "\n",
-        spectrum=v.get("spectrum"),
-        approach=v.get("approach"),
-        trust=v.get("trust"),
-        reviewed=v.get("reviewed"),
-        contributor=v.get("contributor"),
-        years=v.get("years"),
-        tags=v.get("tags", ()),
-        aliases=v.get("aliases", ()),
-        withdrawn=v.get("withdrawn"),
         body_html=html,
     )
 
@@ -1379,7 +1365,7 @@ LABEL_SPECS = {
 }
 QUESTION_SPECS = {
     "ref": Spec(check_choice(ROMAN), required=True, example="i"),
-    "stage": Spec(check_choice(model.STAGES), required=True, example="start"),
+    "stage": Spec(check_choice(model.STAGES), required=True, example=schema.STAGES.ids[0]),
     "text": Spec(check_text, required=True),
     "red": Spec(check_text, required=True),
     "green": Spec(check_text, required=True),
@@ -1410,25 +1396,7 @@ SPECTRUM_SPECS = {
 }
 
 
-def check_publisher_name(node: yaml.Node, field: str) -> Iterator[Issue]:
-    """A publisher's one name: a line of text without ';', which the CSV export uses to join names."""
-    yield from check_text(node, field, TITLE_MAX, one_line=True)
-    value = _scalar_value(node)
-    if _is_text(node) and value and ";" in value:
-        yield line(node), field, f"must not contain ';' (the open data joins names with it), not {value!r}; use ','"
-
-
-PUBLISHER_SPECS = _specs(
-    schema.PUBLISHER_FIELDS,
-    {
-        "id": check_id,
-        "name": check_publisher_name,
-        "kind": check_choice(schema.PUBLISHER_KINDS.ids),
-        "formerly": check_list(check_publisher_name, example="[An Earlier Name Trust]"),
-        "domains": check_list(check_site, example="[nfer.ac.uk]"),
-    },
-    {"id": lambda node: str(node.value), "domains": _texts_of, "formerly": _texts_of},
-)
+PUBLISHER_SPECS = specs_for(schema.PUBLISHER_FIELDS, Needs())
 PUBLISHERS_SPECS = {"publishers": Spec(check_list(check_mapping(PUBLISHER_SPECS), min_items=1), required=True)}
 
 

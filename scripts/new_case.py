@@ -19,6 +19,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE_FORMAT = "'title | publisher id | YYYY-MM-DD or undated | url'"
 
 Problems = Callable[[str], list[str]]
+# The fields this script asks for in its own way, in its own order; it asks for every other field the
+# contract marks ``ask`` in the contract's order, after these, so a new field needs nothing here.
+OWN_WAY = frozenset(
+    {"id", "title", "summary", "kind", "elements", "spectrum", "approach", "evidence", "trust", "sources", "years"}
+    | {"published", "contributor"}
+)
+
+
+def other_fields() -> tuple[schema.Field, ...]:
+    """The contract's fields asked for after the ones this script asks in its own way."""
+    return tuple(f for f in schema.CASE_FIELDS if f.ask and f.key not in OWN_WAY)
 
 
 def plain(markdown: str) -> str:
@@ -94,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", help="the year or years the facts held: 2019 or 2017-2020")
     parser.add_argument("--contributor")
     parser.add_argument("--id", help="the permanent id (default: made from the title)")
+    for f in other_fields():
+        parser.add_argument(f"--{f.key.replace('_', '-')}", dest=f.key, help=plain(f.description))
     parser.add_argument("--no-input", action="store_true", help="never ask; fail if something required is missing")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -133,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         missing.append("spectrum")
     if not args.source:
         missing.append("source")
+    missing += [f.key for f in other_fields() if f.needed and getattr(args, f.key) is None]
     if not interactive and missing:
         print(f"missing: {', '.join('--' + m for m in missing)} (or run without --no-input to be asked)")
         return 1
@@ -143,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         "schools": (args.schools, trust_check("schools")),
         "phases": (args.phases, trust_check("phases")),
         "years": (args.years, case_check("years")),
+        **{f.key: (getattr(args, f.key), case_check(f.key)) for f in other_fields()},
     }
     refused = [f"--{flag}: {p}" for flag, (value, check) in flagged.items() if value is not None for p in check(value)]
     if refused:
@@ -199,6 +214,10 @@ def main(argv: list[str] | None = None) -> int:
         contributor = args.contributor
         if contributor is None and interactive:
             contributor = ask(fields["contributor"], case_check("contributor"), optional=True) or None
+        others = {f.key: getattr(args, f.key) for f in other_fields()}
+        for f in other_fields():
+            if others[f.key] is None and interactive:
+                others[f.key] = ask(f, case_check(f.key), optional=not f.needed) or None
     except (EOFError, KeyboardInterrupt):
         print("\nstopped: nothing was written")
         return 1
@@ -224,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
             region=trust["region"] and written_text("region", trust["region"]),
         ),
         years=None if isinstance(written_years, list) or not written_years else written_years,
+        others=tuple((key, written_value(key, answer)) for key, answer in others.items() if answer),
     )
     path = root / "cases" / f"{ident}.md"
     path.write_text(case_text(case), encoding="utf-8")

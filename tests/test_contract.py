@@ -14,8 +14,9 @@ import frontmatter
 import pytest
 
 from atlas import schema
-from atlas.export import BOM, CASE_FIELDS, CSV_COLUMNS, case_records, cases_csv
+from atlas.export import BOM, CASE_DATA, CSV_COLUMNS, case_records, cases_csv
 from atlas.index import build_index
+from atlas.placeholders import template_text
 from atlas.render import fill_contributing, render_site
 from atlas.validate import case_specs, load_atlas
 from tests.conftest import ROOT, valid_case
@@ -25,15 +26,22 @@ CODE = [*(ROOT / "atlas").rglob("*.py"), *(ROOT / "hooks").glob("*.py"), *(ROOT 
 CODE += [*(ROOT / "docs" / "assets").glob("*.js")]
 
 
+# The same word meaning something else: the sanitiser allows the HTML attribute <ol start>.
+HOMONYMS = {"start": ("atlas/sanitise.py",)}
+
+
 @pytest.mark.parametrize(
     "value",
-    [*schema.KINDS.ids, *schema.EVIDENCE.ids, *schema.PHASES.ids, *schema.REGIONS.ids, *schema.POSITION_IDS,
-     *schema.APPROACH_IDS],
-)  # fmt: skip
+    # A value that is also a field's key, such as the publisher kind 'trust', is written as that key too.
+    sorted(
+        {*(t for v in schema.VOCABULARIES for t in v.ids), *schema.POSITION_IDS, *schema.APPROACH_IDS}
+        - set(schema.FIELDS)
+    ),
+)
 def test_each_vocabulary_value_is_written_once_in_the_code(value: str) -> None:
     quoted = re.compile(rf"[\"']{re.escape(value)}[\"']")
     holders = [p.relative_to(ROOT).as_posix() for p in CODE if quoted.search(p.read_text(encoding="utf-8"))]
-    assert holders == ["atlas/schema.py"]
+    assert [h for h in holders if h not in HOMONYMS.get(value, ())] == ["atlas/schema.py"]
 
 
 def test_the_validator_checks_exactly_the_contract_fields(framework: object) -> None:
@@ -45,7 +53,7 @@ def test_the_validator_checks_exactly_the_contract_fields(framework: object) -> 
 
 
 def test_the_template_follows_the_contract() -> None:
-    template = frontmatter.loads((ROOT / "atlas" / "templates" / "case.md").read_text(encoding="utf-8"))
+    template = frontmatter.loads(template_text())
     keys = list(template.metadata)
     order = [f.key for f in schema.CASE_FIELDS]
     assert keys == [k for k in order if k in keys], "the template's keys are out of the contract's order"
@@ -65,7 +73,7 @@ def test_the_contributing_page_lists_every_field_and_label() -> None:
 
 
 def test_every_open_data_field_has_a_csv_column() -> None:
-    for key in CASE_FIELDS:
+    for key in CASE_DATA:
         assert any(column == key or column.startswith(key.rstrip("s") + "_") for column in CSV_COLUMNS), key
 
 
@@ -111,7 +119,7 @@ HEAD = valid_case("a-contract-case")[: -len(BODY)]
     [
         (
             "template",
-            (ROOT / "atlas" / "templates" / "case.md").read_text(encoding="utf-8").replace("your-case-id", "a-contract-case"),
+            template_text().replace("your-case-id", "a-contract-case"),
             "a case needs at least 250",
         ),
         ("renamed-heading", HEAD + BODY.replace("## What they do", "## What we did"), "has '## What we did' where '## What they do' belongs"),

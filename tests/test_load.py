@@ -10,6 +10,7 @@ import yaml
 
 from atlas.load import list_case_files
 from atlas.model import Framework
+from atlas.placeholders import template_text
 from atlas.validate import load_cases
 from tests.conftest import ROOT, CheckText, valid_case
 
@@ -197,7 +198,7 @@ def test_the_same_id_in_two_folders_is_a_problem(tmp_path: Path, framework: Fram
 def test_the_template_as_it_stands_is_refused_for_every_placeholder(check_text: CheckText) -> None:
     # The template's fields have the right form, so only their being the template's own examples
     # tells them apart from a real case; each is named with what to do.
-    template = (ROOT / "atlas" / "templates" / "case.md").read_text(encoding="utf-8")
+    template = template_text()
     example = "is still the template's example"
     prompt = "from the template or make new; replace it with what the source says, in your own words"
     assert [str(p) for p in check_text(template, name="your-case-id")] == [
@@ -225,7 +226,7 @@ def test_the_template_as_it_stands_is_refused_for_every_placeholder(check_text: 
 def test_a_template_copied_to_a_file_of_its_own_is_told_to_change_the_id_not_the_file_name(
     check_text: CheckText,
 ) -> None:
-    template = (ROOT / "atlas" / "templates" / "case.md").read_text(encoding="utf-8")
+    template = template_text()
     ids = [str(p) for p in check_text(template, name="reading-hubs") if p.field == "id"]
     assert ids == [
         "cases/reading-hubs.md:2: id: is still the template's 'your-case-id'; change it to 'reading-hubs' to match this file's name"

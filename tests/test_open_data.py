@@ -125,7 +125,7 @@ def test_feed_text_round_trips_exactly(built: tuple[Path, Atlas]) -> None:
     title = 'Rules <b>"quoted"</b> & <script>x</script> A&amp;B'
     summary = 'Less < more & "so" on'
     case = cases[feed.entries[0].link]
-    changed = dataclasses.replace(case, title=title, summary=summary)
+    changed = case.with_values(title=title, summary=summary)
     odd = dataclasses.replace(atlas, cases=tuple(changed if c is case else c for c in atlas.cases))
     text = atom_feed(odd, "https://example.org/atlas/")
     parsed = feedparser.parse(text.encode("utf-8"))

@@ -153,7 +153,7 @@ def test_a_body_edit_is_rendered_alone_and_gives_what_a_full_render_gives(monkey
     case = atlas.cases[0]
     edited_case = dataclasses.replace(case, body=case.body + "\nMore.\n", body_html=case.body_html + "<p>More.</p>")
     edited = Atlas(atlas.framework, (edited_case, *atlas.cases[1:]))
-    retitled = Atlas(atlas.framework, (dataclasses.replace(edited_case, title="Retitled"), *atlas.cases[1:]))
+    retitled = Atlas(atlas.framework, (edited_case.with_values(title="Retitled"), *atlas.cases[1:]))
     expected = {name: render_pages(version, OPTIONS) for name, version in (("edited", edited), ("retitled", retitled))}
     full: list[Atlas] = []
 

@@ -118,11 +118,10 @@ def test_front_matter_always_reads_back(text: str) -> None:
 
 
 def test_csv_cells_cannot_become_spreadsheet_formulas(mini: Atlas) -> None:
-    from dataclasses import replace
 
     from atlas.export import case_records, cases_csv
 
-    risky = replace(mini.cases[0], title='=HYPERLINK("https://evil.example")', summary="+1 more")
+    risky = mini.cases[0].with_values(title='=HYPERLINK("https://evil.example")', summary="+1 more")
     atlas = Atlas(mini.framework, (risky, *mini.cases[1:]))
     row = cases_csv(case_records(atlas, build_index(atlas))).splitlines()[1]
     assert "'=HYPERLINK" in row and ",'+1 more," in row
@@ -186,12 +185,11 @@ def test_a_case_page_is_html_with_the_headings_and_contents_the_sites_markdown_w
 
 
 def test_the_titles_id_steps_aside_for_a_body_heading_that_has_it(mini: Atlas) -> None:
-    from dataclasses import replace
 
     from atlas.render import contents, fill_parts
 
     case = mini.cases[0]
-    clash = replace(case, title="Context", body_html=case.body_html)
+    clash = case.with_values(title="Context")
     text = render_pages(Atlas(mini.framework, (clash, *mini.cases[1:])), OPTIONS).pages[f"cases/{case.id}.md"]
     [top] = contents(fill_parts(text.split("---\n", 2)[2], (case.body_html,)))
     assert top["id"] == "context_1" and top["children"][0]["id"] == "context"
@@ -201,12 +199,11 @@ def test_the_titles_id_steps_aside_for_a_body_heading_that_has_it(mini: Atlas) -
     ("title", "expected"), [("__config", "config"), ("__", "case"), ("Sources", "sources_1"), ("_Related", "related_1")]
 )
 def test_the_titles_id_never_takes_the_themes_or_the_pages_own_names(mini: Atlas, title: str, expected: str) -> None:
-    from dataclasses import replace
 
     from atlas.render import contents, fill_parts
 
     case = mini.cases[0]
-    text = render_pages(Atlas(mini.framework, (replace(case, title=title), *mini.cases[1:])), OPTIONS).pages[
+    text = render_pages(Atlas(mini.framework, (case.with_values(title=title), *mini.cases[1:])), OPTIONS).pages[
         f"cases/{case.id}.md"
     ]
     [top] = contents(fill_parts(text.split("---\n", 2)[2], (case.body_html,)))
