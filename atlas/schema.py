@@ -120,7 +120,7 @@ PUBLISHER_KINDS = Vocabulary(
         Term("other", "Other", "any other publisher, such as a charity, a jobs board or a training provider"),
     ),
 )
-VOCABULARIES = (KINDS, EVIDENCE, PHASES, REGIONS, STAGES, PUBLISHER_KINDS)
+VOCABULARIES: tuple[Vocabulary, ...] = (KINDS, EVIDENCE, PHASES, REGIONS, STAGES, PUBLISHER_KINDS)
 
 # The evidence label follows from who published the sources: a case with a label needs at least one
 # source from a publisher of one of these kinds. A label names how the case is known, so a trust's
@@ -523,7 +523,7 @@ WITHDRAWN_FIELDS = (
     Field("superseded_by", "Replaced by", "no", "The id of the case that replaces it.", "a-fuller-case", Special("id")),
 )
 
-CASE_FIELDS = (
+CASE_FIELDS: tuple[Field, ...] = (
     Field(
         "id",
         "Id",
