@@ -472,7 +472,7 @@ def data_files(atlas: Atlas, index: Index, site_url: str | None = None) -> dict[
     """Every open-data file, keyed by its path in the site."""
     records = case_records(atlas, index)
     return {
-        "api/cases.json": cases_json(records),
+        pages.CASES_DATA.path(): cases_json(records),
         "api/cases.csv": cases_csv(records),
         "api/cases.schema.json": _json(cases_schema()),
         "api/framework.json": framework_json(atlas.framework),
