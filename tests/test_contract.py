@@ -211,3 +211,14 @@ def test_links_between_pages_agree_with_posixpath() -> None:
             if there.endswith("/") and expected != ".":
                 expected += "/"
             assert pages.href(here, there) == ("./" if expected == "." else expected), (here, there)
+
+
+def test_a_case_holds_every_contract_field_and_its_typed_names_are_contract_fields() -> None:
+    from atlas.model import Case
+
+    loaded = load_atlas(ROOT)
+    assert loaded.atlas is not None
+    for case in loaded.atlas.cases:
+        assert list(case.values) == [f.key for f in schema.CASE_FIELDS], case.id
+    views = [name for name, value in vars(Case).items() if type(value).__name__ == "_Value"]
+    assert views and set(views) <= set(schema.FIELDS)
