@@ -37,7 +37,7 @@ from atlas.validate import (
 )
 
 # These change a case that is already published (renaming or withdrawing it); a new case has neither.
-NOT_PROPOSED = ("aliases", "withdrawn")
+NOT_PROPOSED = tuple(f.key for f in schema.CASE_FIELDS if not f.offered)
 # Filled in for the contributor: the day the case is proposed.
 SET_FOR_YOU = ("published",)
 PAGE = pages.COMPOSER

@@ -132,20 +132,21 @@ def explorer(fw: Framework, index: Index, crosswalks: tuple[Crosswalk, ...] = ()
     """The filter form (revealed by the script) and every case as a card; one HTML block, no blank lines."""
     positions = [(p.id, p.name) for p in fw.positions] + [("none", "Not placed")]
     approaches = [(a.id, a.name) for a in fw.approaches] + [("none", "Not given")]
+    # The spectrum and the approaches are named in framework/spectrum.yaml, with "none" for a case not placed.
+    spectrum, approach = schema.FIELDS["spectrum"], schema.FIELDS["approach"]
     facets = [
-        _facet("spectrum", "Spectrum", positions, "Any position"),
-        _facet("approach", "Approach", approaches, "Any approach"),
-        _facet("kind", "Kind", _terms(schema.KINDS), "Any kind"),
-        _facet("evidence", "Evidence", _terms(schema.EVIDENCE), "Any evidence"),
+        _facet(spectrum.key, spectrum.label, positions, spectrum.filter),
+        _facet(approach.key, approach.label, approaches, approach.filter),
+    ]
+    # Every other field the contract filters by, by its values' names: a new one needs no code here.
+    facets += [_facet(f.key, f.label, _options(f), f.filter) for f in _filters() if f not in (spectrum, approach)]
+    facets += [
         _facet("phase", "Phase", _terms(schema.PHASES), "Any phase"),
         _facet("region", "Region", _terms(schema.REGIONS), "Any region"),
         _facet(
             "size", "Trust size", [(n, f"{n} school{'s' * (n != '1')}") for n, _, _ in schema.SIZE_BANDS], "Any size"
         ),
     ]
-    # Any other field the contract marks for filtering, by its values' names: a new one needs no code here.
-    shown = {str(f["name"]) for f in facets}
-    facets += [_facet(f.key, f.label, _options(f), f.filter) for f in _filters() if f.key not in shown]
     facets += [_facet(cw.id, cw.facet, [(h.id, h.name) for h in cw.headings], f"Any {cw.facet}") for cw in crosswalks]
     cards = [_card(c, fw, crosswalks) for c in index.cases]
     return render("explorer.html", fw=fw, facets=facets, cards=cards) + "\n\n"

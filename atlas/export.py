@@ -149,10 +149,6 @@ def framework_schema() -> dict[str, Any]:
     }
 
 
-def _publisher(publisher: Publisher) -> dict[str, str]:
-    return {"id": publisher.id, "name": publisher.name, "kind": publisher.kind}
-
-
 def _plain(value: object) -> object:
     """A model value as JSON gives it: a date as YYYY-MM-DD, a list as a list, a publisher by id, name and kind."""
     if isinstance(value, dt.date):
@@ -356,9 +352,11 @@ def crosswalks_json(atlas: Atlas) -> str:
     return _json({"publisher": PUBLISHER_NAME, "licence": "CC BY 4.0", "note": CROSSWALK_NOTE, "crosswalks": records})
 
 
-# One column per open-data field; the trust and the sources are spread over columns of their own.
+# One column per open-data field. A group (the trust) is spread over a column for each of its keys,
+# a list of groups likewise with one entry an item; the sources have columns named of their own.
+_GROUPS = {f.key: f.fields for f in schema.CASE_FIELDS if f.fields and f.exported and f.key != "sources"}
 _SPREAD = {
-    "trust": tuple(f"trust_{f.key}" for f in schema.TRUST_FIELDS),
+    **{key: tuple(f"{key}_{sub.key}" for sub in subs) for key, subs in _GROUPS.items()},
     "sources": (
         "source_titles",
         "source_urls",
@@ -386,6 +384,21 @@ def _spreadsheet_safe(value: object) -> object:
     return "'" + value if value[:1] and value[0] in _FORMULA else value
 
 
+def _cell(value: object) -> object:
+    """A value as one cell: a list joined with ';', nothing as an empty cell."""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join("" if v is None else str(v) for v in value)
+    return "" if value is None else value
+
+
+def _spread(key: str, value: object) -> dict[str, object]:
+    """A group's cells, one a key of the group; for a list of groups, each key's values joined, one entry an item."""
+    if isinstance(value, list):
+        return {f"{key}_{sub.key}": _cell([item.get(sub.key) for item in value]) for sub in _GROUPS[key]}
+    group = value if isinstance(value, dict) else {}
+    return {f"{key}_{sub.key}": _cell(group.get(sub.key)) for sub in _GROUPS[key]}
+
+
 def cases_csv(records: list[dict[str, Any]]) -> str:
     """``/api/cases.csv``: one row a live case, lists joined with ';', after a byte-order mark for Excel."""
     out = io.StringIO()
@@ -393,15 +406,10 @@ def cases_csv(records: list[dict[str, Any]]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for r in records:
-        trust = r["trust"] or {}
-        joined = {k: LIST_SEPARATOR.join(v) for k, v in r.items() if isinstance(v, list) and k != "sources"}
-        row = {
-            **{k: "" if v is None else v for k, v in r.items() if not isinstance(v, (list, dict))},
-            **joined,
-            "trust_name": trust.get("name") or "",
-            "trust_schools": trust.get("schools") or "",
-            "trust_phases": LIST_SEPARATOR.join(trust.get("phases", [])),
-            "trust_region": trust.get("region") or "",
+        row = {k: _cell(v) for k, v in r.items() if k not in _GROUPS and k != "sources"}
+        for key in _GROUPS:
+            row.update(_spread(key, r[key]))
+        row |= {
             "source_titles": LIST_SEPARATOR.join(s["title"] for s in r["sources"]),
             "source_urls": LIST_SEPARATOR.join(s["url"] or "" for s in r["sources"]),
             # One entry a source, in the order of the titles, so the columns line up.

@@ -305,7 +305,9 @@ class Case:
         return self.values[key]
 
     def with_values(self, **changes: object) -> Case:
-        """This case with some fields' values changed."""
+        """This case with some fields' values changed (not ``elements``, from which two attributes are worked out)."""
+        if "elements" in changes:
+            raise ValueError("elements and questions are worked out from the elements field: check the case again")
         return replace(self, values={**self.values, **changes})
 
 

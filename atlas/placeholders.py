@@ -36,7 +36,7 @@ SECOND_PROMPT = "What happens in practice, step by step."
 
 # Keys whose template values are made up for the writer to replace; the others (kind, elements,
 # spectrum, dates...) are real values the writer may keep.
-_FREE_TEXT = frozenset({"id", "title", "summary", "contributor", "name", "author", "publisher", "url"})
+_FREE_TEXT = frozenset(sub.key for f in schema.CASE_FIELDS for sub in (f, *f.fields) if sub.made_up)
 # A prompt's sentences shorter than this ("Say why.") could be anyone's words.
 _SHORTEST = 20
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

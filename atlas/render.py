@@ -545,17 +545,23 @@ def title_id(title: str) -> str:
 
 def fact(f: schema.Field, case: Case) -> str:
     """A field's value as a line of plain text: a choice by its name, a list joined, a date in words; '' for none."""
-    value = case.value(f.key)
-    items = value if isinstance(value, tuple) else () if value is None else (value,)
+    return _said(f, case.value(f.key))
 
-    def said(item: object) -> str:
-        if isinstance(item, dt.date):
-            return long_date(item)
-        if f.vocabulary is not None and item in f.vocabulary.ids:
-            return f.vocabulary.name(str(item))
-        return one_line(str(item))
 
-    return ", ".join(said(item) for item in items)
+def _said(f: schema.Field, value: object) -> str:
+    """A value of the field ``f`` in words; a group's keys each with its name ('Grade: good; When: 2024')."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return ", ".join(_said(f, item) for item in value)
+    if isinstance(value, dict):
+        given = ((sub, _said(sub, value.get(sub.key))) for sub in f.fields)
+        return "; ".join(f"{sub.label}: {words}" for sub, words in given if words)
+    if isinstance(value, dt.date):
+        return long_date(value)
+    if f.vocabulary is not None and value in f.vocabulary.ids:
+        return f.vocabulary.name(str(value))
+    return one_line(str(value))
 
 
 def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Options) -> str:

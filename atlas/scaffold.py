@@ -11,7 +11,16 @@ import yaml
 
 from atlas.model import Trust, field_words
 from atlas.placeholders import PROMPTS, SECOND_PROMPT
-from atlas.schema import APPROACH_IDS, CASE_FIELDS, HOUSE_STYLE, POSITION_IDS, TRUST_FIELDS
+from atlas.schema import (
+    APPROACH_IDS,
+    CASE_FIELDS,
+    HOUSE_STYLE,
+    POSITION_IDS,
+    TRUST_FIELDS,
+    ListOf,
+    Special,
+    WholeNumber,
+)
 from atlas.validate import ID_LENGTH, Check
 
 
@@ -65,10 +74,14 @@ def _dump(meta: dict[str, object]) -> str:
     return yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
 
 
-# The contract writes a list field's example as a flow list, such as "[1C.ii, 3A]".
-LIST_KEYS = frozenset(f.key for f in (*CASE_FIELDS, *TRUST_FIELDS) if f.example.startswith("["))
+# The fields a contributor types an answer for (the sources are typed a line each, see parse_source).
+_TYPED = {f.key: f for f in (*CASE_FIELDS, *TRUST_FIELDS) if not f.fields}
+# A list is typed with commas between its items.
+LIST_KEYS = frozenset(key for key, f in _TYPED.items() if isinstance(f.value, ListOf))
+# Years the facts held, typed as schools write them: 2023/24 is written 2023-2024.
+YEARS_KEYS = frozenset(key for key, f in _TYPED.items() if f.value == Special("years"))
 # A number of schools, or a single year, is written as a number, as the template shows it.
-NUMBER_KEYS = frozenset({"schools", "years"})
+NUMBER_KEYS = frozenset(key for key, f in _TYPED.items() if isinstance(f.value, WholeNumber)) | YEARS_KEYS
 
 
 def _typed(text: str) -> str:
@@ -114,7 +127,7 @@ def written_value(key: str, answer: str) -> str | int | list[str]:
         return [_chosen(key, item.strip()) for item in answer.split(",") if item.strip()]
     if key in NUMBER_KEYS and answer.isascii() and answer.isdigit():
         return int(answer)
-    if key == "years":
+    if key in YEARS_KEYS:
         return _years(answer)
     return _chosen(key, answer)
 

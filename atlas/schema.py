@@ -7,7 +7,7 @@ Validation, the model, the open data, the generated pages, the contributing page
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -273,6 +273,8 @@ class Special:
     check: str
     json: JSON = field(default_factory=lambda: dict(_STRING), hash=False)
     """Its type in the open data."""
+    made_up: bool = False
+    """Whether the template's value is made up for the writer to replace, as a web address is; a tag is real."""
 
 
 @dataclass(frozen=True)
@@ -356,6 +358,8 @@ class Field:
     """The value the case template gives, as written after ``key:`` ('' for the example; None to leave it out)."""
     ask: bool = True
     """Whether ``make new`` asks for it."""
+    offered: bool = True
+    """Whether the composer and the issue form offer it: not what changes a published case (renaming, withdrawing)."""
     exported: bool = True
     """Whether the open data gives it."""
 
@@ -371,6 +375,11 @@ class Field:
         return value.fields if isinstance(value, Group) else ()
 
     @property
+    def made_up(self) -> bool:
+        """Whether its value in the template is made up for the writer to replace, not a real value they may keep."""
+        return isinstance(self.value, Text) or (isinstance(self.value, Special) and self.value.made_up)
+
+    @property
     def empty(self) -> object:
         """The model's value when a case leaves the field out: an empty list, or None."""
         return () if isinstance(self.value, ListOf) else None
@@ -380,10 +389,12 @@ def _listing(vocabulary: Vocabulary) -> str:
     return ", ".join(f"`{t}`" for t in vocabulary.ids)
 
 
-def _kind_field(vocabulary: Vocabulary, example: str, **more: Any) -> Field:
+def _kind_field(vocabulary: Vocabulary, example: str, display: Display = "fact", filter: str = "") -> Field:
     """A required ``kind`` chosen from ``vocabulary``, each value described by its definition."""
     described = " ".join(f"`{t.id}` ({t.definition})." for t in vocabulary.terms)
-    return Field("kind", "Kind", "yes", described, example, Choice(vocabulary.ids), vocabulary, **more)
+    return Field(
+        "kind", "Kind", "yes", described, example, Choice(vocabulary.ids), vocabulary, display=display, filter=filter
+    )
 
 
 TRUST_FIELDS = (
@@ -416,7 +427,7 @@ SOURCE_FIELDS = (
         "yes",
         "The document's own title, with no notes of yours in brackets: a date goes in `date`, a copy's site in `via`.",
         '"Title of the report"',
-        Special("source-title"),
+        Special("source-title", made_up=True),
         template='"Title of the article, report or talk"',
     ),
     Field("author", "Author", "no", "Who wrote it, where the source names a person.", "Name of the author"),
@@ -427,7 +438,7 @@ SOURCE_FIELDS = (
         "Who published it: the publisher's id from [the list of publishers](#publishers) "
         "(`framework/publishers.yaml`), such as `nfer`. Add a publisher there if it is not listed.",
         "nfer",
-        Special("publisher", PUBLISHER_JSON),
+        Special("publisher", PUBLISHER_JSON, made_up=True),
         template="example-academy-trust",
     ),
     Field(
@@ -456,7 +467,7 @@ SOURCE_FIELDS = (
         "The web address, starting with `https://` or `http://`, on one of the publisher's domains; "
         "cite the original, not a copy, wherever the original is public.",
         "https://www.example.org/",
-        Special("url"),
+        Special("url", made_up=True),
         template="https://www.example.org/the-source",
     ),
     Field(
@@ -533,7 +544,7 @@ CASE_FIELDS: tuple[Field, ...] = (
         "since tags can change and addresses cannot. The file must be called `cases/<id>.md`, and the page will "
         "be `/cases/<id>/`. Reviewers cite these addresses in reports, so never change an id once published.",
         "my-trust-curriculum-model",
-        Special("id"),
+        Special("id", made_up=True),
         open_data="The case's permanent id; its page is /cases/<id>/.",
         display="own",
         template="your-case-id",
@@ -701,6 +712,7 @@ CASE_FIELDS: tuple[Field, ...] = (
         display="none",
         template=None,
         ask=False,
+        offered=False,
     ),
     Field(
         "withdrawn",
@@ -713,6 +725,7 @@ CASE_FIELDS: tuple[Field, ...] = (
         display="none",
         template=None,
         ask=False,
+        offered=False,
         exported=False,
     ),
 )

@@ -676,7 +676,13 @@ def _group_reader(value: schema.Group, needs: Needs) -> Reader:
     if value.model == "source" and needs.publishers is not None:
         return source_reader(needs.publishers)
     made: dict[str, Callable[..., object]] = {"trust": Trust, "withdrawal": Withdrawal}
-    return mapping_reader(specs_for(value.fields, needs), made.get(value.model, dict))
+    fields = value.fields
+
+    def every_key(**given: object) -> dict[str, object]:
+        # Each of the group's keys in contract order, one the file leaves out as its empty value.
+        return {f.key: given.get(f.key, f.empty) for f in fields}
+
+    return mapping_reader(specs_for(fields, needs), made.get(value.model, every_key))
 
 
 def rule(value: schema.Value, needs: Needs) -> Check:
@@ -717,18 +723,24 @@ def _build(value: schema.Value, needs: Needs) -> Callable[[yaml.Node], object] |
     if isinstance(value, schema.WholeNumber):
         return lambda node: int(node.value)
     if isinstance(value, schema.ListOf):
-        item = value.item
-        # An item is taken as written, trimmed; a tag is also composed, so one word typed two ways is one tag.
-        if isinstance(item, schema.Special) and item.check in SPECIAL and item.check != "id":
-            make = SPECIAL[item.check][1] if item.check == "tag" else lambda node: str(node.value).strip()
-            return lambda node: tuple(make(n) for n in node.value)
-        return _texts_of
+        make = _build_item(value.item, needs)
+        return lambda node: tuple(make(n) for n in node.value)
     if isinstance(value, schema.Special):
         if value.check == "publisher" and needs.publishers is not None:
             publishers = needs.publishers
             return lambda node: publishers[str(node.value)]
         return SPECIAL[value.check][1] if value.check in SPECIAL else None
     return None
+
+
+def _build_item(item: schema.Value, needs: Needs) -> Callable[[yaml.Node], object]:
+    """How an item of a list is built: a number, a date or a publisher as one; a tag composed; other text trimmed."""
+    if isinstance(item, (schema.WholeNumber, schema.Date)) or (
+        isinstance(item, schema.Special) and item.check in ("tag", "publisher")
+    ):
+        return _build(item, needs) or _plain_text
+    # Taken as written, trimmed: an id, an element or a phase has no inner spaces to fold.
+    return lambda node: str(node.value).strip()
 
 
 def _reader(value: schema.Value, needs: Needs) -> Reader | None:

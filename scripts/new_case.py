@@ -29,7 +29,8 @@ OWN_WAY = frozenset(
 
 def other_fields() -> tuple[schema.Field, ...]:
     """The contract's fields asked for after the ones this script asks in its own way."""
-    return tuple(f for f in schema.CASE_FIELDS if f.ask and f.key not in OWN_WAY)
+    # A group of keys is asked for only as the trust is, in its own way.
+    return tuple(f for f in schema.CASE_FIELDS if f.ask and f.key not in OWN_WAY and not f.fields)
 
 
 def plain(markdown: str) -> str:
@@ -148,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         missing.append("source")
     missing += [f.key for f in other_fields() if f.needed and getattr(args, f.key) is None]
     if not interactive and missing:
-        print(f"missing: {', '.join('--' + m for m in missing)} (or run without --no-input to be asked)")
+        print(
+            f"missing: {', '.join('--' + m.replace('_', '-') for m in missing)} (or run without --no-input to be asked)"
+        )
         return 1
     # Flags the validator would refuse are refused here, before anything is written.
     flagged = {

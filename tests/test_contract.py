@@ -8,6 +8,8 @@ import posixpath
 import re
 import subprocess
 import sys
+import types
+import typing
 from pathlib import Path
 
 import frontmatter
@@ -220,5 +222,12 @@ def test_a_case_holds_every_contract_field_and_its_typed_names_are_contract_fiel
     assert loaded.atlas is not None
     for case in loaded.atlas.cases:
         assert list(case.values) == [f.key for f in schema.CASE_FIELDS], case.id
-    views = [name for name, value in vars(Case).items() if type(value).__name__ == "_Value"]
+    views = {name: value for name, value in vars(Case).items() if type(value).__name__ == "_Value"}
     assert views and set(views) <= set(schema.FIELDS)
+    # Each typed name's type is what the contract builds for it, in every case.
+    for name, view in views.items():
+        (wanted,) = typing.get_args(view.__orig_class__)
+        union = isinstance(wanted, types.UnionType)
+        kinds = tuple(typing.get_origin(t) or t for t in (typing.get_args(wanted) if union else (wanted,)))
+        assert kinds and all(isinstance(getattr(c, name), kinds) for c in loaded.atlas.cases), name
+    assert any(c.trust for c in loaded.atlas.cases) and any(c.years for c in loaded.atlas.cases)
