@@ -13,6 +13,8 @@ from typing import Any
 import markdown
 import yaml
 
+from atlas.model import BodyHeading
+
 # MkDocs always adds these three before the ones mkdocs.yml lists (config_options.MarkdownExtensions).
 BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
 
@@ -68,3 +70,13 @@ class Renderer:
         """The HTML for one piece of Markdown."""
         self._md.reset()
         return str(self._md.convert(text))
+
+    def headings(self) -> tuple[BodyHeading, ...]:
+        """The headings of the last piece converted, in order, as the toc extension read them (as MkDocs takes them)."""
+        found: list[BodyHeading] = []
+        stack = list(reversed(getattr(self._md, "toc_tokens", [])))
+        while stack:
+            token = stack.pop()
+            found.append(BodyHeading(int(token["level"]), str(token["id"]), str(token["name"])))
+            stack.extend(reversed(token["children"]))
+        return tuple(found)

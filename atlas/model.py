@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Generic, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar, cast, overload
 from urllib.parse import urlsplit
 
 from atlas import pages, schema
@@ -36,6 +36,14 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 def one_line(text: str) -> str:
     """Text with every run of whitespace, line breaks included, turned into one space."""
     return " ".join(text.split())
+
+
+class BodyHeading(NamedTuple):
+    """A heading of a rendered body: its level, its id and its text (HTML-escaped, without markup)."""
+
+    level: int
+    id: str
+    name: str
 
 
 @dataclass(frozen=True, order=True)
@@ -275,6 +283,8 @@ class Case:
     body: str
     body_html: str = ""
     """The body as checked, rendered with the site's Markdown and its links made relative to the page."""
+    headings: tuple[BodyHeading, ...] = ()
+    """The body's headings as the Markdown that made ``body_html`` read them, in order."""
 
     id = _Value[str]()
     title = _Value[str]()

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from markdown.extensions.toc import slugify, unique
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from atlas import explore, export, placeholders, schema, templating
 from atlas import pages as site
@@ -485,29 +485,6 @@ def _case_dates(case: Case) -> str:
 
 PART = "<!-- atlas-part-{} -->"
 _ID = re.compile(r'\sid="([^"]*)"')
-# The level-1 and level-2 headings of a case page, as its template and the site's Markdown write them.
-_HEADING = re.compile(
-    # The title's heading comes from the template (&para;), the body's from the sanitiser (the character itself).
-    r'<h([12]) id="([^"]+)">(.*?)'
-    r'(?:<a class="headerlink" href="#\2" title="Permanent link">(?:&para;|\u00b6)</a>)?</h\1>'
-)
-
-
-def contents(page_html: str) -> list[dict[str, Any]]:
-    """A case page's contents list as Python-Markdown's toc extension gives it: level-2 headings under the title."""
-    entries: list[dict[str, Any]] = []
-    for m in _HEADING.finditer(page_html):
-        entry: dict[str, Any] = {
-            "level": int(m.group(1)),
-            "id": m.group(2),
-            "name": re.sub(r"<[^>]+>", "", m.group(3)),
-            "children": [],
-        }
-        if entry["level"] == 2 and entries:
-            entries[-1]["children"].append(entry)
-        else:
-            entries.append(entry)
-    return entries
 
 
 def anchors(page_html: str) -> set[str]:
@@ -562,6 +539,36 @@ def _said(f: schema.Field, value: object) -> str:
     if f.vocabulary is not None and value in f.vocabulary.ids:
         return f.vocabulary.name(str(value))
     return one_line(str(value))
+
+
+# The sections the case page's template adds after the body, by id (the ids a body may not take) and name.
+CASE_SECTIONS = {"sources": "Sources", "related": "Related cases"}
+assert set(CASE_SECTIONS) == RESERVED_IDS
+
+
+def _title_anchor(case: Case) -> str:
+    """The id of a case page's title: the body's own ids keep theirs, so the title's differs, as Markdown's would."""
+    return str(unique(title_id(case.title), set(_ID.findall(case.body_html)) | RESERVED_IDS))
+
+
+def case_contents(case: Case, related: bool) -> list[dict[str, Any]]:
+    """A case page's contents list as Python-Markdown's toc extension gives it: its sections under the title.
+
+    From the model: the title as the page's template writes it, the headings the body's Markdown
+    read, then the template's own sections (the related cases only where there are some).
+    """
+    title = {"level": 1, "id": _title_anchor(case), "name": str(escape(one_line(case.title))), "children": []}
+    entries: list[dict[str, Any]] = [title]
+    added = [(2, ident, name) for ident, name in CASE_SECTIONS.items() if related or ident != "related"]
+    for level, ident, name in [*((h.level, h.id, h.name) for h in case.headings), *added]:
+        if level > 2:
+            continue
+        entry = {"level": level, "id": ident, "name": name, "children": []}
+        if level == 2:
+            entries[-1]["children"].append(entry)
+        else:
+            entries.append(entry)
+    return entries
 
 
 def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Options) -> str:
@@ -632,17 +639,17 @@ def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Opt
     if options.edit_url_template:
         footer.append(line("Edit this case", href=options.edit_url_template.replace("{path}", case.path)))
     # The body's own headings keep their ids, so the title's id must differ from them, as Markdown's would.
-    taken = set(_ID.findall(case.body_html)) | RESERVED_IDS
     page = templating.page(
         "case_page.html",
         title=one_line(case.title),
-        title_id=unique(title_id(case.title), taken),
+        title_id=_title_anchor(case),
         summary=one_line(case.summary),
         facts=Markup(templating.block("facts.html", facts=facts)),
         cite=Markup(cite_html("case", case.title, options, case.address, "./", _case_dates(case))),
         body=Markup(PART.format(0)),
         sources=Markup(templating.block("sources.html", sources=sources)),
         related=Markup(templating.block("related.html", items=items)) if items else None,
+        sections=CASE_SECTIONS,
         footer=footer,
     )
     return yaml_header(case_head(case)) + page + "\n"
@@ -1130,6 +1137,8 @@ class Rendered:
     """For each case page whose body is published from its checked HTML, that HTML in placeholder order."""
     heads: dict[str, dict[str, object]] = field(default_factory=dict)
     """For each of those case pages, its metadata (``case_head``): its title and description."""
+    tocs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """For each of those case pages, its contents list (``case_contents``)."""
 
     def filled(self) -> dict[str, str]:
         """Every file with its blocks back in place: the page as one Markdown text."""
@@ -1219,8 +1228,13 @@ def render_pages(atlas: Atlas, options: Options | None = None, index: Index | No
     live = [c for c in atlas.cases if not c.withdrawn]
     parts = {site.CASE.path(c.id): _case_parts(c) for c in live}
     heads = {site.CASE.path(c.id): case_head(c) for c in live}
+    tocs = {site.CASE.path(c.id): case_contents(c, bool(index.related.get(c.id))) for c in live}
     return Rendered(
-        {path: text for path, (text, _) in held.items()}, {p: b for p, (_, b) in held.items() if b}, parts, heads
+        {path: text for path, (text, _) in held.items()},
+        {p: b for p, (_, b) in held.items() if b},
+        parts,
+        heads,
+        tocs,
     )
 
 
@@ -1265,7 +1279,7 @@ def rerender_cases(
     options = options or Options()
     by_id = {c.id: c for c in atlas.cases}
     pages, blocks, parts = dict(previous.pages), dict(previous.blocks), dict(previous.parts)
-    heads = dict(previous.heads)
+    heads, tocs = dict(previous.heads), dict(previous.tocs)
     for ident in sorted(set(ids)):
         path = site.CASE.path(ident)
         others = tuple(by_id[other] for other in related.get(ident, ()))
@@ -1274,8 +1288,10 @@ def rerender_cases(
         blocks.pop(path, None)
         parts.pop(path, None)
         heads.pop(path, None)
+        tocs.pop(path, None)
         if held:
             blocks[path] = held
         if not case.withdrawn:
             parts[path], heads[path] = _case_parts(case), case_head(case)
-    return Rendered(pages, blocks, parts, heads)
+            tocs[path] = case_contents(case, bool(others))
+    return Rendered(pages, blocks, parts, heads, tocs)

@@ -7,6 +7,8 @@ and review the diff.
 from __future__ import annotations
 
 import os
+import re
+from typing import Any
 
 import pytest
 import yaml
@@ -142,11 +144,31 @@ def test_body_links_are_made_relative_to_the_published_page() -> None:
     )
 
 
+# The level-1 and level-2 headings of a case page as its HTML writes them: the template's title (&para;)
+# and the sanitiser's body headings (the character itself).
+_HEADING = re.compile(
+    r'<h([12]) id="([^"]+)">(.*?)'
+    r'(?:<a class="headerlink" href="#\2" title="Permanent link">(?:&para;|\u00b6)</a>)?</h\1>'
+)
+
+
+def contents_in(page_html: str) -> list[dict[str, Any]]:
+    """A page's contents list read from its HTML: level-2 headings under the level-1 heading before them."""
+    entries: list[dict[str, Any]] = []
+    for m in _HEADING.finditer(page_html):
+        entry: dict[str, Any] = {"level": int(m[1]), "id": m[2], "name": re.sub(r"<[^>]+>", "", m[3]), "children": []}
+        if entry["level"] == 2 and entries:
+            entries[-1]["children"].append(entry)
+        else:
+            entries.append(entry)
+    return entries
+
+
 def test_a_case_page_is_html_with_the_headings_and_contents_the_sites_markdown_would_give(mini: Atlas) -> None:
     from mkdocs.utils.meta import get_data
 
     from atlas.markdown import Renderer, site_markdown
-    from atlas.render import PART, anchors, contents, fill_parts
+    from atlas.render import PART, anchors, fill_parts
 
     pages = render_pages(mini, OPTIONS)
     case = mini.cases[0]
@@ -167,8 +189,10 @@ def test_a_case_page_is_html_with_the_headings_and_contents_the_sites_markdown_w
         assert markdown.html(heading) in html, heading
     title = markdown.html("# " + plain(case.title))
     assert title.split('">', 1)[0] in html  # the same id for the title
-    # The contents list: the title, and under it every level-2 heading, the body's and the page's own.
-    [top] = contents(html)
+    # The contents list, from the model: the title, and under it every level-2 heading, the body's and
+    # the page's own; what the page's HTML says, read back as a reader's browser would.
+    assert pages.tocs[path] == contents_in(html)
+    [top] = pages.tocs[path]
     assert (top["level"], top["id"]) == (1, title.split('"')[1])
     assert [c["id"] for c in top["children"]] == [
         "context",
@@ -186,12 +210,15 @@ def test_a_case_page_is_html_with_the_headings_and_contents_the_sites_markdown_w
 
 def test_the_titles_id_steps_aside_for_a_body_heading_that_has_it(mini: Atlas) -> None:
 
-    from atlas.render import contents, fill_parts
+    from atlas.render import fill_parts
 
     case = mini.cases[0]
     clash = case.with_values(title="Context")
-    text = render_pages(Atlas(mini.framework, (clash, *mini.cases[1:])), OPTIONS).pages[f"cases/{case.id}.md"]
-    [top] = contents(fill_parts(text.split("---\n", 2)[2], (case.body_html,)))
+    made = render_pages(Atlas(mini.framework, (clash, *mini.cases[1:])), OPTIONS)
+    [top] = made.tocs[f"cases/{case.id}.md"]
+    assert made.tocs[f"cases/{case.id}.md"] == contents_in(
+        fill_parts(made.pages[f"cases/{case.id}.md"].split("---\n", 2)[2], (case.body_html,))
+    )
     assert top["id"] == "context_1" and top["children"][0]["id"] == "context"
 
 
@@ -200,11 +227,7 @@ def test_the_titles_id_steps_aside_for_a_body_heading_that_has_it(mini: Atlas) -
 )
 def test_the_titles_id_never_takes_the_themes_or_the_pages_own_names(mini: Atlas, title: str, expected: str) -> None:
 
-    from atlas.render import contents, fill_parts
-
     case = mini.cases[0]
-    text = render_pages(Atlas(mini.framework, (case.with_values(title=title), *mini.cases[1:])), OPTIONS).pages[
-        f"cases/{case.id}.md"
-    ]
-    [top] = contents(fill_parts(text.split("---\n", 2)[2], (case.body_html,)))
+    made = render_pages(Atlas(mini.framework, (case.with_values(title=title), *mini.cases[1:])), OPTIONS)
+    [top] = made.tocs[f"cases/{case.id}.md"]
     assert top["id"] == expected
