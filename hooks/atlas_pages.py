@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 import posixpath
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
-from urllib.parse import urljoin
+from typing import TYPE_CHECKING, Literal, cast
 
 from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
@@ -17,30 +16,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from atlas import composer
-from atlas.addresses import redirects
-from atlas.load import list_images
-from atlas.model import field_words
-from atlas.pages import owned_by_atlas
-from atlas.parallel import available_cores
-from atlas.preview import FOLDER, Preview, changed_pages, clear, digest, page_digests
-from atlas.preview import render as render_preview
-from atlas.render import (
-    EVIDENCE_BASE_MARKER,
-    Options,
-    Rendered,
-    anchors,
-    evidence_base,
-    fill_blocks,
-    fill_contributing,
-    fill_parts,
-    licence_html,
-    problems_page,
-    render_pages,
-)
-from atlas.sanitise import DOCS, PAGE, changes, clean
-from atlas.templating import Once
-from atlas.validate import CheckMemo, load_atlas, summary
+from atlas.build import CasePageData, Settings, SiteBuild, licence_html
 
 # A mkdocs.* logger, so a preview shows warnings; INFO, so they never fail a --strict build.
 log = logging.getLogger("mkdocs.hooks.atlas")
@@ -54,22 +30,6 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class _Build:
-    """What one build made for its pages: made in on_files (serve makes one for every rebuild), dropped at its end."""
-
-    problems: list[str] = field(default_factory=list)
-    """A preview's content problems, shown on every page (overrides/main.html)."""
-    evidence_base: str = ""
-    """The home page's summary of the evidence."""
-    blocks: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """Each generated page's HTML blocks, taken out as the page is rendered."""
-    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """Each live case page's checked body, taken out as the page is rendered."""
-    shared_nav: Once = field(default_factory=Once)
-    """The case pages' nav, rendered once in this build (overrides/main.html)."""
-
-
-@dataclass
 class _Command:
     """The `mkdocs` command this process runs, from on_startup, and the build it is running.
 
@@ -79,7 +39,7 @@ class _Command:
     """
 
     serving: bool
-    build: _Build = field(default_factory=_Build)
+    build: SiteBuild | None = None
 
 
 _command = _Command(serving=False)
@@ -109,19 +69,21 @@ def _serving(config: MkDocsConfig) -> bool:
     return _command.serving
 
 
-def _build() -> _Build:
-    """This build's state."""
+def _build() -> SiteBuild:
+    """This build's state, made in on_files."""
+    if _command.build is None:
+        raise PluginError("the atlas hook was asked for a build it has not begun (on_files has not run)")
     return _command.build
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     """Let go of this build's state: nothing is left for the next build to see."""
-    _command.build = _Build()
+    _command.build = None
 
 
 def on_build_error(error: Exception) -> None:
     """Let go of a failed build's state."""
-    _command.build = _Build()
+    _command.build = None
 
 
 DIRTY_NOTICE = (
@@ -151,123 +113,46 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the generated pages, data files and alias redirects; stop the build on any content problem."""
     root = Path(config.config_file_path).parent
     serving = _serving(config)
-    build = _command.build = _Build()
-    # A preview reuses what its last rebuild found and made (see atlas/preview.py).
-    preview = Preview.load(Path(config.site_dir)) if serving else None
-    memo = preview.memo() if preview is not None else None
-    # A build checks the cases on every core; a preview checks only what changed, in this process.
-    loaded = load_atlas(root, memo=memo, workers=1 if serving else available_cores())
-    for warning in loaded.warnings:
-        log.info("%s:%s: warning: %s: %s", warning.path, warning.line, field_words(warning.field), warning.message)
-    problems = loaded.problems
-    if problems and not serving:
-        raise PluginError("\n".join(map(str, problems)) + f"\n{summary(problems)}: fix them and build again")
-    pages = {}
-    if problems:
-        # A preview shows the problems on every page and keeps answering; a build has stopped above.
-        # Links into what is missing must not stop it either.
+    build = _command.build = SiteBuild(root, serving)
+    settings = Settings(
+        site_dir=Path(config.site_dir),
+        site_url=config.site_url,
+        repo_url=config.repo_url,
+        edit_uri=config.edit_uri,
+        docs_to_root=posixpath.relpath(root.as_posix(), Path(config.docs_dir).as_posix()),
+        site_wide=tuple(_site_wide_files(config)) if serving else (),
+    )
+
+    def output_of(path: str) -> Path:
+        existing = files.get_file_from_path(path)
+        return Path((existing or File.generated(config, path, content="")).abs_dest_path)
+
+    made = build.make(settings, [f.src_uri for f in files.documentation_pages()], output_of)
+    for note in made.notes:
+        log.info("%s", note)
+    if made.stop is not None:
+        raise PluginError(made.stop)
+    if made.lenient:
         config.strict = False
-        build.problems = [str(p) for p in problems]
-        for problem in problems:
-            log.info("%s", problem)
-    atlas = loaded.atlas or loaded.passing
-    if atlas is not None and loaded.drafts:
-        # A draft whose only problems are of substance (length, sections, question links, template
-        # text) is shown as it stands, under the problems banner, so its writer can see it as they write.
-        atlas = replace(atlas, cases=tuple(sorted((*atlas.cases, *loaded.drafts), key=lambda c: c.id)))
-    rendered = Rendered({}, {}, {})
-    docs_to_root = posixpath.relpath(root.as_posix(), Path(config.docs_dir).as_posix())
-    if atlas is not None:
-        for path in sorted({p.path for p in loaded.problems}):
-            if path.startswith("cases/") and path.endswith(".md") and "/" not in path[6:]:
-                listed = [str(p) for p in loaded.problems if p.path == path]
-                pages[path] = problems_page(path, listed)
-        edit_template = None
-        if config.repo_url and config.edit_uri:
-            edit_template = urljoin(config.repo_url.rstrip("/") + "/", f"{config.edit_uri}{docs_to_root}/") + "{path}"
-        # A preview's own address is not the site's, so citations there stay relative.
-        options = Options(edit_url_template=edit_template, site_url=None if serving else config.site_url)
-        rendered = render_pages(atlas, options) if preview is None else render_preview(preview, atlas, options)
-        # The case composer and its spec, with the repository a proposal goes to.
-        rendered = composer.added(rendered, atlas, config.repo_url, config.edit_uri)
-        pages.update(rendered.pages)
-        build.evidence_base = evidence_base(atlas)
-    # Copied, because each page takes its own out once it has them.
-    build.blocks, build.parts = dict(rendered.blocks), dict(rendered.parts)
-    sources = _preview_sources(preview, memo, pages, rendered, files, config) if preview is not None else {}
-    for page_file in files.documentation_pages():
-        if owned_by_atlas(page_file.src_uri):
-            raise PluginError(
-                f"docs/{page_file.src_uri} sits at an address the atlas makes itself; move it out of "
-                "cases/, framework/, spectrum/, approach/, api/ and pagefind*/, or rename it"
-            )
-    # Case pages last: MkDocs builds the pages, and the sitemap lists them, in the order they are added.
-    for path, text in sorted(pages.items(), key=lambda item: item[0] in rendered.parts):
-        if files.get_file_from_path(path) is not None:
-            raise PluginError(f"docs/{path} has the address of a generated page; move or rename it")
-        if path in sources:
-            generated = File.generated(config, path, abs_src_path=sources[path])
+    for path, text in made.pages.items():
+        if path in made.sources:
+            generated = File.generated(config, path, abs_src_path=made.sources[path])
         else:
             generated = File.generated(config, path, content=text)
-        if path.startswith("cases/") and path != "cases/index.md":
-            # Point the theme's edit button at the contributor's file, not the generated page.
-            generated.edit_uri = f"{docs_to_root}/{path}"
-        if path in rendered.parts:
+        if path in made.edit_paths:
+            generated.edit_uri = made.edit_paths[path]
+        if path in made.case_pages:
             # MkDocs keeps a page a plugin has made (File.page) rather than making its own; safe for
             # case pages only because they are never in the nav, whose entry would give a page its title.
-            CasePage(generated, config, rendered.heads[path], rendered.tocs[path])
+            CasePage(generated, config, made.case_pages[path])
         files.append(generated)
-    for image in list_images(root / "cases"):
-        files.append(File.generated(config, f"cases/images/{image.name}", abs_src_path=str(image)))
+    for dest, source in made.images:
+        files.append(File.generated(config, dest, abs_src_path=source))
     plugin = config.plugins.get("redirects")
     if plugin is None:
         raise PluginError("mkdocs.yml must enable the redirects plugin: earlier case ids redirect through it")
-    if atlas is not None:
-        plugin.config["redirect_maps"].update(redirects(atlas))
+    plugin.config["redirect_maps"].update(made.redirects)
     return files
-
-
-def _preview_sources(
-    preview: Preview,
-    memo: CheckMemo | None,
-    pages: dict[str, str],
-    rendered: Rendered,
-    files: Files,
-    config: MkDocsConfig,
-) -> dict[str, str]:
-    """Under ``mkdocs serve --dirty``: the file each generated page is read from, with only changed pages rebuilt.
-
-    MkDocs rebuilds a page in a dirty build when its output is missing or older than its source.
-    So the output of each page whose inputs changed is removed, and its source rewritten; the rest
-    are left alone. Anything that shows on every page (templates, nav, the problems banner) clears
-    the whole folder, so everything is rebuilt.
-    """
-    site_dir = Path(config.site_dir)
-    site = digest(_build().problems or None, [(str(p), p.read_bytes()) for p in _site_wide_files(config)])
-    if site != preview.site:
-        clear(site_dir)
-        preview.pages = {}
-    now = page_digests(rendered, rendered.pages)
-    now.update({path: digest(text) for path, text in pages.items() if path not in rendered.pages})
-    # The home page shows a summary of the evidence, so it is redone when that changes.
-    now["index.md"] = digest(_build().evidence_base or None)
-    changed, gone = changed_pages(preview.pages, now)
-    sources = {path: site_dir / FOLDER / "pages" / path for path in pages}
-    for path in changed + gone:
-        existing = files.get_file_from_path(path)
-        output = existing or File.generated(config, path, content="")
-        Path(output.abs_dest_path).unlink(missing_ok=True)
-    for path in changed:
-        if path in pages:
-            sources[path].parent.mkdir(parents=True, exist_ok=True)
-            sources[path].write_text(pages[path], encoding="utf-8")
-    for path in gone:
-        sources.get(path, site_dir / FOLDER / "pages" / path).unlink(missing_ok=True)
-    preview.pages = now
-    preview.site = site
-    preview.checks = memo.now if memo is not None else {}
-    preview.save(site_dir)
-    return {path: str(source) for path, source in sources.items()}
 
 
 def _site_wide_files(config: MkDocsConfig) -> list[Path]:
@@ -293,7 +178,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     if _serving(config):
         # Jinja keys each entry by the template's name and a checksum of its source, so an edited
         # template is compiled anew.
-        folder = Path(config.site_dir) / FOLDER / "templates"
+        folder = SiteBuild.template_cache(Path(config.site_dir))
         folder.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = FileSystemBytecodeCache(str(folder))
     return env
@@ -305,20 +190,16 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     The renderer escapes them because most of the theme prints them raw; Markup stops the few
     places that escape (`|e`) from escaping them a second time.
     """
-    if page.file.src_uri == "contributing/index.md":
-        return fill_contributing(markdown)
-    if page.file.src_uri == "index.md":
-        return markdown.replace(EVIDENCE_BASE_MARKER, _build().evidence_base)
     _mark_escaped(page)
-    return markdown
+    return _build().markdown(page.file.src_uri, markdown)
 
 
 class CasePage(Page):
     """A live case's page: its metadata from the model, and HTML from the renderer's templates, which skips Markdown."""
 
-    def __init__(self, file: File, config: MkDocsConfig, meta: dict[str, object], toc: list[dict[str, Any]]) -> None:
+    def __init__(self, file: File, config: MkDocsConfig, model: CasePageData) -> None:
         super().__init__(None, file, config)
-        self.model_meta, self.model_toc = meta, toc
+        self.model = model
 
     def read_source(self, config: MkDocsConfig) -> None:
         """Take the title and description from the model; the page's text after its front matter is its HTML."""
@@ -326,22 +207,19 @@ class CasePage(Page):
         # The front matter is written from the same metadata (render.yaml_header), every value on
         # one line, so the first line of three dashes after the opening one ends it; it is not parsed.
         self.markdown = text[text.index("\n---\n", 3) + len("\n---\n") :].lstrip("\n")
-        self.meta = dict(self.model_meta)
+        self.meta = dict(self.model.meta)
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         """Put the checked body into the page's HTML; its contents list comes from the model, its ids from the HTML."""
         # MkDocs would make a Markdown converter with every extension for each page, which costs
         # more than the page's own HTML does, even with nothing to convert.
-        # Taken out, not just read: a page is rendered once per build, and the memory goes back at once.
-        parts = _build().parts.pop(self.file.src_uri, ())
         # HTML from autoescaping templates around the body the validator rendered and checked.
         assert self.markdown is not None
-        html = fill_parts(self.markdown, parts)
+        html, self.present_anchor_ids = _build().case_html(self.file.src_uri, self.markdown)
         # MkDocs keeps a page's Markdown to the end of the build; this page's is its HTML, made again here.
         self.markdown = ""
         self.content = html
-        self.toc = get_toc(self.model_toc)  # type: ignore[arg-type]
-        self.present_anchor_ids = anchors(html)
+        self.toc = get_toc(self.model.toc)  # type: ignore[arg-type]
 
 
 def _mark_escaped(page: Page) -> None:
@@ -353,29 +231,13 @@ def _mark_escaped(page: Page) -> None:
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Stop the build if the allow-list sanitiser would change a case page or a hand-written page."""
-    if page.file.generated_by is None:
-        cleaned, found = clean(html, DOCS)
-        if found:
-            raise PluginError(
-                f"docs/{page.file.src_uri}: has HTML that is not allowed on a page; remove it:\n  "
-                + "\n  ".join(found[:10])
-            )
-        return cleaned  # what was checked is what is published
+    """Publish what was checked: a page's HTML as the sanitiser passed it, or stop the build."""
     if isinstance(page, CasePage):
         return html  # finished in CasePage.render
-    # Taken out, not just read: a page is rendered once per build, and the memory goes back at once.
-    html = fill_blocks(html, _build().blocks.pop(page.file.src_uri, ()))
-    if page.file.src_uri.startswith("cases/") and page.file.name != "index":
-        # A withdrawn case's notice or a preview's problem page: generated text only, so anything
-        # the sanitiser would remove is a fault in the generator.
-        found = changes(html, PAGE)
-        if found:
-            raise PluginError(
-                f"{page.file.edit_uri or page.file.src_uri}: the generated page has HTML the sanitiser would "
-                "remove; report it as a bug:\n  " + "\n  ".join(found[:10])
-            )
-    return html
+    published, stop = _build().page_html(page.file.src_uri, html, generated=page.file.generated_by is not None)
+    if stop is not None:
+        raise PluginError(stop)
+    return published
 
 
 def _template_context(context: TemplateContext) -> TemplateContext:
