@@ -271,8 +271,7 @@ class SiteBuild:
             if found:
                 return html, (
                     f"{self.edit_paths.get(path, path)}: the generated page has HTML the sanitiser would remove; "
-                    "report it as a bug:\n  "
-                    + "\n  ".join(found[:10])
+                    "report it as a bug:\n  " + "\n  ".join(found[:10])
                 )
         return html, None
 

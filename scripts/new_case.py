@@ -106,8 +106,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", help="the year or years the facts held: 2019 or 2017-2020")
     parser.add_argument("--contributor")
     parser.add_argument("--id", help="the permanent id (default: made from the title)")
+    # Each other field's flag is its key, or --case-<key> where the script already has that flag (--region
+    # is the trust's); its value is kept apart from the script's own.
+    flags: dict[str, str] = {}
     for f in other_fields():
-        parser.add_argument(f"--{f.key.replace('_', '-')}", dest=f.key, help=plain(f.description))
+        flags[f.key] = f"--{f.key.replace('_', '-')}"
+        try:
+            parser.add_argument(flags[f.key], dest=f"field_{f.key}", help=plain(f.description))
+        except argparse.ArgumentError:
+            flags[f.key] = f"--case-{flags[f.key][2:]}"
+            parser.add_argument(flags[f.key], dest=f"field_{f.key}", help=plain(f.description))
     parser.add_argument("--no-input", action="store_true", help="never ask; fail if something required is missing")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -147,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         missing.append("spectrum")
     if not args.source:
         missing.append("source")
-    missing += [f.key for f in other_fields() if f.needed and getattr(args, f.key) is None]
+    missing += [flags[f.key][2:] for f in other_fields() if f.needed and getattr(args, f"field_{f.key}") is None]
     if not interactive and missing:
         print(
             f"missing: {', '.join('--' + m.replace('_', '-') for m in missing)} (or run without --no-input to be asked)"
@@ -160,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         "schools": (args.schools, trust_check("schools")),
         "phases": (args.phases, trust_check("phases")),
         "years": (args.years, case_check("years")),
-        **{f.key: (getattr(args, f.key), case_check(f.key)) for f in other_fields()},
+        **{flags[f.key][2:]: (getattr(args, f"field_{f.key}"), case_check(f.key)) for f in other_fields()},
     }
     refused = [f"--{flag}: {p}" for flag, (value, check) in flagged.items() if value is not None for p in check(value)]
     if refused:
@@ -217,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         contributor = args.contributor
         if contributor is None and interactive:
             contributor = ask(fields["contributor"], case_check("contributor"), optional=True) or None
-        others = {f.key: getattr(args, f.key) for f in other_fields()}
+        others = {f.key: getattr(args, f"field_{f.key}") for f in other_fields()}
         for f in other_fields():
             if others[f.key] is None and interactive:
                 others[f.key] = ask(f, case_check(f.key), optional=not f.needed) or None

@@ -329,3 +329,17 @@ def test_the_issue_form_made_again_offers_it(project: Path, tmp_path: Path) -> N
     form = (project / ".github" / "ISSUE_TEMPLATE" / "case-study.yml").read_text(encoding="utf-8")
     assert "  id: funding\n  attributes:\n    label: Funding band\n" in form
     assert "    options:\n    - low\n    - high\n" in form
+
+
+def test_make_new_gives_a_field_whose_flag_it_already_has_a_flag_of_its_own(project: Path) -> None:
+    done = run("clash", NEW, "--root", str(project), *FLAGS, "--id", "clashed", "--region", "north-west",
+               "--case-region", "Mostly coastal", "--no-input", cwd=project)  # fmt: skip
+    path = project / "cases" / "clashed.md"
+    try:
+        assert done.returncode == 0, done.stdout + done.stderr
+        meta = frontmatter.loads(path.read_text(encoding="utf-8")).metadata
+    finally:
+        path.unlink(missing_ok=True)
+    trust = meta["trust"]
+    assert isinstance(trust, dict)
+    assert (meta["region"], trust["region"]) == ("Mostly coastal", "north-west")

@@ -53,6 +53,8 @@ NEW_FIELDS = {
         "staff_count", "Staff", "no", "How many staff.", "40", schema.WholeNumber("staff", 9999, 40)
     ),
     "years": schema.Field("period", "Period", "no", "The years it ran.", '"2019-2021"', schema.Special("years")),
+    # A key the case's own fields do not have, but one of make new's flags does (the trust's --region).
+    "clash": schema.Field("region", "Regional note", "no", "A note on the region.", '"North"', schema.Text()),
     "group": schema.Field(
         "ofsted",
         "Ofsted",
