@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 from atlas import composer, pages, preview
 from atlas.addresses import redirects
 from atlas.load import list_images
-from atlas.model import Atlas, field_words
+from atlas.model import Atlas, Problem, field_words
 from atlas.parallel import available_cores
 from atlas.render import (
     EVIDENCE_BASE_MARKER,
@@ -37,7 +37,7 @@ from atlas.sanitise import DOCS, PAGE, changes, clean
 from atlas.templating import Once
 from atlas.validate import CheckMemo, load_atlas, summary
 
-__all__ = ["Made", "Settings", "SiteBuild", "licence_html"]
+__all__ = ["CasePageData", "Made", "Settings", "SiteBuild", "licence_html"]
 
 # The hand-written pages the build puts text into.
 CONTRIBUTING = "contributing/index.md"
@@ -110,9 +110,13 @@ class SiteBuild:
     """Each case page's contributor file, from the docs folder, to name in messages."""
 
     def make(
-        self, settings: Settings, existing: Collection[str], output_of: Callable[[str], Path] | None = None
+        self,
+        settings: Settings,
+        existing: Collection[str],
+        docs_pages: Iterable[str],
+        output_of: Callable[[str], Path] | None = None,
     ) -> Made:
-        """Load and check the atlas and make its pages; ``existing`` are the docs' own paths.
+        """Load and check the atlas and make its pages; ``existing`` are the docs' own files, ``docs_pages`` its pages.
 
         Under serve, ``output_of`` gives where a page's output is written, so that only the pages an
         edit touched are made again (see ``_preview_sources``).
@@ -133,7 +137,7 @@ class SiteBuild:
             made.lenient = True
             self.problems = [str(p) for p in found]
             made.notes += self.problems
-        wrong = [path for path in existing if pages.owned_by_atlas(path)]
+        wrong = [path for path in docs_pages if pages.owned_by_atlas(path)]
         if wrong:
             made.stop = (
                 f"docs/{wrong[0]} sits at an address the atlas makes itself; move it out of "
@@ -168,7 +172,7 @@ class SiteBuild:
         return made
 
     def _pages(
-        self, atlas: Atlas | None, problems: Iterable[object], settings: Settings, state: preview.Preview | None
+        self, atlas: Atlas | None, problems: Iterable[Problem], settings: Settings, state: preview.Preview | None
     ) -> tuple[dict[str, str], Rendered]:
         """The generated pages: every page of the atlas, and under serve a page for each case file with problems."""
         made: dict[str, str] = {}
@@ -177,7 +181,7 @@ class SiteBuild:
             return made, rendered
         listed: dict[str, list[str]] = {}
         for problem in problems:
-            path = str(getattr(problem, "path", ""))
+            path = problem.path
             if path.startswith("cases/") and path.endswith(".md") and "/" not in path[6:]:
                 listed.setdefault(path, []).append(str(problem))
         made.update({path: problems_page(path, listed[path]) for path in sorted(listed)})

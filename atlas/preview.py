@@ -73,7 +73,7 @@ class Preview:
 
 
 def _without_bodies(atlas: Atlas) -> tuple[object, ...]:
-    cases = tuple(dataclasses.replace(c, body="", body_html="") for c in atlas.cases)
+    cases = tuple(dataclasses.replace(c, body="", body_html="", headings=()) for c in atlas.cases)
     return (atlas.framework, cases, atlas.crosswalks)
 
 

@@ -72,7 +72,7 @@ def _serving(config: MkDocsConfig) -> bool:
 def _build() -> SiteBuild:
     """This build's state, made in on_files."""
     if _command.build is None:
-        raise PluginError("the atlas hook was asked for a build it has not begun (on_files has not run)")
+        raise PluginError("the atlas hook has no build in progress: a page was made outside a build")
     return _command.build
 
 
@@ -127,7 +127,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         existing = files.get_file_from_path(path)
         return Path((existing or File.generated(config, path, content="")).abs_dest_path)
 
-    made = build.make(settings, [f.src_uri for f in files.documentation_pages()], output_of)
+    made = build.make(settings, {f.src_uri for f in files}, [f.src_uri for f in files.documentation_pages()], output_of)
     for note in made.notes:
         log.info("%s", note)
     if made.stop is not None:

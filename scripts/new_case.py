@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import re
 import sys
 from collections.abc import Callable
@@ -83,6 +84,27 @@ def checked_by(check: Check, key: str, where: str | None = None) -> Problems:
     return lambda answer: problems_in(check, key, written_value(key, answer), where)
 
 
+def field_flags(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """A flag for each other field, added after the script's own: its key, or --case-<key> where that is taken.
+
+    (--region is the trust's.) Each answer is kept apart from the script's own, as ``field_<key>``.
+    """
+    flags: dict[str, str] = {}
+    for f in other_fields():
+        name = f.key.replace("_", "-")
+        # The script has finitely many flags, so one of these is free.
+        for flag in itertools.chain(
+            (f"--{name}", f"--case-{name}"), (f"--case-{name}-{i}" for i in itertools.count(2))
+        ):
+            try:
+                parser.add_argument(flag, dest=f"field_{f.key}", help=plain(f.description))
+            except argparse.ArgumentError:
+                continue
+            flags[f.key] = flag
+            break
+    return flags
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write a new case file from flags and answers; exit 1 if it has problems or the id is taken."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -106,18 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", help="the year or years the facts held: 2019 or 2017-2020")
     parser.add_argument("--contributor")
     parser.add_argument("--id", help="the permanent id (default: made from the title)")
-    # Each other field's flag is its key, or --case-<key> where the script already has that flag (--region
-    # is the trust's); its value is kept apart from the script's own.
-    flags: dict[str, str] = {}
-    for f in other_fields():
-        flags[f.key] = f"--{f.key.replace('_', '-')}"
-        try:
-            parser.add_argument(flags[f.key], dest=f"field_{f.key}", help=plain(f.description))
-        except argparse.ArgumentError:
-            flags[f.key] = f"--case-{flags[f.key][2:]}"
-            parser.add_argument(flags[f.key], dest=f"field_{f.key}", help=plain(f.description))
     parser.add_argument("--no-input", action="store_true", help="never ask; fail if something required is missing")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    flags = field_flags(parser)
     args = parser.parse_args(argv)
     root = args.root.resolve()
     interactive = not args.no_input and sys.stdin.isatty()

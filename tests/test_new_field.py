@@ -343,3 +343,25 @@ def test_make_new_gives_a_field_whose_flag_it_already_has_a_flag_of_its_own(proj
     trust = meta["trust"]
     assert isinstance(trust, dict)
     assert (meta["region"], trust["region"]) == ("Mostly coastal", "north-west")
+
+
+@pytest.mark.parametrize("key", ["root", "no_input", "id", "case_region"])
+def test_make_new_gives_any_new_key_a_flag_and_never_crashes(key: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    from atlas import schema
+    from scripts import new_case
+
+    added: tuple[schema.Field, ...] = (schema.Field(key, "A note", "no", "A note.", "x"),)
+    if key == "case_region":
+        added = (schema.Field("region", "A note", "no", "A note.", "x"), *added)
+    monkeypatch.setattr(new_case, "other_fields", lambda: added)
+    parser = argparse.ArgumentParser()
+    for own in ("--root", "--no-input", "--id", "--region"):
+        parser.add_argument(own)
+    flags = new_case.field_flags(parser)
+    assert set(flags) == {f.key for f in added}
+    assert len(set(flags.values())) == len(added)
+    given = [part for f in added for part in (flags[f.key], f"value of {f.key}")]
+    args = parser.parse_args(given)
+    assert all(getattr(args, f"field_{f.key}") == f"value of {f.key}" for f in added)

@@ -20,7 +20,7 @@ from mkdocs.config import load_config
 
 from atlas import preview as preview_module
 from atlas.index import Index
-from atlas.model import Atlas
+from atlas.model import Atlas, BodyHeading
 from atlas.preview import FOLDER, Preview, render
 from atlas.render import Options, Rendered, render_pages
 from atlas.validate import load_atlas
@@ -151,7 +151,14 @@ def test_a_body_edit_is_rendered_alone_and_gives_what_a_full_render_gives(monkey
     state = Preview()
     assert render(state, atlas, OPTIONS) == render_pages(atlas, OPTIONS)
     case = atlas.cases[0]
-    edited_case = dataclasses.replace(case, body=case.body + "\nMore.\n", body_html=case.body_html + "<p>More.</p>")
+    # A new heading too: it shows in the case's own contents list and nowhere else.
+    more = BodyHeading(3, "more", "More")
+    edited_case = dataclasses.replace(
+        case,
+        body=case.body + "\n### More\n\nMore.\n",
+        body_html=case.body_html + '<h3 id="more">More</h3>\n<p>More.</p>',
+        headings=(*case.headings, more),
+    )
     edited = Atlas(atlas.framework, (edited_case, *atlas.cases[1:]))
     retitled = Atlas(atlas.framework, (edited_case.with_values(title="Retitled"), *atlas.cases[1:]))
     expected = {name: render_pages(version, OPTIONS) for name, version in (("edited", edited), ("retitled", retitled))}

@@ -231,3 +231,10 @@ def test_the_titles_id_never_takes_the_themes_or_the_pages_own_names(mini: Atlas
     made = render_pages(Atlas(mini.framework, (case.with_values(title=title), *mini.cases[1:])), OPTIONS)
     [top] = made.tocs[f"cases/{case.id}.md"]
     assert top["id"] == expected
+
+
+def test_the_case_pages_own_sections_are_the_ids_a_body_may_not_take() -> None:
+    from atlas.body import RESERVED_IDS
+    from atlas.render import CASE_SECTIONS
+
+    assert set(CASE_SECTIONS) == RESERVED_IDS
