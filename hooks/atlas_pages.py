@@ -41,7 +41,7 @@ from atlas.render import (
 )
 from atlas.sanitise import DOCS, PAGE, changes, clean
 from atlas.templating import Once
-from atlas.validate import CheckMemo, load_atlas, summary
+from atlas.validate import CaseChecks, CheckMemo, load_atlas, start_checks, summary
 
 # A mkdocs.* logger, so a preview shows warnings; INFO, so they never fail a --strict build.
 log = logging.getLogger("mkdocs.hooks.atlas")
@@ -68,6 +68,14 @@ class _Build:
     """Each live case page's checked body, taken out as the page is rendered."""
     shared_nav: Once = field(default_factory=Once)
     """The case pages' nav, rendered once in this build (overrides/main.html)."""
+    checks: CaseChecks | None = None
+    """The cases being checked in other processes, begun in on_config and joined in on_files."""
+
+    def end(self) -> None:
+        """Stop whatever this build began and has not finished."""
+        if self.checks is not None:
+            self.checks.stop()
+            self.checks = None
 
 
 @dataclass
@@ -102,6 +110,7 @@ def on_startup(command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> 
 def on_shutdown() -> None:
     """The command has ended; a later one in this process starts as a build unless told otherwise."""
     global _command
+    _command.build.end()
     _command = _Command(serving=False)
 
 
@@ -117,11 +126,13 @@ def _build() -> _Build:
 
 def on_post_build(config: MkDocsConfig) -> None:
     """Let go of this build's state: nothing is left for the next build to see."""
+    _command.build.end()
     _command.build = _Build()
 
 
 def on_build_error(error: Exception) -> None:
-    """Let go of a failed build's state."""
+    """Stop what a failed build began, and let go of its state."""
+    _command.build.end()
     _command.build = _Build()
 
 
@@ -140,7 +151,13 @@ class _DirtyOnPurpose(logging.Filter):
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Name the licence of the text and data in every page's footer (Material's copyright line)."""
+    """Begin this build: start checking the cases on the other cores; name the licence in every page's footer."""
+    _command.build.end()  # an earlier build's, where one process builds more than once
+    _command.build = _Build()
+    if not _serving(config):
+        # The spawned processes start now, while MkDocs reads the theme and the docs; a preview
+        # checks only what changed, in this process (see on_files).
+        _command.build.checks = start_checks(Path(config.config_file_path).parent, available_cores())
     # From the core, where the feed, the open data and each citation take it too.
     config.copyright = Markup(licence_html())
     return config
@@ -152,12 +169,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the generated pages, data files and alias redirects; stop the build on any content problem."""
     root = Path(config.config_file_path).parent
     serving = _serving(config)
-    build = _command.build = _Build()
+    build = _command.build
     # A preview reuses what its last rebuild found and made (see atlas/preview.py).
     preview = Preview.load(Path(config.site_dir)) if serving else None
     memo = preview.memo() if preview is not None else None
     # A build checks the cases on every core; a preview checks only what changed, in this process.
-    loaded = load_atlas(root, memo=memo, workers=1 if serving else available_cores())
+    # The checks begun in on_config are joined here; on_post_build or on_build_error stops them if not.
+    loaded = load_atlas(root, memo=memo, workers=1 if serving else available_cores(), started=build.checks)
     for warning in loaded.warnings:
         log.info("%s:%s: warning: %s: %s", warning.path, warning.line, field_words(warning.field), warning.message)
     problems = loaded.problems
