@@ -73,6 +73,7 @@ class Shared(Generic[A, T, R]):
             return [result for number in range(self._chunks) for result in self._done[number]]
         finally:
             self.stop()
+            self._done = {}  # the caller has the results; whoever keeps this object need not keep them
 
     def stop(self) -> None:
         """Stop the spawned processes, whether or not their work is done."""

@@ -66,6 +66,8 @@ class _Build:
     """Each generated page's HTML blocks, taken out as the page is rendered."""
     parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Each live case page's checked body, taken out as the page is rendered."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """Each live case page's text in a build (a preview reads it from its file), taken out as the page is read."""
     shared_nav: Once = field(default_factory=Once)
     """The case pages' nav, rendered once in this build (overrides/main.html)."""
     checks: CaseChecks | None = None
@@ -226,6 +228,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"docs/{path} has the address of a generated page; move or rename it")
         if path in sources:
             generated = File.generated(config, path, abs_src_path=sources[path])
+        elif path in rendered.parts:
+            # Held by the build, not the file, so each page's text is let go once its page is read:
+            # MkDocs would keep every file's content to the end of the build.
+            build.texts[path] = text
+            generated = File.generated(config, path, content="")
         else:
             generated = File.generated(config, path, content=text)
         if path.startswith("cases/") and path != "cases/index.md":
@@ -341,7 +348,9 @@ class CasePage(Page):
 
     def read_source(self, config: MkDocsConfig) -> None:
         """Take the title and description from the model; the page's text after its front matter is its HTML."""
-        text = self.file.content_string
+        text = _build().texts.pop(self.file.src_uri, None)
+        if text is None:
+            text = self.file.content_string
         # The front matter is written from the same metadata (render.yaml_header), every value on
         # one line, so the first line of three dashes after the opening one ends it; it is not parsed.
         self.markdown = text[text.index("\n---\n", 3) + len("\n---\n") :].lstrip("\n")
