@@ -64,10 +64,10 @@ class Shared(Generic[A, T, R]):
             while (number := self._take()) < self._chunks:
                 start = number * self._chunk
                 self._done[number] = [fn(item) for item in self.items[start : start + self._chunk]]
-                self._receive(0)  # keeps the others' results flowing, so none waits to send
-            while len(self._done) < self._chunks:
+            # Every process reports, even one that had nothing left to take, so none fails unseen.
+            while self._connections:
                 left = deadline - time.monotonic()
-                if left <= 0 or not self._connections:
+                if left <= 0:
                     raise TimeoutError(f"the work was not done within {timeout:g} s")
                 self._receive(left)
             return [result for number in range(self._chunks) for result in self._done[number]]
@@ -103,13 +103,11 @@ class Shared(Generic[A, T, R]):
                 message = connection.recv()
             except EOFError:
                 raise RuntimeError("a process sharing the work ended before it was done") from None
-            if message[0] == "done":
-                self._connections.remove(connection)
-                connection.close()
-            elif message[0] == "error":
+            if message[0] == "error":
                 raise message[1]
-            else:
-                self._done[message[1]] = message[2]
+            self._done.update(message[1])
+            self._connections.remove(connection)
+            connection.close()
 
 
 def _work(
@@ -120,9 +118,10 @@ def _work(
     next_chunk: Synchronized[int],
     sending: Connection,
 ) -> None:
-    """A spawned process's part: take chunks until none is left, sending each chunk's results as it is done."""
+    """A spawned process's part: take chunks until none is left, then send their results."""
     try:
         fn = make(arg)
+        done: dict[int, list[R]] = {}
         while True:
             with next_chunk.get_lock():
                 number = next_chunk.value
@@ -130,8 +129,10 @@ def _work(
             part = items[number * chunk : (number + 1) * chunk]
             if not part:
                 break
-            sending.send(("chunk", number, [fn(item) for item in part]))
-        sending.send(("done",))
+            done[number] = [fn(item) for item in part]
+        # Sent once, at the end: a pipe holds little, and the process that joins reads it only when it
+        # has time, so sending each chunk as it was done would hold this process up until then.
+        sending.send(("done", done))
     except Exception as error:  # sent to the process that joins, which raises it
         try:
             sending.send(("error", error))
