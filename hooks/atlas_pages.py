@@ -235,6 +235,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             generated = File.generated(config, path, content="")
         else:
             generated = File.generated(config, path, content=text)
+            if not serving and not generated.is_documentation_page():
+                generated = _written(config, generated, text)
         if path.startswith("cases/") and path != "cases/index.md":
             # Point the theme's edit button at the contributor's file, not the generated page.
             generated.edit_uri = f"{docs_to_root}/{path}"
@@ -251,6 +253,19 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if atlas is not None:
         plugin.config["redirect_maps"].update(redirects(atlas))
     return files
+
+
+def _written(config: MkDocsConfig, file: File, text: str) -> File:
+    """A generated data file (the open data, the feed) written into the site now, as MkDocs would write it.
+
+    MkDocs would keep its text to the end of the build, and these grow with the cases (the open
+    data is megabytes). The site folder was cleaned before on_files, and MkDocs copies nothing onto itself.
+    """
+    destination = Path(file.abs_dest_path)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with destination.open("w", encoding="utf-8") as out:  # as MkDocs writes a file's text
+        out.write(text)
+    return File.generated(config, file.src_uri, abs_src_path=str(destination))
 
 
 def _preview_sources(
