@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -27,16 +28,22 @@ def sleep_then_pid(seconds: float) -> int:
 
 
 def children() -> set[int]:
-    """This process's living children, read from /proc."""
+    """This process's living children, read from /proc, but for multiprocessing's resource tracker.
+
+    The tracker is the standard library's own: started with the first spawned process, it serves
+    every later one and ends with this process.
+    """
     found = set()
     for status in os.listdir("/proc"):
         if status.isdigit():
             try:
                 with open(f"/proc/{status}/stat", encoding="utf-8") as stat:
                     fields = stat.read().rsplit(")", 1)[1].split()
+                with open(f"/proc/{status}/cmdline", "rb") as command:
+                    tracker = b"resource_tracker" in command.read()
             except OSError:
                 continue  # ended while being read
-            if int(fields[1]) == os.getpid() and fields[0] != "Z":
+            if int(fields[1]) == os.getpid() and fields[0] != "Z" and not tracker:
                 found.add(int(status))
     return found
 
@@ -118,3 +125,29 @@ def test_the_start_method_is_the_one_asked_for() -> None:
 
     asked = os.environ.get("ATLAS_START_METHOD")
     assert asked is None or multiprocessing.get_start_method() == asked
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc to find processes")
+@pytest.mark.skipif(parallel.available_cores() < 2, reason="checks are shared only with a second core")
+def test_the_checks_a_build_begins_are_stopped_when_it_fails(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from atlas.synthetic import write_corpus
+    from atlas.validate import PARALLEL_FROM, load_framework
+    from tests.test_build import copy_project
+    from tests.test_search import load_hook
+
+    project = copy_project(tmp_path / "project")
+    framework, _ = load_framework(project / "framework", project)
+    assert framework is not None
+    write_corpus(project / "cases", PARALLEL_FROM, framework)
+    before = children()
+    hook = load_hook("atlas_pages")
+    hook.on_startup(command="build", dirty=False)
+    hook.on_config(SimpleNamespace(config_file_path=str(project / "mkdocs.yml"), copyright=None))
+    checks = hook._command.build.checks
+    assert checks is not None and checks.shared is not None
+    assert children() - before  # the spawned process has started
+    hook.on_build_error(error=RuntimeError("a failed build"))
+    assert hook._command.build.checks is None and children() - before == set()
+    hook.on_shutdown()
