@@ -82,8 +82,6 @@ class BodyChecker:
         self._renderer = Renderer(self.markdown)
         # The HTML of each body that passed, so the page can publish exactly what was checked.
         self.checked_html: dict[str, str] = {}
-        # And its level-2 headings, for the page's contents list.
-        self.checked_headings: dict[str, tuple[tuple[str, str], ...]] = {}
         self._allow = sanitise.body_allow_list(self.images)
         self._page_allow = sanitise.body_allow_list(self.images, prefix="../")
         self._snippets = "pymdownx.snippets" in self.markdown.extensions
@@ -118,14 +116,12 @@ class BodyChecker:
         # The rendered checks find the same things in other words; they speak when the line checks are silent.
         if not too_big and not friendly:
             html = self._renderer.html(body)
-            headings = self._renderer.headings()
             linked = page_links(html, page) if page else html
             published, removed = sanitise.clean(linked, self._allow_for(page))
             rendered = list(self._rendered_checks(html, published, removed, lines, first_line, page))
             yield from rendered
             if not rendered:
                 self.checked_html[body] = published
-                self.checked_headings[body] = headings
 
     def publish(self, body: str, page: str, renamed: Mapping[str, str]) -> str:
         """A checked body's HTML with its links to cases' earlier ids written to their new ids, then cleaned.

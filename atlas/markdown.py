@@ -68,16 +68,3 @@ class Renderer:
         """The HTML for one piece of Markdown."""
         self._md.reset()
         return str(self._md.convert(text))
-
-    def headings(self) -> tuple[tuple[str, str], ...]:
-        """The level-2 headings of the text last converted, ``(id, name)``, as the toc extension read them."""
-        found: list[tuple[str, str]] = []
-
-        def walk(tokens: list[dict[str, Any]]) -> None:
-            for token in tokens:
-                if token["level"] == 2:
-                    found.append((token["id"], token["name"]))
-                walk(token["children"])
-
-        walk(getattr(self._md, "toc_tokens", []))
-        return tuple(found)

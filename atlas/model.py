@@ -260,8 +260,6 @@ class Case:
     withdrawn: Withdrawal | None = None
     body_html: str = ""
     """The body as checked, rendered with the site's Markdown and its links made relative to the page."""
-    headings: tuple[tuple[str, str], ...] = ()
-    """The body's level-2 headings as ``(id, name)``, as the site's Markdown read them when the body was checked."""
 
     @property
     def address(self) -> str:

@@ -485,6 +485,29 @@ def _case_dates(case: Case) -> str:
 
 PART = "<!-- atlas-part-{} -->"
 _ID = re.compile(r'\sid="([^"]*)"')
+# The level-1 and level-2 headings of a case page, as its template and the site's Markdown write them.
+_HEADING = re.compile(
+    # The title's heading comes from the template (&para;), the body's from the sanitiser (the character itself).
+    r'<h([12]) id="([^"]+)">(.*?)'
+    r'(?:<a class="headerlink" href="#\2" title="Permanent link">(?:&para;|\u00b6)</a>)?</h\1>'
+)
+
+
+def contents(page_html: str) -> list[dict[str, Any]]:
+    """A case page's contents list as Python-Markdown's toc extension gives it: level-2 headings under the title."""
+    entries: list[dict[str, Any]] = []
+    for m in _HEADING.finditer(page_html):
+        entry: dict[str, Any] = {
+            "level": int(m.group(1)),
+            "id": m.group(2),
+            "name": re.sub(r"<[^>]+>", "", m.group(3)),
+            "children": [],
+        }
+        if entry["level"] == 2 and entries:
+            entries[-1]["children"].append(entry)
+        else:
+            entries.append(entry)
+    return entries
 
 
 def anchors(page_html: str) -> set[str]:
@@ -518,24 +541,6 @@ def withdrawn_page(case: Case, atlas: Atlas, options: Options) -> str:
 def title_id(title: str) -> str:
     """The id of a case page's title, as Markdown would slug it, but never starting ``_`` (the theme's names)."""
     return slugify(one_line(title), "-").lstrip("_-") or "case"
-
-
-def _title_id(case: Case) -> str:
-    """The id of a case page's title: unlike the body's own headings' ids, as Markdown's would be."""
-    return str(unique(title_id(case.title), set(_ID.findall(case.body_html)) | RESERVED_IDS))
-
-
-def case_contents(case: Case, related: bool) -> list[dict[str, Any]]:
-    """A case page's contents list as Python-Markdown's toc extension gives a page: the title, under it every level-2
-    heading, the body's (as the check read them) and the page's own (``related``: whether it lists related cases)."""
-
-    def entry(level: int, ident: str, name: str) -> dict[str, Any]:
-        return {"level": level, "id": ident, "name": name, "children": []}
-
-    own = [("sources", "Sources"), *([("related", "Related cases")] if related else [])]
-    children = [entry(2, ident, name) for ident, name in (*case.headings, *own)]
-    # The title as the template writes it: escaped as Jinja escapes it.
-    return [{**entry(1, _title_id(case), str(Markup.escape(one_line(case.title)))), "children": children}]
 
 
 def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Options) -> str:
@@ -607,10 +612,12 @@ def case_page(case: Case, fw: Framework, related: tuple[Case, ...], options: Opt
         footer.append(line(f"Contributed by {one_line(case.contributor)}"))
     if options.edit_url_template:
         footer.append(line("Edit this case", href=options.edit_url_template.replace("{path}", case.path)))
+    # The body's own headings keep their ids, so the title's id must differ from them, as Markdown's would.
+    taken = set(_ID.findall(case.body_html)) | RESERVED_IDS
     page = templating.page(
         "case_page.html",
         title=one_line(case.title),
-        title_id=_title_id(case),
+        title_id=unique(title_id(case.title), taken),
         summary=one_line(case.summary),
         facts=Markup(templating.block("facts.html", facts=facts)),
         cite=Markup(cite_html("case", case.title, options, case.address, "./", _case_dates(case))),
@@ -1104,8 +1111,6 @@ class Rendered:
     """For each case page whose body is published from its checked HTML, that HTML in placeholder order."""
     heads: dict[str, dict[str, object]] = field(default_factory=dict)
     """For each of those case pages, its metadata (``case_head``): its title and description."""
-    contents: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    """For each of those case pages, its contents list (``case_contents``)."""
 
     def filled(self) -> dict[str, str]:
         """Every file with its blocks back in place: the page as one Markdown text."""
@@ -1195,13 +1200,8 @@ def render_pages(atlas: Atlas, options: Options | None = None, index: Index | No
     live = [c for c in atlas.cases if not c.withdrawn]
     parts = {site.CASE.path(c.id): _case_parts(c) for c in live}
     heads = {site.CASE.path(c.id): case_head(c) for c in live}
-    contents = {site.CASE.path(c.id): case_contents(c, bool(index.related.get(c.id))) for c in live}
     return Rendered(
-        {path: text for path, (text, _) in held.items()},
-        {p: b for p, (_, b) in held.items() if b},
-        parts,
-        heads,
-        contents,
+        {path: text for path, (text, _) in held.items()}, {p: b for p, (_, b) in held.items() if b}, parts, heads
     )
 
 
@@ -1246,7 +1246,7 @@ def rerender_cases(
     options = options or Options()
     by_id = {c.id: c for c in atlas.cases}
     pages, blocks, parts = dict(previous.pages), dict(previous.blocks), dict(previous.parts)
-    heads, contents = dict(previous.heads), dict(previous.contents)
+    heads = dict(previous.heads)
     for ident in sorted(set(ids)):
         path = site.CASE.path(ident)
         others = tuple(by_id[other] for other in related.get(ident, ()))
@@ -1255,10 +1255,8 @@ def rerender_cases(
         blocks.pop(path, None)
         parts.pop(path, None)
         heads.pop(path, None)
-        contents.pop(path, None)
         if held:
             blocks[path] = held
         if not case.withdrawn:
             parts[path], heads[path] = _case_parts(case), case_head(case)
-            contents[path] = case_contents(case, bool(others))
-    return Rendered(pages, blocks, parts, heads, contents)
+    return Rendered(pages, blocks, parts, heads)

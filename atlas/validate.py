@@ -925,7 +925,7 @@ def check_case(
     problems = sorted(Problem(doc.path, at, field, message) for at, field, message in issues)
     if problems:
         return problems, None
-    return [], _case(doc, framework, values, body)
+    return [], _case(doc, framework, values, body.checked_html.pop(doc.body, ""))
 
 
 def draft_case(
@@ -947,11 +947,11 @@ def draft_case(
     substance = {*house_style(doc.body.split("\n"), doc.body_line, kind), *_check_placeholders(doc)}
     if any((p.line, p.field, p.message) not in substance for p in problems):
         return None
-    return _case(doc, framework, values, body)
+    return _case(doc, framework, values, body.checked_html.pop(doc.body))
 
 
-def _case(doc: Document, framework: Framework, values: Mapping[str, object], body: BodyChecker) -> Case:
-    """The case from the values its checked fields built, and its body's checked HTML and headings."""
+def _case(doc: Document, framework: Framework, values: Mapping[str, object], html: str) -> Case:
+    """The case from the values its checked fields built, and its body's checked HTML."""
     v: Any = values  # each value's type is set by its spec's build; the checks have passed
     order = {e.id: i for i, e in enumerate(framework.elements)}
     refs: tuple[str, ...] = v["elements"]
@@ -976,8 +976,7 @@ def _case(doc: Document, framework: Framework, values: Mapping[str, object], bod
         tags=v.get("tags", ()),
         aliases=v.get("aliases", ()),
         withdrawn=v.get("withdrawn"),
-        body_html=body.checked_html.pop(doc.body, ""),
-        headings=body.checked_headings.pop(doc.body, ()),
+        body_html=html,
     )
 
 

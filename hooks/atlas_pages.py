@@ -6,7 +6,7 @@ import logging
 import posixpath
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 from urllib.parse import urljoin
 
 from jinja2 import FileSystemBytecodeCache
@@ -30,6 +30,7 @@ from atlas.render import (
     Options,
     Rendered,
     anchors,
+    contents,
     evidence_base,
     fill_blocks,
     fill_contributing,
@@ -242,7 +243,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if path in rendered.parts:
             # MkDocs keeps a page a plugin has made (File.page) rather than making its own; safe for
             # case pages only because they are never in the nav, whose entry would give a page its title.
-            CasePage(generated, config, rendered.heads[path], rendered.contents[path])
+            CasePage(generated, config, rendered.heads[path])
         files.append(generated)
     for image in list_images(root / "cases"):
         files.append(File.generated(config, f"cases/images/{image.name}", abs_src_path=str(image)))
@@ -356,9 +357,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 class CasePage(Page):
     """A live case's page: its metadata from the model, and HTML from the renderer's templates, which skips Markdown."""
 
-    def __init__(self, file: File, config: MkDocsConfig, meta: dict[str, object], toc: list[dict[str, Any]]) -> None:
+    def __init__(self, file: File, config: MkDocsConfig, meta: dict[str, object]) -> None:
         super().__init__(None, file, config)
-        self.model_meta, self.model_toc = meta, toc
+        self.model_meta = meta
 
     def read_source(self, config: MkDocsConfig) -> None:
         """Take the title and description from the model; the page's text after its front matter is its HTML."""
@@ -371,20 +372,19 @@ class CasePage(Page):
         self.meta = dict(self.model_meta)
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        """Put the checked body into the page's HTML; its contents list is the model's, and its ids are read from it."""
+        """Put the checked body into the page's HTML, and read its contents list and ids from it."""
         # MkDocs would make a Markdown converter with every extension for each page, which costs
         # more than the page's own HTML does, even with nothing to convert.
         # Taken out, not just read: a page is rendered once per build, and the memory goes back at once.
         parts = _build().parts.pop(self.file.src_uri, ())
-        # HTML from autoescaping templates around the body the validator rendered and checked; its
-        # contents list comes from the model (render.case_contents), its ids from that HTML, as
-        # Markdown would have given them.
+        # HTML from autoescaping templates around the body the validator rendered and checked. Its
+        # contents list and ids are read from that HTML, as Markdown would have given them.
         assert self.markdown is not None
         html = fill_parts(self.markdown, parts)
         # MkDocs keeps a page's Markdown to the end of the build; this page's is its HTML, made again here.
         self.markdown = ""
         self.content = html
-        self.toc = get_toc(self.model_toc)  # type: ignore[arg-type]
+        self.toc = get_toc(contents(html))  # type: ignore[arg-type]
         self.present_anchor_ids = anchors(html)
 
 
