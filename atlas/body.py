@@ -218,7 +218,7 @@ class BodyChecker:
                 f"has markup that is not allowed in a case ({change}); write it in plain Markdown, "
                 "with images from cases/images/ and links to http, https or mailto addresses",
             )
-        cleaned = sanitise.inventory(published)
+        cleaned = sanitise.cleaned_inventory(published)
         for ident in cleaned.ids:
             if ident in RESERVED_IDS:
                 yield (

@@ -35,7 +35,7 @@ from atlas.render import (
 )
 from atlas.sanitise import DOCS, PAGE, changes, clean
 from atlas.templating import Once
-from atlas.validate import CheckMemo, load_atlas, summary
+from atlas.validate import CaseChecks, CheckMemo, load_atlas, start_checks, summary
 
 __all__ = ["CasePageData", "Made", "Settings", "SiteBuild", "licence_html"]
 
@@ -77,7 +77,8 @@ class Made:
     lenient: bool = False
     """Whether links into what is missing must not stop the build (a preview with problems)."""
     pages: dict[str, str] = field(default_factory=dict)
-    """Each generated file's text by its path, the case pages last."""
+    """Each generated file's text by its path, the case pages last ('' for a live case page in a build, whose
+    text the build holds until the page is read: see ``SiteBuild.case_text``)."""
     sources: dict[str, str] = field(default_factory=dict)
     """Under serve, the file each generated page is read from instead of its text."""
     edit_paths: dict[str, str] = field(default_factory=dict)
@@ -108,6 +109,24 @@ class SiteBuild:
     """The case pages' nav, rendered once in this build (overrides/main.html)."""
     edit_paths: dict[str, str] = field(default_factory=dict)
     """Each case page's contributor file, from the docs folder, to name in messages."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """Each live case page's text in a build (a preview reads it from its file), taken out as the page is read."""
+    checks: CaseChecks | None = None
+    """The cases being checked in other processes, begun by ``begin`` and joined in ``make``."""
+
+    def begin(self) -> None:
+        """Start checking the cases on the other cores, while MkDocs reads the theme and the docs.
+
+        A preview checks only what changed, in this process (see ``make``).
+        """
+        if not self.serving:
+            self.checks = start_checks(self.root, available_cores())
+
+    def end(self) -> None:
+        """Stop whatever this build began and has not finished."""
+        if self.checks is not None:
+            self.checks.stop()
+            self.checks = None
 
     def make(
         self,
@@ -125,7 +144,9 @@ class SiteBuild:
         state = preview.Preview.load(settings.site_dir) if self.serving else None
         memo = state.memo() if state is not None else None
         # A build checks the cases on every core; a preview checks only what changed, in this process.
-        loaded = load_atlas(self.root, memo=memo, workers=1 if self.serving else available_cores())
+        # The checks begun in ``begin`` are joined here; ``end`` stops them if not.
+        workers = 1 if self.serving else available_cores()
+        loaded = load_atlas(self.root, memo=memo, workers=workers, started=self.checks)
         made = Made(notes=[f"{w.path}:{w.line}: warning: {field_words(w.field)}: {w.message}" for w in loaded.warnings])
         found = loaded.problems
         if found and not self.serving:
@@ -166,6 +187,11 @@ class SiteBuild:
                 made.edit_paths[path] = f"{settings.docs_to_root}/{path}"
         self.edit_paths = made.edit_paths
         made.case_pages = {path: CasePageData(rendered.heads[path], rendered.tocs[path]) for path in rendered.parts}
+        for path in made.case_pages:
+            if path not in made.sources:
+                # Held by the build, not by MkDocs' file, so each page's text is let go once its page is
+                # read: MkDocs would keep every file's content to the end of the build.
+                self.texts[path], made.pages[path] = made.pages[path], ""
         made.images = [(f"cases/images/{image.name}", str(image)) for image in list_images(self.root / "cases")]
         if atlas is not None:
             made.redirects = redirects(atlas)
@@ -246,6 +272,10 @@ class SiteBuild:
         if path == HOME:
             return text.replace(EVIDENCE_BASE_MARKER, self.evidence_base)
         return text
+
+    def case_text(self, path: str) -> str | None:
+        """A live case page's text, taken out of the build (None when MkDocs reads it from its file)."""
+        return self.texts.pop(path, None)
 
     def case_html(self, path: str, text: str) -> tuple[str, set[str]]:
         """A live case page's HTML, its checked body put in, and every id on it (for MkDocs to check links into it)."""

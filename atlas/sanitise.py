@@ -269,6 +269,26 @@ def inventory(html: str) -> Inventory:
     return Inventory(tuple(parser.ids), tuple(parser.addresses), tuple(parser.stray))
 
 
+# In HTML the sanitiser wrote, a "<" starts a tag or a comment (text has "&lt;"), and every attribute
+# value is in double quotes (a quote inside is "&quot;"), so these read it as a parser would.
+_WRITTEN_TAG = re.compile(r'<!--.*?-->|<[a-zA-Z][^\s/>]*((?:[^>"]|"[^"]*")*)>', re.DOTALL)
+# Each attribute whole, so text inside one value is never read as another attribute.
+_WRITTEN_ATTRIBUTE = re.compile(r'([^\s"\'>/=]+)(?:="([^"]*)")?')
+
+
+def cleaned_inventory(html: str) -> Inventory:
+    """``inventory`` of HTML the sanitiser wrote (its output only), read without a parser: its ids and addresses."""
+    ids: list[str] = []
+    addresses: list[str] = []
+    for tag in _WRITTEN_TAG.finditer(html):
+        for name, value in _WRITTEN_ATTRIBUTE.findall(tag.group(1) or ""):
+            if name == "id":
+                ids.append(unescape(value))
+            elif name in ("href", "src"):
+                addresses.append(unescape(value))
+    return Inventory(tuple(ids), tuple(addresses), ())
+
+
 # A contributor's own text sits between these markers on a case page, held to the body list.
 _IMAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*")
 

@@ -17,6 +17,8 @@ def _environment() -> Environment:
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         keep_trailing_newline=False,
+        # The package's templates do not change while it runs; checking each one's file on every page costs time.
+        auto_reload=False,
     )
 
 

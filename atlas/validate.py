@@ -1173,30 +1173,71 @@ class _CaseChecker:
 PARALLEL_FROM = 200
 # Checking 10,000 files takes well under a minute; a run that takes this long has hung.
 CHECK_TIMEOUT = 1800.0
-# This process's share of the files is this much more than an even one: a spawned process spends
-# its first half second or so starting.
-START_SHARE = 1.15
 
 
-def _check_part(part: tuple[Path, Framework, dt.date, list[Path]]) -> list[Checked]:
-    """The verdicts on one part of the files, in order, in a process of its own (see ``_check_all``)."""
-    root, framework, today, paths = part
-    checker = _CaseChecker(root, framework, today)
-    return [checker.check(path) for path in paths]
+def _chunk(count: int) -> int:
+    """How many files a process takes at a time: small enough that none waits long for another at the end."""
+    return max(5, min(50, count // 200))
 
 
-def _check_all(checker: _CaseChecker, paths: list[Path], workers: int) -> list[Checked]:
-    """Every file's verdict, in order; in ``workers`` processes when there are enough files to be worth it."""
+def _case_checker(given: tuple[Path, Framework, dt.date]) -> Callable[[Path], Checked]:
+    """The checker a spawned process uses for its share of the files (see ``_check_all``)."""
+    return _CaseChecker(*given).check
+
+
+@dataclass
+class CaseChecks:
+    """The case files under ``root`` being checked in spawned processes, begun before the build needs them.
+
+    ``load_atlas`` joins in with this process and takes the verdicts; ``stop`` ends the processes if it never does.
+    """
+
+    root: Path
+    today: dt.date
+    framework: tuple[Framework | None, list[Problem]]
+    listing: tuple[list[Path], list[Problem]]
+    shared: parallel.Shared[tuple[Path, Framework, dt.date], Path, Checked] | None
+
+    def stop(self) -> None:
+        """Stop the processes, if still going."""
+        if self.shared is not None:
+            self.shared.stop()
+
+
+def start_checks(root: Path, workers: int, today: dt.date | None = None) -> CaseChecks:
+    """Load the framework and list the case files under ``root``, and begin checking them in spawned processes.
+
+    The processes start only when there are ``workers`` cores and enough files to be worth it.
+    """
+    when = today or dt.date.today()
+    framework = load_framework(root / "framework", root)
+    listing = list_case_files(root / "cases", root)
+    paths = sorted(set(listing[0]))
+    shared = None
+    if framework[0] is not None and workers >= 2 and len(paths) >= PARALLEL_FROM:
+        shared = parallel.Shared(_case_checker, (root, framework[0], when), paths, workers, _chunk(len(paths)))
+    return CaseChecks(root, when, framework, listing, shared)
+
+
+def _check_all(
+    checker: _CaseChecker, paths: list[Path], workers: int, started: CaseChecks | None = None
+) -> list[Checked]:
+    """Every file's verdict, in order; in ``workers`` processes when there are enough files to be worth it.
+
+    Each process takes a few files at a time until none is left, so a process that starts late (a
+    spawned one spends its first half second or so starting) still does its share. ``started``
+    is the same work begun earlier, joined when it is for these files.
+    """
+    if started is not None:
+        same = (started.root, started.today, started.framework[0]) == (checker.root, checker.today, checker.framework)
+        if started.shared is not None and same and started.shared.items == paths:
+            return started.shared.join(checker.check, CHECK_TIMEOUT)
+        started.stop()
     if workers < 2 or len(paths) < PARALLEL_FROM:
         return [checker.check(path) for path in paths]
-    # The first part is checked here while the other processes start, so it is the larger; the
-    # rest is shared among them in two parts each, so one slow part does not leave one idle for long.
-    first = int(len(paths) * START_SHARE / workers)
-    size = -(-(len(paths) - first) // ((workers - 1) * 2))
     given = (checker.root, checker.framework, checker.today)
-    parts = [(*given, paths[:first])] + [(*given, paths[i : i + size]) for i in range(first, len(paths), size)]
-    done = parallel.map_in_processes(_check_part, parts, workers, CHECK_TIMEOUT)
-    return [result for part in done for result in part]
+    shared = parallel.Shared(_case_checker, given, paths, workers, _chunk(len(paths)))
+    return shared.join(checker.check, CHECK_TIMEOUT)
 
 
 def load_cases(
@@ -1207,6 +1248,7 @@ def load_cases(
     memo: CheckMemo | None = None,
     workers: int = 1,
     drafts: list[Case] | None = None,
+    started: CaseChecks | None = None,
 ) -> CasesFound:
     """Read, check and build every case; a case with any problem is left out and reported.
 
@@ -1230,7 +1272,7 @@ def load_cases(
                 keys[i] = hashlib.sha256(surroundings + rel.encode() + b"\0" + raw).hexdigest()
     earlier = memo.earlier if memo is not None else {}
     known = {i: earlier[key] for i, key in enumerate(keys) if key is not None and key in earlier}
-    fresh = iter(_check_all(checker, [p for i, p in enumerate(paths) if i not in known], workers))
+    fresh = iter(_check_all(checker, [p for i, p in enumerate(paths) if i not in known], workers, started))
     results = [known[i] if i in known else next(fresh) for i in range(len(paths))]
     if memo is not None:
         memo.now.update({key: result for key, result in zip(keys, results, strict=True) if key is not None})
@@ -1619,21 +1661,29 @@ def load_atlas(
     today: dt.date | None = None,
     memo: CheckMemo | None = None,
     workers: int = 1,
+    started: CaseChecks | None = None,
 ) -> Loaded:
     """Load and check the framework and cases under ``root`` (or just ``case_paths``), as of ``today``.
 
     ``memo`` carries verdicts between a preview's rebuilds, and ``workers`` checks many files in
-    that many processes (see ``load_cases``).
+    that many processes (see ``load_cases``); ``started`` is that work begun already (``start_checks``).
     """
-    framework, problems = load_framework(root / "framework", root)
+    if started is not None and (started.root, case_paths, today) != (root, None, None):
+        started.stop()  # begun for other files or another day
+        started = None
+    framework, problems = started.framework if started is not None else load_framework(root / "framework", root)
     if framework is None:
+        if started is not None:
+            started.stop()
         return Loaded(None, problems, [])
-    if case_paths is None:
-        paths, problems = list_case_files(root / "cases", root)
-    else:
+    if case_paths is not None:
         paths, problems = list(case_paths), []
+    else:
+        paths, listed = started.listing if started is not None else list_case_files(root / "cases", root)
+        problems = list(listed)
     drafts: list[Case] = []
-    found = load_cases(paths, root, framework, today, memo, workers, drafts)
+    when = started.today if started is not None else today
+    found = load_cases(paths, root, framework, when, memo, workers, drafts, started)
     problems += found.problems
     crosswalks, wrong, advice = load_crosswalks(root / "framework" / "crosswalks", root, framework)
     problems += wrong

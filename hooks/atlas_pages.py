@@ -59,8 +59,9 @@ def on_startup(command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> 
 
 
 def on_shutdown() -> None:
-    """The command has ended; a later one in this process starts as a build unless told otherwise."""
+    """The command has ended: stop what its last build began; a later one in this process starts as a build."""
     global _command
+    _end()
     _command = _Command(serving=False)
 
 
@@ -76,14 +77,21 @@ def _build() -> SiteBuild:
     return _command.build
 
 
-def on_post_build(config: MkDocsConfig) -> None:
-    """Let go of this build's state: nothing is left for the next build to see."""
+def _end() -> None:
+    """Stop what the build began and let go of its state: nothing is left for the next build to see."""
+    if _command.build is not None:
+        _command.build.end()
     _command.build = None
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Let go of this build's state."""
+    _end()
 
 
 def on_build_error(error: Exception) -> None:
-    """Let go of a failed build's state."""
-    _command.build = None
+    """Stop what a failed build began, and let go of its state."""
+    _end()
 
 
 DIRTY_NOTICE = (
@@ -101,7 +109,10 @@ class _DirtyOnPurpose(logging.Filter):
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Name the licence of the text and data in every page's footer (Material's copyright line)."""
+    """Begin this build (its cases are checked on the other cores from now); name the licence in every footer."""
+    _end()  # an earlier build's, where one process builds more than once
+    _command.build = SiteBuild(Path(config.config_file_path).parent, _serving(config))
+    _command.build.begin()
     # From the core, where the feed, the open data and each citation take it too.
     config.copyright = Markup(licence_html())
     return config
@@ -113,7 +124,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the generated pages, data files and alias redirects; stop the build on any content problem."""
     root = Path(config.config_file_path).parent
     serving = _serving(config)
-    build = _command.build = SiteBuild(root, serving)
+    build = _command.build or SiteBuild(root, serving)
+    _command.build = build
     settings = Settings(
         site_dir=Path(config.site_dir),
         site_url=config.site_url,
@@ -139,6 +151,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             generated = File.generated(config, path, abs_src_path=made.sources[path])
         else:
             generated = File.generated(config, path, content=text)
+            if not serving and not generated.is_documentation_page():
+                generated = _written(config, generated, text)
         if path in made.edit_paths:
             generated.edit_uri = made.edit_paths[path]
         if path in made.case_pages:
@@ -153,6 +167,19 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         raise PluginError("mkdocs.yml must enable the redirects plugin: earlier case ids redirect through it")
     plugin.config["redirect_maps"].update(made.redirects)
     return files
+
+
+def _written(config: MkDocsConfig, file: File, text: str) -> File:
+    """A generated data file (the open data, the feed) written into the site now, as MkDocs would write it.
+
+    MkDocs would keep its text to the end of the build, and these grow with the cases (the open
+    data is megabytes). The site folder was cleaned before on_files, and MkDocs copies nothing onto itself.
+    """
+    destination = Path(file.abs_dest_path)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with destination.open("w", encoding="utf-8") as out:  # as MkDocs writes a file's text
+        out.write(text)
+    return File.generated(config, file.src_uri, abs_src_path=str(destination))
 
 
 def _site_wide_files(config: MkDocsConfig) -> list[Path]:
@@ -203,7 +230,9 @@ class CasePage(Page):
 
     def read_source(self, config: MkDocsConfig) -> None:
         """Take the title and description from the model; the page's text after its front matter is its HTML."""
-        text = self.file.content_string
+        text = _build().case_text(self.file.src_uri)
+        if text is None:
+            text = self.file.content_string
         # The front matter is written from the same metadata (render.yaml_header), every value on
         # one line, so the first line of three dashes after the opening one ends it; it is not parsed.
         self.markdown = text[text.index("\n---\n", 3) + len("\n---\n") :].lstrip("\n")
@@ -220,6 +249,8 @@ class CasePage(Page):
         self.markdown = ""
         self.content = html
         self.toc = get_toc(self.model.toc)  # type: ignore[arg-type]
+        # The page keeps its own contents list from here; the model's copy is let go, as its text was.
+        self.model = CasePageData(self.model.meta, [])
 
 
 def _mark_escaped(page: Page) -> None:

@@ -263,24 +263,51 @@ def test_a_copied_case_with_its_id_unchanged_gets_a_one_line_fix(tmp_path: Path,
     ]
 
 
-def test_checking_in_several_processes_finds_what_one_process_finds(tmp_path: Path, framework: Framework) -> None:
+def _site_with_many_cases(root: Path, framework: Framework) -> None:
+    """A site with enough cases to be checked in several processes, one of them broken."""
     import shutil
 
     from atlas.synthetic import write_corpus
     from atlas.validate import PARALLEL_FROM
 
     for part in ("framework", "docs"):
-        shutil.copytree(ROOT / part, tmp_path / part)
-    shutil.copy2(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    paths = write_corpus(tmp_path / "cases", PARALLEL_FROM + 10, framework)
-    # Two broken files among them, so the problems are compared too.
+        shutil.copytree(ROOT / part, root / part)
+    shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    paths = write_corpus(root / "cases", PARALLEL_FROM + 10, framework)
     paths[3].write_text(paths[3].read_text(encoding="utf-8").replace("\nkind: ", "\nkind: nonsense\nx: "), "utf-8")
+
+
+def test_checking_in_several_processes_finds_what_one_process_finds(tmp_path: Path, framework: Framework) -> None:
+    from atlas.validate import PARALLEL_FROM
+
+    _site_with_many_cases(tmp_path, framework)
+    # Two broken files among them, so the problems are compared too.
     (tmp_path / "cases" / "zz-broken.md").write_text(valid_case("zz-broken", evidence="evidence: rumour"), "utf-8")
     listed, _ = list_case_files(tmp_path / "cases", tmp_path)
     one = load_cases(listed, tmp_path, framework)
     two = load_cases(listed, tmp_path, framework, workers=2)
     assert len(one.problems) >= 3 and len(one.cases) == PARALLEL_FROM + 9
     assert one == two
+
+
+def test_checks_begun_early_find_what_a_check_begun_late_finds(tmp_path: Path, framework: Framework) -> None:
+    import datetime as dt
+    import time
+
+    from atlas.validate import PARALLEL_FROM, load_atlas, start_checks
+
+    _site_with_many_cases(tmp_path, framework)
+    today = dt.date(2026, 12, 6)
+    started = start_checks(tmp_path, workers=2, today=today)
+    assert started.shared is not None
+    time.sleep(1)  # as a build joins: after the spawned process has begun
+    early = load_atlas(tmp_path, started=started)
+    late = load_atlas(tmp_path, today=today)
+    assert len(early.problems) >= 1 and early.passing is not None and len(early.passing.cases) == PARALLEL_FROM + 9
+    assert (early.problems, early.warnings, early.passing) == (late.problems, late.warnings, late.passing)
+    # Begun for another day, the work is stopped and done again for the day asked for.
+    other = start_checks(tmp_path, workers=2, today=dt.date(2020, 1, 1))
+    assert load_atlas(tmp_path, today=today, started=other).passing == late.passing
 
 
 def _same(a: yaml.Node, b: yaml.Node) -> bool:

@@ -90,6 +90,31 @@ def test_the_sanitiser_reports_what_slipped_through() -> None:
     assert changes("<p>a</p><script>alert(1)</script>", body) == ["<script", "alert(1)", "</script>"]
 
 
+def test_the_sanitisers_output_is_read_without_a_parser_as_a_parser_reads_it() -> None:
+    from atlas.markdown import Renderer, site_markdown
+    from atlas.sanitise import cleaned_inventory, inventory
+    from tests.conftest import ROOT
+
+    renderer = Renderer(site_markdown(ROOT))
+    body = body_allow_list({"diagram.png"})
+    tricky = [
+        '<a title="x src=" href="y">t</a> <a href="a>b" title=\'c "d" id=e\'>f</a>',
+        '<p id="a&amp;b">x id="no" &lt;a href="z"&gt;</p><img src="images/diagram.png" alt="&quot; href=&quot;q">',
+        "<!-- <a href='hidden'> --> <details open><summary id=s>s</summary></details>",
+    ]
+    bodies = [*BODY_PAYLOADS, *tricky]
+    bodies += [
+        path.read_text(encoding="utf-8").split("\n---\n", 1)[1] for path in sorted((ROOT / "cases").glob("*.md"))
+    ]
+    read = 0
+    for text in bodies:
+        cleaned = body.clean(renderer.html(text))
+        parsed, matched = inventory(cleaned), cleaned_inventory(cleaned)
+        assert (matched.ids, matched.addresses) == (parsed.ids, parsed.addresses), text
+        read += len(parsed.ids) + len(parsed.addresses)
+    assert read > 50
+
+
 FRONT_MATTER_PAYLOADS = {
     "title": '"<script>alert(1)</script><img src=x onerror=alert(2)>"',
     "summary": '"\\" onmouseover=alert(3) x=\\" <svg onload=alert(4)> [x](javascript:alert(5))"',

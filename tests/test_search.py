@@ -32,8 +32,9 @@ CASE = "mutual-mat-visits"
 LISTS = ["cases/", "explore/", "self-assessment/", "spectrum/alignment/", "approach/co-design/"]
 
 
-def load_hook() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("search_hook", ROOT / "hooks" / "search.py")
+def load_hook(name: str = "search") -> ModuleType:
+    """The hook ``hooks/<name>.py``, loaded as MkDocs loads it."""
+    spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "hooks" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # as MkDocs loads a hook

@@ -40,8 +40,12 @@ def test_a_clean_build_makes_every_page_with_the_case_pages_last(project: Path) 
     assert made.edit_paths[some] == f"../{some}"
     assert made.case_pages[some].toc[0]["level"] == 1
     assert made.case_pages[some].meta["title"]
+    # The build holds a case page's text until the page is read, and then lets it go.
+    assert made.pages[some] == ""
+    text = build.case_text(some)
+    assert text is not None and build.case_text(some) is None
     # The page takes its checked body once, with every id on it.
-    html, ids = build.case_html(some, made.pages[some].split("\n---\n", 1)[1])
+    html, ids = build.case_html(some, text.split("\n---\n", 1)[1])
     assert "atlas-part" not in html and "context" in ids and "sources" in ids
     assert build.case_html(some, "<!-- atlas-part-0 -->")[0] == "<!-- atlas-part-0 -->"
 
