@@ -18,13 +18,14 @@ from urllib.parse import urljoin
 from atlas import composer, pages, preview
 from atlas.addresses import redirects
 from atlas.load import list_images
-from atlas.model import Atlas, Problem, field_words
+from atlas.model import Atlas, BodyHeading, Problem, field_words
 from atlas.parallel import available_cores
 from atlas.render import (
     EVIDENCE_BASE_MARKER,
     Options,
     Rendered,
     anchors,
+    contents_tree,
     evidence_base,
     fill_blocks,
     fill_contributing,
@@ -63,7 +64,11 @@ class CasePageData:
     """What a live case's page object takes from the model: its metadata and its contents list."""
 
     meta: dict[str, object]
-    toc: list[dict[str, Any]]
+    contents: tuple[BodyHeading, ...]
+
+    def toc(self) -> list[dict[str, Any]]:
+        """The page's contents list as MkDocs takes it from Markdown's toc extension."""
+        return contents_tree(self.contents)
 
 
 @dataclass

@@ -33,6 +33,7 @@ from atlas.model import (
     LICENCE_URL,
     PUBLISHER_NAME,
     Atlas,
+    BodyHeading,
     Case,
     Element,
     Framework,
@@ -550,20 +551,24 @@ def _title_anchor(case: Case) -> str:
     return str(unique(title_id(case.title), set(_ID.findall(case.body_html)) | RESERVED_IDS))
 
 
-def case_contents(case: Case, related: bool) -> list[dict[str, Any]]:
-    """A case page's contents list as Python-Markdown's toc extension gives it: its sections under the title.
+def case_contents(case: Case, related: bool) -> tuple[BodyHeading, ...]:
+    """A case page's contents, in page order: the title, the body's headings and the page's own sections.
 
-    From the model: the title as the page's template writes it, the headings the body's Markdown
-    read, then the template's own sections (the related cases only where there are some).
+    From the model: the title as the page's template writes it, the level-1 and level-2 headings the
+    body's Markdown read, then the template's own sections (the related cases only where there are
+    some). Kept flat and small until the page is made, when ``contents_tree`` nests it.
     """
-    title = {"level": 1, "id": _title_anchor(case), "name": str(escape(one_line(case.title))), "children": []}
-    entries: list[dict[str, Any]] = [title]
-    added = [(2, ident, name) for ident, name in CASE_SECTIONS.items() if related or ident != "related"]
-    for level, ident, name in [*((h.level, h.id, h.name) for h in case.headings), *added]:
-        if level > 2:
-            continue
-        entry = {"level": level, "id": ident, "name": name, "children": []}
-        if level == 2:
+    title = BodyHeading(1, _title_anchor(case), str(escape(one_line(case.title))))
+    added = [BodyHeading(2, ident, name) for ident, name in CASE_SECTIONS.items() if related or ident != "related"]
+    return (title, *(h for h in case.headings if h.level <= 2), *added)
+
+
+def contents_tree(contents: Iterable[BodyHeading]) -> list[dict[str, Any]]:
+    """A page's contents list as Python-Markdown's toc extension gives it: each level-2 heading under the one before."""
+    entries: list[dict[str, Any]] = []
+    for level, ident, name in contents:
+        entry: dict[str, Any] = {"level": level, "id": ident, "name": name, "children": []}
+        if level == 2 and entries:
             entries[-1]["children"].append(entry)
         else:
             entries.append(entry)
@@ -1136,7 +1141,7 @@ class Rendered:
     """For each case page whose body is published from its checked HTML, that HTML in placeholder order."""
     heads: dict[str, dict[str, object]] = field(default_factory=dict)
     """For each of those case pages, its metadata (``case_head``): its title and description."""
-    tocs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    tocs: dict[str, tuple[BodyHeading, ...]] = field(default_factory=dict)
     """For each of those case pages, its contents list (``case_contents``)."""
 
     def filled(self) -> dict[str, str]:

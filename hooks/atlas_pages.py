@@ -248,9 +248,9 @@ class CasePage(Page):
         # MkDocs keeps a page's Markdown to the end of the build; this page's is its HTML, made again here.
         self.markdown = ""
         self.content = html
-        self.toc = get_toc(self.model.toc)  # type: ignore[arg-type]
+        self.toc = get_toc(self.model.toc())  # type: ignore[arg-type]
         # The page keeps its own contents list from here; the model's copy is let go, as its text was.
-        self.model = CasePageData(self.model.meta, [])
+        self.model = CasePageData(self.model.meta, ())
 
 
 def _mark_escaped(page: Page) -> None:

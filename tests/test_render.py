@@ -15,7 +15,7 @@ import yaml
 
 from atlas.index import build_index
 from atlas.model import Atlas
-from atlas.render import Options, attribute, front_matter, plain, render_pages, render_site
+from atlas.render import Options, attribute, contents_tree, front_matter, plain, render_pages, render_site
 from atlas.validate import load_atlas
 from tests.conftest import ROOT
 
@@ -191,8 +191,8 @@ def test_a_case_page_is_html_with_the_headings_and_contents_the_sites_markdown_w
     assert title.split('">', 1)[0] in html  # the same id for the title
     # The contents list, from the model: the title, and under it every level-2 heading, the body's and
     # the page's own; what the page's HTML says, read back as a reader's browser would.
-    assert pages.tocs[path] == contents_in(html)
-    [top] = pages.tocs[path]
+    assert contents_tree(pages.tocs[path]) == contents_in(html)
+    [top] = contents_tree(pages.tocs[path])
     assert (top["level"], top["id"]) == (1, title.split('"')[1])
     assert [c["id"] for c in top["children"]] == [
         "context",
@@ -215,8 +215,8 @@ def test_the_titles_id_steps_aside_for_a_body_heading_that_has_it(mini: Atlas) -
     case = mini.cases[0]
     clash = case.with_values(title="Context")
     made = render_pages(Atlas(mini.framework, (clash, *mini.cases[1:])), OPTIONS)
-    [top] = made.tocs[f"cases/{case.id}.md"]
-    assert made.tocs[f"cases/{case.id}.md"] == contents_in(
+    [top] = contents_tree(made.tocs[f"cases/{case.id}.md"])
+    assert contents_tree(made.tocs[f"cases/{case.id}.md"]) == contents_in(
         fill_parts(made.pages[f"cases/{case.id}.md"].split("---\n", 2)[2], (case.body_html,))
     )
     assert top["id"] == "context_1" and top["children"][0]["id"] == "context"
@@ -229,7 +229,7 @@ def test_the_titles_id_never_takes_the_themes_or_the_pages_own_names(mini: Atlas
 
     case = mini.cases[0]
     made = render_pages(Atlas(mini.framework, (case.with_values(title=title), *mini.cases[1:])), OPTIONS)
-    [top] = made.tocs[f"cases/{case.id}.md"]
+    [top] = contents_tree(made.tocs[f"cases/{case.id}.md"])
     assert top["id"] == expected
 
 

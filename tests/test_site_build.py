@@ -38,7 +38,7 @@ def test_a_clean_build_makes_every_page_with_the_case_pages_last(project: Path) 
     assert "feed.xml" in made.pages and "api/cases.json" in made.pages
     some = cases[0]
     assert made.edit_paths[some] == f"../{some}"
-    assert made.case_pages[some].toc[0]["level"] == 1
+    assert made.case_pages[some].contents[0].level == 1 and made.case_pages[some].toc()[0]["level"] == 1
     assert made.case_pages[some].meta["title"]
     # The build holds a case page's text until the page is read, and then lets it go.
     assert made.pages[some] == ""
