@@ -262,20 +262,26 @@ class _Value(Generic[T]):
     def __get__(self, case: Case | None, owner: type) -> _Value[T] | T:
         if case is None:
             return self
-        return cast(T, case.values[self.key])
+        return cast(T, case.value(self.key))
 
 
-@dataclass(frozen=True)
+# Where each field's value sits in a case's ``fields``: the contract's order, read when this module loads.
+_KEYS = tuple(f.key for f in schema.CASE_FIELDS)
+_AT = {key: i for i, key in enumerate(_KEYS)}
+
+
+@dataclass(frozen=True, slots=True)
 class Case:
     """One validated case study: every front-matter field's value as the contract built it, and what follows from them.
 
-    ``values`` holds each field of ``schema.CASE_FIELDS`` by its key, a field the file leaves out as
-    the contract's empty value; a field added to the contract is here with no change to this class.
+    ``fields`` holds the value of each field of ``schema.CASE_FIELDS``, in its order, a field the file
+    leaves out as the contract's empty value; a field added to the contract is here with no change to
+    this class. A tuple and slots, not a dict each: ten thousand cases are held at once in a build.
     The names below are typed views of the fields the code uses by name.
     """
 
     path: str
-    values: Mapping[str, object] = field(hash=False)
+    fields: tuple[object, ...] = field(hash=False)
     elements: tuple[str, ...]
     """The framework elements tagged, directly or through a question, in framework order."""
     questions: tuple[str, ...]
@@ -310,15 +316,25 @@ class Case:
         """The case's permanent address within the site."""
         return pages.CASE.address(self.id)
 
+    @property
+    def values(self) -> dict[str, object]:
+        """Each front-matter field's value by its key, in the contract's order."""
+        return dict(zip(_KEYS, self.fields, strict=True))
+
     def value(self, key: str) -> object:
         """The value of the front-matter field ``key``, as the contract built it."""
-        return self.values[key]
+        return self.fields[_AT[key]]
+
+    @staticmethod
+    def of(values: Mapping[str, object]) -> tuple[object, ...]:
+        """The ``fields`` of a case whose field values are ``values`` (a missing one as the contract's empty value)."""
+        return tuple(values.get(f.key, f.empty) for f in schema.CASE_FIELDS)
 
     def with_values(self, **changes: object) -> Case:
         """This case with some fields' values changed (not ``elements``, from which two attributes are worked out)."""
         if "elements" in changes:
             raise ValueError("elements and questions are worked out from the elements field: check the case again")
-        return replace(self, values={**self.values, **changes})
+        return replace(self, fields=Case.of({**self.values, **changes}))
 
 
 @dataclass(frozen=True)

@@ -970,7 +970,7 @@ def _case(doc: Document, framework: Framework, values: Mapping[str, object], bod
     refs = cast(tuple[str, ...], values["elements"])
     return Case(
         path=doc.path,
-        values={f.key: values.get(f.key, f.empty) for f in schema.CASE_FIELDS},
+        fields=Case.of(values),
         elements=tuple(sorted({r.partition(".")[0] for r in refs}, key=order.__getitem__)),
         questions=tuple(r for r in refs if "." in r),
         body=doc.body.strip("\n") + "\n",
