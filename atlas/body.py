@@ -81,10 +81,9 @@ class BodyChecker:
 
     def __post_init__(self) -> None:
         self._renderer = Renderer(self.markdown)
-        # The HTML of each body that passed, so the page can publish exactly what was checked.
-        self.checked_html: dict[str, str] = {}
-        # And its headings, as the Markdown that made that HTML read them: the page's contents list.
-        self.checked_headings: dict[str, tuple[BodyHeading, ...]] = {}
+        # The HTML of each body that passed, so the page can publish exactly what was checked, and its
+        # headings as the Markdown that made that HTML read them (the page's contents list).
+        self.checked: dict[str, tuple[str, tuple[BodyHeading, ...]]] = {}
         self._allow = sanitise.body_allow_list(self.images)
         self._page_allow = sanitise.body_allow_list(self.images, prefix="../")
         self._snippets = "pymdownx.snippets" in self.markdown.extensions
@@ -125,8 +124,7 @@ class BodyChecker:
             rendered = list(self._rendered_checks(html, published, removed, lines, first_line, page))
             yield from rendered
             if not rendered:
-                self.checked_html[body] = published
-                self.checked_headings[body] = headings
+                self.checked[body] = (published, headings)
 
     def publish(self, body: str, page: str, renamed: Mapping[str, str]) -> str:
         """A checked body's HTML with its links to cases' earlier ids written to their new ids, then cleaned.

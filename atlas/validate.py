@@ -951,8 +951,7 @@ def draft_case(
     and text left from the template. The fields must be valid and the body must have rendered and
     passed its safety checks, so what is shown is the HTML that was checked; anything else is None.
     """
-    html = body.checked_html.get(doc.body)
-    if html is None or not problems:
+    if doc.body not in body.checked or not problems:
         return None
     issues, values = read_mapping(specs, doc.data, "")
     kind = values.get("kind")
@@ -968,14 +967,15 @@ def _case(doc: Document, framework: Framework, values: Mapping[str, object], bod
     """The case from the values its checked fields built, and its body's checked HTML and headings."""
     order = {e.id: i for i, e in enumerate(framework.elements)}
     refs = cast(tuple[str, ...], values["elements"])
+    html, headings = body.checked.pop(doc.body, ("", ()))
     return Case(
         path=doc.path,
         fields=Case.of(values),
         elements=tuple(sorted({r.partition(".")[0] for r in refs}, key=order.__getitem__)),
         questions=tuple(r for r in refs if "." in r),
         body=doc.body.strip("\n") + "\n",
-        body_html=body.checked_html.pop(doc.body, ""),
-        headings=body.checked_headings.pop(doc.body, ()),
+        body_html=html,
+        headings=headings,
     )
 
 
