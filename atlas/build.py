@@ -12,20 +12,19 @@ import dataclasses
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urljoin
 
 from atlas import composer, pages, preview
 from atlas.addresses import redirects
 from atlas.load import list_images
-from atlas.model import Atlas, BodyHeading, Problem, field_words
+from atlas.model import Atlas, Problem, field_words
 from atlas.parallel import available_cores
 from atlas.render import (
     EVIDENCE_BASE_MARKER,
+    CasePageData,
     Options,
     Rendered,
     anchors,
-    contents_tree,
     evidence_base,
     fill_blocks,
     fill_contributing,
@@ -57,18 +56,6 @@ class Settings:
     """The project's folder as seen from the docs folder, such as ``..``."""
     site_wide: tuple[Path, ...] = ()
     """Under serve, the files whose change shows on every page (configuration, templates, hand-written pages)."""
-
-
-@dataclass(frozen=True)
-class CasePageData:
-    """What a live case's page object takes from the model: its metadata and its contents list."""
-
-    meta: dict[str, object]
-    contents: tuple[BodyHeading, ...]
-
-    def toc(self) -> list[dict[str, Any]]:
-        """The page's contents list as MkDocs takes it from Markdown's toc extension."""
-        return contents_tree(self.contents)
 
 
 @dataclass
@@ -191,7 +178,7 @@ class SiteBuild:
                 # Point the theme's edit button at the contributor's file, not the generated page.
                 made.edit_paths[path] = f"{settings.docs_to_root}/{path}"
         self.edit_paths = made.edit_paths
-        made.case_pages = {path: CasePageData(rendered.heads[path], rendered.tocs[path]) for path in rendered.parts}
+        made.case_pages = {path: rendered.models[path] for path in rendered.parts}
         for path in made.case_pages:
             if path not in made.sources:
                 # Held by the build, not by MkDocs' file, so each page's text is let go once its page is

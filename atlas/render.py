@@ -1130,6 +1130,22 @@ BLOCK_PART = "<!-- atlas-block-{} -->"
 
 
 @dataclass(frozen=True)
+class CasePageData:
+    """What a live case page takes from the model: its metadata (``case_head``) and contents (``case_contents``)."""
+
+    meta: dict[str, object]
+    contents: tuple[BodyHeading, ...]
+
+    def toc(self) -> list[dict[str, Any]]:
+        """The page's contents list as MkDocs takes it from Markdown's toc extension."""
+        return contents_tree(self.contents)
+
+
+def _case_model(case: Case, related: bool) -> CasePageData:
+    return CasePageData(case_head(case), case_contents(case, related))
+
+
+@dataclass(frozen=True)
 class Rendered:
     """The generated files, with each page's HTML blocks held apart from its Markdown."""
 
@@ -1139,10 +1155,8 @@ class Rendered:
     """For each page that has them, its HTML blocks in placeholder order."""
     parts: dict[str, tuple[str, ...]]
     """For each case page whose body is published from its checked HTML, that HTML in placeholder order."""
-    heads: dict[str, dict[str, object]] = field(default_factory=dict)
-    """For each of those case pages, its metadata (``case_head``): its title and description."""
-    tocs: dict[str, tuple[BodyHeading, ...]] = field(default_factory=dict)
-    """For each of those case pages, its contents list (``case_contents``)."""
+    models: dict[str, CasePageData] = field(default_factory=dict)
+    """For each of those case pages, what its page object takes from the model: metadata and contents."""
 
     def filled(self) -> dict[str, str]:
         """Every file with its blocks back in place: the page as one Markdown text."""
@@ -1231,14 +1245,12 @@ def render_pages(atlas: Atlas, options: Options | None = None, index: Index | No
     held = dict(sorted(held.items()))
     live = [c for c in atlas.cases if not c.withdrawn]
     parts = {site.CASE.path(c.id): _case_parts(c) for c in live}
-    heads = {site.CASE.path(c.id): case_head(c) for c in live}
-    tocs = {site.CASE.path(c.id): case_contents(c, bool(index.related.get(c.id))) for c in live}
+    models = {site.CASE.path(c.id): _case_model(c, bool(index.related.get(c.id))) for c in live}
     return Rendered(
         {path: text for path, (text, _) in held.items()},
         {p: b for p, (_, b) in held.items() if b},
         parts,
-        heads,
-        tocs,
+        models,
     )
 
 
@@ -1283,7 +1295,7 @@ def rerender_cases(
     options = options or Options()
     by_id = {c.id: c for c in atlas.cases}
     pages, blocks, parts = dict(previous.pages), dict(previous.blocks), dict(previous.parts)
-    heads, tocs = dict(previous.heads), dict(previous.tocs)
+    models = dict(previous.models)
     for ident in sorted(set(ids)):
         path = site.CASE.path(ident)
         others = tuple(by_id[other] for other in related.get(ident, ()))
@@ -1291,11 +1303,9 @@ def rerender_cases(
         pages[path], held = _hold_blocks(_case_file(case, atlas, others, options))
         blocks.pop(path, None)
         parts.pop(path, None)
-        heads.pop(path, None)
-        tocs.pop(path, None)
+        models.pop(path, None)
         if held:
             blocks[path] = held
         if not case.withdrawn:
-            parts[path], heads[path] = _case_parts(case), case_head(case)
-            tocs[path] = case_contents(case, bool(others))
-    return Rendered(pages, blocks, parts, heads, tocs)
+            parts[path], models[path] = _case_parts(case), _case_model(case, bool(others))
+    return Rendered(pages, blocks, parts, models)

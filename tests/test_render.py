@@ -15,7 +15,7 @@ import yaml
 
 from atlas.index import build_index
 from atlas.model import Atlas
-from atlas.render import Options, attribute, contents_tree, front_matter, plain, render_pages, render_site
+from atlas.render import Options, attribute, front_matter, plain, render_pages, render_site
 from atlas.validate import load_atlas
 from tests.conftest import ROOT
 
@@ -177,10 +177,10 @@ def test_a_case_page_is_html_with_the_headings_and_contents_the_sites_markdown_w
     assert PART.format(0) in text
     assert pages.parts[path] == (case.body_html,)
     html = fill_parts(text.split("---\n", 2)[2], pages.parts[path])
-    # The page object takes its metadata from the model (Rendered.heads), not from its front
+    # The page object takes its metadata from the model (Rendered.models), not from its front
     # matter; MkDocs reading that front matter would get the same, and the same HTML after it.
-    assert sorted(pages.heads) == sorted(pages.parts)
-    for other, meta in pages.heads.items():
+    assert sorted(pages.models) == sorted(pages.parts)
+    for other, meta in ((p, m.meta) for p, m in pages.models.items()):
         body, read = get_data(pages.pages[other])
         assert read == meta and pages.pages[other].endswith(body)
     markdown = Renderer(site_markdown(ROOT))
@@ -191,8 +191,8 @@ def test_a_case_page_is_html_with_the_headings_and_contents_the_sites_markdown_w
     assert title.split('">', 1)[0] in html  # the same id for the title
     # The contents list, from the model: the title, and under it every level-2 heading, the body's and
     # the page's own; what the page's HTML says, read back as a reader's browser would.
-    assert contents_tree(pages.tocs[path]) == contents_in(html)
-    [top] = contents_tree(pages.tocs[path])
+    assert pages.models[path].toc() == contents_in(html)
+    [top] = pages.models[path].toc()
     assert (top["level"], top["id"]) == (1, title.split('"')[1])
     assert [c["id"] for c in top["children"]] == [
         "context",
@@ -215,8 +215,8 @@ def test_the_titles_id_steps_aside_for_a_body_heading_that_has_it(mini: Atlas) -
     case = mini.cases[0]
     clash = case.with_values(title="Context")
     made = render_pages(Atlas(mini.framework, (clash, *mini.cases[1:])), OPTIONS)
-    [top] = contents_tree(made.tocs[f"cases/{case.id}.md"])
-    assert contents_tree(made.tocs[f"cases/{case.id}.md"]) == contents_in(
+    [top] = made.models[f"cases/{case.id}.md"].toc()
+    assert made.models[f"cases/{case.id}.md"].toc() == contents_in(
         fill_parts(made.pages[f"cases/{case.id}.md"].split("---\n", 2)[2], (case.body_html,))
     )
     assert top["id"] == "context_1" and top["children"][0]["id"] == "context"
@@ -229,7 +229,7 @@ def test_the_titles_id_never_takes_the_themes_or_the_pages_own_names(mini: Atlas
 
     case = mini.cases[0]
     made = render_pages(Atlas(mini.framework, (case.with_values(title=title), *mini.cases[1:])), OPTIONS)
-    [top] = contents_tree(made.tocs[f"cases/{case.id}.md"])
+    [top] = made.models[f"cases/{case.id}.md"].toc()
     assert top["id"] == expected
 
 
