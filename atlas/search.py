@@ -1,21 +1,25 @@
-"""Search: the Pagefind bundles, the copy of each page Pagefind reads, and the runs that index them.
+"""Search: the Pagefind bundles, the copy of each page Pagefind reads, and the services that index them.
 
 Pagefind holds everything it indexes in memory at once, about 130 KB a page here, so a large site
 is indexed in slices of at most ``SHARD_PAGES`` pages, each into a bundle of its own; the search
-box merges them. More slices mean less memory but a larger first search. Each slice is read from
-copies of its pages that hold just what is indexed, made from the HTML the site publishes.
+box merges them. More slices mean less memory but a larger first search. Pagefind is handed a copy
+of each page that holds just what is indexed, made from the HTML the site publishes, through its
+service's input: nothing is written to disk for it.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import json
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pagefind_bin
 from markupsafe import Markup
@@ -26,9 +30,9 @@ from atlas import templating
 # holds the most at the end of a build, when the last slices are indexed. Pagefind's wasm is
 # fetched once; each further bundle adds its metadata and an index chunk to a first search.
 SHARD_PAGES = 500
-# The last slice is indexed after MkDocs has written every page, while the build waits; the others
-# are indexed on the second core as MkDocs writes the next. So the last is kept this small, and a
-# site is cut into at least ``FEWEST_SLICES`` before it, so that indexing starts early in the writing.
+# The last slice's bundle is made after MkDocs has written every page, while the build waits; the
+# others are made on the second core as MkDocs writes the next. So the last is kept this small, and
+# a site is cut into at least ``FEWEST_SLICES`` before it, so that bundles are made early in the writing.
 LAST_SLICE = 100
 FEWEST_SLICES = 4
 # In the first bundle's folder: the folders of the others, for the search box to merge.
@@ -39,13 +43,15 @@ ARTICLE = '<article class="md-content__inner md-typeset"'
 # Left out of every page's entry: the related cases (they carry data-search-exclude), the citation
 # (the title again, and the same words on every case) and the pilcrows.
 EXCLUDE = "[data-search-exclude], .atlas-cite, .headerlink"
-# A run that has not finished in this long is stopped and the build fails: a slice of
-# ``SHARD_PAGES`` pages takes a few seconds.
+# A bundle not written this long after its slice's last page was sent fails the build, and its
+# service is stopped: a slice of ``SHARD_PAGES`` pages takes a few seconds.
 RUN_TIMEOUT = 600.0
+# How often the replies are read while the build waits for the last bundles.
+POLL_EVERY = 0.01
 
 
 class SearchIndexError(Exception):
-    """Indexing failed: a run could not start, failed, or took too long; the message says which and why."""
+    """Indexing failed: Pagefind could not start, failed, or took too long; the message says which and why."""
 
 
 def pagefind_command(site_dir: str | Path, output: str | Path | None = None) -> list[str]:
@@ -54,6 +60,13 @@ def pagefind_command(site_dir: str | Path, output: str | Path | None = None) -> 
     # stopping the wrapper there would leave the binary running. It downloads nothing.
     command = [str(pagefind_bin.get_executable()), "--site", str(site_dir), "--exclude-selectors", EXCLUDE, "--quiet"]
     return command + (["--output-path", str(output)] if output is not None else [])
+
+
+def service_command(site_dir: str | Path) -> list[str]:
+    """Pagefind as a service for the build of ``site_dir``: pages come on its input, replies go to its output."""
+    # The service reads no --site (each index is told where to write); it is given one only so that
+    # its command line names the site it is indexing, for whoever lists the running processes.
+    return [str(pagefind_bin.get_executable()), "--service", "--site", str(site_dir)]
 
 
 def bundle_folder(number: int) -> str:
@@ -95,134 +108,219 @@ def search_copy(lang: str, marked_html: str) -> str:
     return templating.page("search_copy.html", lang=lang, article=Markup(article))
 
 
-@dataclass
+def message(number: int, payload: dict[str, object]) -> bytes:
+    """One request to Pagefind's service: its JSON in base64, ended by a comma."""
+    return base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode("utf-8")) + b","
+
+
+def replies(data: bytes) -> tuple[list[dict[str, Any]], bytes]:
+    """The whole replies in ``data`` from Pagefind's service, and what is left of one still being written."""
+    *whole, rest = data.split(b",")
+    return [json.loads(base64.b64decode(reply)) for reply in whole], rest
+
+
 class _Run:
-    number: int
-    process: subprocess.Popen[bytes]
-    deadline: float
+    """One slice's Pagefind service: a process of its own, fed its pages on its input, replying to a file.
+
+    The service ends the moment its input closes, whatever it is doing, so the input is closed only
+    once the reply saying the bundle is written has come.
+    """
+
+    def __init__(self, number: int, command: list[str], site: Path) -> None:
+        self.number, self.site = number, site
+        self.sent = 0
+        """Requests sent so far; the next one's id."""
+        self.pages: dict[int, str] = {}
+        """The page each request to add one was for, by the request's id."""
+        self.written: int | None = None
+        """The id of the request to write the bundle, once sent."""
+        self.deadline = float("inf")
+        self.done = False
+        """Whether the bundle is written."""
+        self.indexed = 0
+        self.problems: list[str] = []
+        self._rest = b""
+        self.folder = Path(tempfile.mkdtemp(prefix="atlas-search-"))
+        # Pagefind's output is opened apart from the file its replies are read through, so that
+        # reading moves no place Pagefind writes at. Pagefind works on every core unless told
+        # otherwise (its thread pool is Rayon's); while the build goes on, it leaves MkDocs a core.
+        with (self.folder / "replies").open("wb") as out, (self.folder / "errors").open("wb") as errors:
+            try:
+                self.process = subprocess.Popen(
+                    command,
+                    stdin=subprocess.PIPE,
+                    stdout=out,
+                    stderr=errors,
+                    env={**os.environ, "RAYON_NUM_THREADS": "1"},
+                )
+            except OSError as error:
+                shutil.rmtree(self.folder, ignore_errors=True)
+                raise SearchIndexError(f"Pagefind could not start: {error}") from None
+        self._replies = (self.folder / "replies").open("rb")
+        self.send({"type": "NewIndex", "config": {"exclude_selectors": [EXCLUDE]}})
+
+    def send(self, payload: dict[str, object], page: str | None = None) -> None:
+        """Send one request; SearchIndexError, saying what Pagefind said, if it has stopped taking them."""
+        if page is not None:
+            self.pages[self.sent] = page
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(message(self.sent, payload))
+        except OSError:
+            raise SearchIndexError(f"Pagefind stopped while indexing {self.site}:\n  {self.said()}") from None
+        self.sent += 1
+
+    def write(self, output: Path, timeout: float) -> None:
+        """Ask for the bundle, to be written within ``timeout`` s."""
+        self.written, self.deadline = self.sent, time.monotonic() + timeout
+        self.send({"type": "WriteFiles", "index_id": 0, "output_path": str(output)})
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.flush()
+        except OSError:
+            raise SearchIndexError(f"Pagefind stopped while indexing {self.site}:\n  {self.said()}") from None
+
+    def collect(self) -> None:
+        """Read the replies written since the last look: count pages indexed, note problems and the bundle written."""
+        data = self._replies.read()
+        if not data:
+            return
+        try:
+            answers, self._rest = replies(self._rest + data)
+        except ValueError as error:
+            self.problems.append(f"a reply from Pagefind could not be read: {error}")
+            return
+        for answer in answers:
+            number, payload = answer.get("message_id"), answer.get("payload", {})
+            kind = payload.get("type")
+            if kind == "IndexedFile":
+                self.indexed += 1
+            elif kind == "Error":
+                page = self.pages.get(number) if isinstance(number, int) else None
+                self.problems.append(f"Pagefind could not index {page or 'a page'}: {payload.get('message')}")
+            elif kind == "WriteFiles" and number == self.written:
+                self.done = True
+
+    def ended(self) -> bool:
+        """Whether Pagefind has stopped running, for whatever reason."""
+        return self.process.poll() is not None
+
+    def said(self) -> str:
+        """What Pagefind wrote to its error output, each line once, or that it wrote nothing."""
+        errors = self.folder / "errors"
+        text = errors.read_text(encoding="utf-8", errors="replace") if errors.is_file() else ""
+        lines = list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+        return "\n  ".join(lines[-20:] or ["(no output)"])
+
+    def close(self) -> None:
+        """End the service, waited for: its input closed once its bundle is written, else killed; its files cleared."""
+        if self.done and self.process.poll() is None:
+            assert self.process.stdin is not None
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                self.process.stdin.close()
+                self.process.wait(timeout=STOP_TIMEOUT)
+        stop_process(self.process)
+        self._replies.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class Indexer:
-    """One build's Pagefind runs, each over one slice of the site's pages, into a bundle of its own.
+    """One build's search index: each slice of its pages handed to a Pagefind service as MkDocs writes them.
 
-    Pages come in the order MkDocs writes them, and each slice is started as soon as its last page
-    is in, so Pagefind works on the second core while MkDocs writes the next; one run at a time.
-    Each run is a subprocess waited on with a timeout; ``stop`` ends any still going.
+    The pages are cut into slices, each indexed into a bundle of its own (see ``build_slices``).
+    Pagefind reads a slice's pages from a pipe as they come and indexes them on the second core while
+    MkDocs writes the next, so no copy of a page is written to disk. Each slice has a service of its
+    own, which ends once its bundle is written, so the memory it took is let go; the next slice's
+    starts at once. Replies go to a file, read as pages are sent and at the end, so a reply is never
+    waited for while MkDocs writes. A bundle must be written within ``timeout`` of its slice's last
+    page; ``stop`` ends every service.
     """
 
     def __init__(
         self,
-        copies: Path,
         site: Path,
         timeout: float = RUN_TIMEOUT,
-        command: Callable[[Path, Path], list[str]] = pagefind_command,
+        command: Callable[[Path], list[str]] = service_command,
     ) -> None:
-        self.copies, self.site, self.timeout, self.command = copies, site, timeout, command
+        self.site, self.timeout, self.command = site, timeout, command
         self.sizes: list[int] = []
         # The slice being filled, and how many of its pages are in.
         self.number, self.written = 0, 0
-        self.waiting: list[int] = []
-        """Slices full and not yet started, in order."""
-        self.running: _Run | None = None
-        self.codes: dict[int, int] = {}
-        """Each finished run's exit code."""
+        self.filling: _Run | None = None
+        """The service taking the pages of the slice being filled."""
+        self.writing: list[_Run] = []
+        """Services whose slice is full and whose bundle is not yet written, in order."""
+        self.indexed = 0
 
     def plan(self, sizes: Sequence[int]) -> None:
-        """Slice the pages to come into runs of these sizes, in this order."""
+        """Slice the pages to come into bundles of these sizes, in this order."""
         self.sizes, self.written = list(sizes), 0
 
     def add(self, dest_uri: str, copy: str) -> None:
-        """Write one page's copy into the current slice, and start the slice once it is full and Pagefind is free."""
-        path = self.copies / f"slice-{self.number}" / dest_uri
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(copy, encoding="utf-8")
-        self.written += 1
-        if self.number < len(self.sizes) and self.written == self.sizes[self.number]:
-            self.waiting.append(self.number)
-            self.number, self.written = self.number + 1, 0
-        self._advance(background=True)
+        """Hand Pagefind one page's copy, and ask for its slice's bundle once the slice is full."""
+        try:
+            if self.filling is None:
+                self.filling = _Run(self.number, self.command(self.site), self.site)
+            # The file's path in the site: Pagefind makes the page's address from it, as when it reads the site.
+            self.filling.send(
+                {"type": "AddFile", "index_id": 0, "file_path": dest_uri, "file_contents": copy}, page=dest_uri
+            )
+            self.written += 1
+            if self.number < len(self.sizes) and self.written == self.sizes[self.number]:
+                self._close_slice()
+            self._advance()
+        except SearchIndexError:
+            self.stop()
+            raise
 
-    def _advance(self, background: bool) -> None:
-        """Note the run that has ended, if it has, and start the next waiting slice."""
-        if self.running is not None:
-            code = self.running.process.poll()
-            if code is None:
-                if time.monotonic() > self.running.deadline:
-                    self._fail_timeout()
-                return
-            self._ended(code)
-        if self.waiting:
-            self._start(self.waiting.pop(0), background)
+    def _close_slice(self) -> None:
+        """Ask for the bundle of the slice being filled, and begin the next slice."""
+        assert self.filling is not None
+        self.filling.write(self.site / bundle_folder(self.number), self.timeout)
+        self.writing.append(self.filling)
+        self.filling, self.number, self.written = None, self.number + 1, 0
 
-    def _start(self, number: int, background: bool) -> None:
-        folder = self.copies / f"slice-{number}"
-        folder.mkdir(parents=True, exist_ok=True)
-        # Pagefind works on every core unless told otherwise (its thread pool is Rayon's); while the
-        # build goes on, it leaves MkDocs a core.
-        env = {**os.environ, "RAYON_NUM_THREADS": "1"} if background else None
-        with (self.copies / f"slice-{number}.log").open("wb") as out:
-            try:
-                process = subprocess.Popen(
-                    self.command(folder, self.site / bundle_folder(number)),
-                    stdin=subprocess.DEVNULL,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    env=env,
+    def _advance(self) -> None:
+        """End each service whose bundle is written; SearchIndexError if one failed or is past its time."""
+        for run in list(self.writing):
+            run.collect()
+            if run.problems:
+                raise SearchIndexError(f"Pagefind failed to index {self.site}:\n  " + "\n  ".join(run.problems))
+            if run.done:
+                self.indexed += run.indexed
+                run.close()
+                self.writing.remove(run)
+            elif run.ended():
+                code = run.process.returncode
+                raise SearchIndexError(f"Pagefind stopped (exit {code}) while indexing {self.site}:\n  {run.said()}")
+            elif time.monotonic() > run.deadline:
+                raise SearchIndexError(
+                    f"Pagefind took more than {self.timeout:g} s to index slice {run.number + 1} of {self.site}"
                 )
-            except OSError as error:
-                raise SearchIndexError(f"Pagefind could not start: {error}") from None
-        self.running = _Run(number, process, time.monotonic() + self.timeout)
-
-    def _ended(self, code: int) -> None:
-        assert self.running is not None
-        number = self.running.number
-        self.codes[number], self.running = code, None
-        shutil.rmtree(self.copies / f"slice-{number}", ignore_errors=True)
-
-    def _fail_timeout(self) -> None:
-        assert self.running is not None
-        number = self.running.number
-        self.stop()
-        raise SearchIndexError(f"Pagefind took more than {self.timeout:g} s to index {self.copies / f'slice-{number}'}")
 
     def finish(self) -> list[str]:
-        """Index what is left, wait for every run, and list the bundles; Pagefind's lines, or SearchIndexError."""
-        if self.written or self.number == 0:
-            # Pages the plan did not foresee, or none at all (Pagefind then says so).
-            self.waiting.append(self.number)
-            self.number += 1
-        while self.running is not None or self.waiting:
-            if self.running is not None:
-                try:
-                    code = self.running.process.wait(timeout=max(0.0, self.running.deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    self._fail_timeout()
-                self._ended(code)
-            self._advance(background=False)
-        failed, said = [], []
-        for number, code in sorted(self.codes.items()):
-            # Pagefind writes its errors to stdout, some of them more than once.
-            log = (self.copies / f"slice-{number}.log").read_text(encoding="utf-8", errors="replace").splitlines()
-            lines = list(dict.fromkeys(line.strip() for line in log if line.strip()))
-            if code != 0:
-                failed.append(
-                    f"Pagefind failed to index {self.copies / f'slice-{number}'} (exit {code}):\n  "
-                    + "\n  ".join(lines[-20:] or ["(no output)"])
-                )
-            said += lines
-        if failed:
-            raise SearchIndexError(
-                "\n".join(failed) + "\nIs pagefind-bin installed? `make` installs requirements.txt into .venv."
-            )
+        """Index what is left, wait for every bundle to be written, and list them; or SearchIndexError."""
+        try:
+            if self.filling is not None:
+                # Pages the plan did not foresee.
+                self._close_slice()
+            if self.number == 0:
+                raise SearchIndexError(f"no page of {self.site} asks to be found by search; has the theme changed?")
+            self._advance()
+            while self.writing:
+                time.sleep(POLL_EVERY)
+                self._advance()
+        except SearchIndexError:
+            self.stop()
+            raise
         (self.site / bundle_folder(0) / BUNDLES_FILE).write_text(bundles_file(self.number), encoding="utf-8")
-        return said
+        return [f"{self.indexed} pages indexed into {self.number} bundles"]
 
     def stop(self) -> None:
-        """End the run still going, if any, and wait for it to go: the build has failed or been stopped."""
-        if self.running is not None:
-            stop_process(self.running.process)
-            self.running = None
-        self.waiting.clear()
+        """End every service still running, and wait for each to go: the build has failed or been stopped."""
+        for run in [*self.writing, *([self.filling] if self.filling else [])]:
+            run.close()
+        self.writing, self.filling = [], None
 
 
 # How long a stopped process is given to go before a second attempt is abandoned.
@@ -230,9 +328,13 @@ STOP_TIMEOUT = 10.0
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:
-    """Kill ``process`` and wait, with a timeout, for it to go."""
-    process.kill()
+    """Kill ``process``, if it is still running, and wait, with a timeout, for it to go."""
+    process.kill()  # nothing, if it has ended and been waited for
     process.wait(timeout=STOP_TIMEOUT)
+    if process.stdin is not None:
+        # What was left unsent is not wanted.
+        with contextlib.suppress(OSError):
+            process.stdin.close()
 
 
 class Preview:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -21,10 +20,6 @@ if TYPE_CHECKING:
 # A mkdocs.* logger, so its lines show in the build's log; INFO, so they never fail a --strict build.
 log = logging.getLogger("mkdocs.hooks.search")
 
-# Inside the site folder, so a build that fails leaves nothing elsewhere (the next build clears
-# it); not a dot-folder, which MkDocs' clearing would keep.
-COPIES = "atlas-search-copies"
-
 
 @dataclass
 class _Command:
@@ -39,7 +34,7 @@ class _Command:
     preview: Preview = field(default_factory=Preview)
     """Under ``mkdocs serve``: the run indexing the last rebuild."""
     indexer: Indexer | None = None
-    """In a build: its runs, made in on_config."""
+    """In a build: its Pagefind services, made in on_config."""
 
 
 _command: _Command | None = None
@@ -64,7 +59,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _stop_build(command)  # an earlier build's, where one process builds more than once
     if not command.serving:
         site = Path(config.site_dir)
-        command.indexer = Indexer(site / COPIES, site)
+        command.indexer = Indexer(site)
     return config
 
 
@@ -111,7 +106,7 @@ def on_post_build(config: MkDocsConfig) -> None:
             command.preview.index(site)
             log.info("Search index: Pagefind started in the background")
             return
-        indexer = command.indexer = command.indexer or Indexer(site / COPIES, site)
+        indexer = command.indexer = command.indexer or Indexer(site)
         for line in indexer.finish():
             log.info("Pagefind: %s", line)
     except SearchIndexError as error:
@@ -121,20 +116,19 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def _stop_build(command: _Command) -> None:
-    """Stop this build's runs, if any are going, and clear their copies."""
+    """Stop this build's Pagefind service, if it is running."""
     if command.indexer is not None:
         command.indexer.stop()
-        shutil.rmtree(command.indexer.copies, ignore_errors=True)
         command.indexer = None
 
 
 def on_build_error(error: Exception) -> None:
-    """A build failed: stop its Pagefind runs and clear their copies."""
+    """A build failed: stop its Pagefind service."""
     _stop_build(_current())
 
 
 def on_shutdown() -> None:
-    """The command ends (finished, failed, or stopped with Ctrl-C): stop every Pagefind run still going."""
+    """The command ends (finished, failed, or stopped with Ctrl-C): stop Pagefind wherever it is still running."""
     global _command
     if _command is not None:
         _stop_build(_command)

@@ -103,13 +103,67 @@ def test_every_page_has_the_search_box_in_its_header(built: tuple[Path, Atlas]) 
     assert missing == []
 
 
-def test_a_failed_index_stops_the_build_with_a_message(tmp_path: Path) -> None:
+def test_a_build_with_nothing_to_index_stops_with_a_message(tmp_path: Path) -> None:
     hook = load_hook()
     config = SimpleNamespace(site_dir=str(tmp_path / "empty"))
     (tmp_path / "empty").mkdir()
-    with pytest.raises(PluginError, match=r"Pagefind failed to index .*slice-0 \(exit 1\):\n  Error: Pagefind was not"):
+    with pytest.raises(PluginError, match=r"no page of .*empty asks to be found by search; has the theme changed\?"):
         hook.on_post_build(config)
-    assert list((tmp_path / "empty").iterdir()) == []  # the copies are cleared away, even then
+    assert list((tmp_path / "empty").iterdir()) == []
+
+
+def fake_service(script: str) -> Callable[[Path], list[str]]:
+    """A stand-in for Pagefind's service that runs ``script``, given the site, in Python."""
+    return lambda site: [sys.executable, "-c", script, str(site)]
+
+
+# Reads each request and answers it as Pagefind's service does, but says each page cannot be indexed.
+REFUSES = """
+import base64, json, sys
+for request in sys.stdin.buffer.read().split(b",")[:-1]:
+    message = json.loads(base64.b64decode(request))
+    kind = message["payload"]["type"]
+    reply = {"type": "Error", "message": "no good"} if kind == "AddFile" else {"type": kind}
+    sys.stdout.buffer.write(base64.b64encode(json.dumps({"message_id": message["message_id"], "payload": reply}).encode()) + b",")
+    sys.stdout.flush()
+"""
+
+
+def page_copy(name: str) -> str:
+    """The copy Pagefind is given of a page whose article is titled ``name``."""
+    from atlas.search import mark, search_copy
+
+    html = f'<html><body><article class="md-content__inner md-typeset"><h1>{name}</h1><p>About {name}.</p></article>'
+    return search_copy("en", mark(html + "</body></html>"))
+
+
+def test_a_page_pagefind_cannot_index_fails_the_build_naming_the_page(tmp_path: Path) -> None:
+    from atlas.search import Indexer, SearchIndexError
+
+    # The stand-in answers only once its input is closed, so it holds the page until it is stopped.
+    indexer = Indexer(tmp_path / "site", timeout=1, command=fake_service(REFUSES))
+    indexer.plan([1])
+    indexer.add("cases/a/index.html", page_copy("Alpha"))
+    run = indexer.writing[0]
+    assert run.process.stdin is not None
+    run.process.stdin.close()  # as the stand-in needs, to answer
+    with pytest.raises(SearchIndexError, match=r"Pagefind could not index cases/a/index.html: no good"):
+        indexer.finish()
+    assert run.process.returncode is not None and not run.folder.exists() and indexer.writing == []
+
+
+def test_pagefind_stopping_fails_the_build_with_what_it_said(tmp_path: Path) -> None:
+    from atlas.search import Indexer, SearchIndexError
+
+    script = "import sys; sys.stderr.write('Error: out of memory\\n'); sys.exit(3)"
+    indexer = Indexer(tmp_path / "site", timeout=60, command=fake_service(script))
+    indexer.plan([1])
+    indexer.add("cases/a/index.html", page_copy("Alpha"))
+    with pytest.raises(
+        SearchIndexError, match=r"Pagefind stopped \(exit 3\) while indexing .*\n  Error: out of memory"
+    ):
+        indexer.finish()
+    assert indexer.writing == [] and indexer.filling is None
 
 
 def test_a_build_that_fails_leaves_no_indexing_behind(tmp_path: Path) -> None:
@@ -139,6 +193,19 @@ def running_with(path: Path) -> list[str]:
     return found
 
 
+def pagefind_with(site: Path) -> list[str]:
+    """The Pagefind services indexing ``site`` (their command lines name it)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue  # ended while being read
+        if b"--service" in words and str(site).encode() in words:
+            found.append(cmdline.parent.name)
+    return found
+
+
 def start_build(project: Path, site: Path) -> subprocess.Popen[bytes]:
     """`mkdocs build` of ``project`` into ``site``, with slices of five pages, so indexing goes on for some seconds."""
     config = project / "mkdocs.yml"
@@ -163,8 +230,8 @@ def test_ctrl_c_stops_a_build_and_its_indexing(tmp_path: Path) -> None:
     site = project / "site"
     build = start_build(project, site)
     try:
-        # Interrupted once a Pagefind run has started, as Ctrl-C in a terminal would (to MkDocs alone).
-        wait_for(lambda: running_with(site / "atlas-search-copies") != [], 120, "a Pagefind run")
+        # Interrupted once Pagefind has started, as Ctrl-C in a terminal would (to MkDocs alone).
+        wait_for(lambda: pagefind_with(site) != [], 120, "Pagefind to start")
         build.send_signal(signal.SIGINT)
         assert build.wait(timeout=60) != 0
     finally:
@@ -177,38 +244,36 @@ def test_ctrl_c_stops_a_build_and_its_indexing(tmp_path: Path) -> None:
 
 
 def sleeper(folder: Path, output: Path | None = None) -> list[str]:
-    """A stand-in for Pagefind that never finishes; its command line names ``folder``."""
+    """A stand-in for Pagefind that never finishes and reads nothing; its command line names ``folder``."""
     return [sys.executable, "-c", "import time; time.sleep(600)", str(folder)]
 
 
-def test_a_run_that_takes_too_long_is_stopped_and_fails_the_build(tmp_path: Path) -> None:
+def test_a_bundle_that_takes_too_long_is_stopped_and_fails_the_build(tmp_path: Path) -> None:
     from atlas.search import Indexer, SearchIndexError
 
     site = tmp_path / "site"
-    indexer = Indexer(site / "copies", site, timeout=2, command=sleeper)
+    indexer = Indexer(site, timeout=2, command=sleeper)
     indexer.plan([1])
     indexer.add("a/index.html", "<p>a</p>")
-    assert indexer.running is not None
-    run = indexer.running.process
-    with pytest.raises(SearchIndexError, match=r"Pagefind took more than 2 s to index .*slice-0"):
+    [run] = indexer.writing
+    with pytest.raises(SearchIndexError, match=r"Pagefind took more than 2 s to index slice 1 of .*site"):
         indexer.finish()
-    assert run.returncode is not None  # killed and waited for: nothing left running
-    assert indexer.running is None
+    assert run.process.returncode is not None  # killed and waited for: nothing left running
+    assert indexer.writing == [] and not run.folder.exists()
 
 
-def test_a_run_past_its_time_fails_as_soon_as_the_next_page_comes(tmp_path: Path) -> None:
+def test_a_bundle_past_its_time_fails_as_soon_as_the_next_page_comes(tmp_path: Path) -> None:
     from atlas.search import Indexer, SearchIndexError
 
     site = tmp_path / "site"
-    indexer = Indexer(site / "copies", site, timeout=0.5, command=sleeper)
+    indexer = Indexer(site, timeout=0.5, command=sleeper)
     indexer.plan([1, 1, 1])
     indexer.add("a/index.html", "<p>a</p>")
-    assert indexer.running is not None
-    run = indexer.running
-    wait_for(lambda: time.monotonic() > run.deadline, 30, "the run's deadline")
+    [run] = indexer.writing
+    wait_for(lambda: time.monotonic() > run.deadline, 30, "the bundle's deadline")
     with pytest.raises(SearchIndexError, match="took more than"):
         indexer.add("b/index.html", "<p>b</p>")
-    assert run.process.returncode is not None and indexer.running is None
+    assert run.process.returncode is not None and indexer.writing == [] and indexer.filling is None
 
 
 def test_a_preview_indexes_each_rebuild_and_stops_the_last_run_first(tmp_path: Path) -> None:
@@ -428,7 +493,6 @@ def test_a_large_site_is_indexed_in_slices_each_page_once(sliced: Path) -> None:
     # The case the browser test looks for is not in the first bundle, so finding it needs the merge.
     first = set(indexed(sliced, "pagefind"))
     assert f"/cases/{CASE}/" not in first
-    assert not (sliced / "atlas-search-copies").exists()
 
 
 @needs_chromium
@@ -457,30 +521,24 @@ def test_search_finds_pages_in_every_slice(browser: Browser, sliced: Path) -> No
         expect(page.locator(f'.atlas-search__results a[href^="/cases/{CASE}/"]')).to_be_visible(timeout=15_000)
 
 
-def test_each_slice_is_indexed_as_soon_as_its_last_page_is_written(tmp_path: Path) -> None:
-    from atlas.search import Indexer, mark, search_copy
+def test_each_slice_is_indexed_as_its_pages_come_and_its_bundle_asked_for_once_full(tmp_path: Path) -> None:
+    from atlas.search import Indexer
 
     site = tmp_path / "site"
-    indexer = Indexer(site / "copies", site)
+    indexer = Indexer(site)
     indexer.plan([2, 1])
-
-    def page(name: str) -> str:
-        html = (
-            f'<html><body><article class="md-content__inner md-typeset"><h1>{name}</h1><p>About {name}.</p></article>'
-        )
-        return search_copy("en", mark(html + "</body></html>"))
-
-    indexer.add("a/index.html", page("Alpha"))
-    assert indexer.running is None
-    indexer.add("b/index.html", page("Beta"))
-    assert indexer.running is not None and indexer.running.number == 0  # started while the build goes on
-    indexer.add("c/index.html", page("Gamma"))
-    # One run at a time: the second slice starts once the first has ended.
-    assert indexer.waiting == [1] or (indexer.running is not None and indexer.running.number == 1)
+    indexer.add("a/index.html", page_copy("Alpha"))
+    assert indexer.filling is not None and indexer.writing == []
+    first = indexer.filling
+    indexer.add("b/index.html", page_copy("Beta"))
+    # Full: its bundle is asked for while the build goes on, and the next slice gets a service of its own.
+    assert indexer.filling is None and (indexer.writing == [first] or first.done)
+    indexer.add("c/index.html", page_copy("Gamma"))
     indexer.finish()
-    assert indexer.codes == {0: 0, 1: 0}
+    assert indexer.writing == [] and first.process.returncode == 0 and not first.folder.exists()
     assert json.loads((site / "pagefind" / "atlas-bundles.json").read_text(encoding="utf-8")) == ["../pagefind-2/"]
     assert set(indexed(site, "pagefind")) == {"/a/", "/b/"} and set(indexed(site, "pagefind-2")) == {"/c/"}
+    assert indexer.indexed == 3
 
 
 @needs_chromium
