@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -230,10 +231,11 @@ class Indexer:
     The pages are cut into slices, each indexed into a bundle of its own (see ``build_slices``).
     Pagefind reads a slice's pages from a pipe as they come and indexes them on the second core while
     MkDocs writes the next, so no copy of a page is written to disk. Each slice has a service of its
-    own, which ends once its bundle is written, so the memory it took is let go; the next slice's
-    starts at once. Replies go to a file, read as pages are sent and at the end, so a reply is never
-    waited for while MkDocs writes. A bundle must be written within ``timeout`` of its slice's last
-    page; ``stop`` ends every service.
+    own, which ends once its bundle is written, so the memory it took is let go. One runs at a time:
+    pages that come while a bundle is being written wait here, a few small copies, until it is done.
+    Replies go to a file, read as pages come and at the end, so no reply is waited for while MkDocs
+    writes. A bundle must be written within ``timeout`` of its slice's last page being sent; ``stop``
+    ends the service.
     """
 
     def __init__(
@@ -244,12 +246,16 @@ class Indexer:
     ) -> None:
         self.site, self.timeout, self.command = site, timeout, command
         self.sizes: list[int] = []
-        # The slice being filled, and how many of its pages are in.
+        # The slice being filled, and how many of its pages have come.
         self.number, self.written = 0, 0
+        self.waiting: deque[tuple[str, str] | None] = deque()
+        """Pages not yet sent, in order, each slice's ended by None: its bundle is to be written."""
         self.filling: _Run | None = None
-        """The service taking the pages of the slice being filled."""
-        self.writing: list[_Run] = []
-        """Services whose slice is full and whose bundle is not yet written, in order."""
+        """The service taking the pages of a slice."""
+        self.writing: _Run | None = None
+        """The service writing a full slice's bundle."""
+        self.started = 0
+        """Services started so far: the number of the next one's slice."""
         self.indexed = 0
 
     def plan(self, sizes: Sequence[int]) -> None:
@@ -258,69 +264,80 @@ class Indexer:
 
     def add(self, dest_uri: str, copy: str) -> None:
         """Hand Pagefind one page's copy, and ask for its slice's bundle once the slice is full."""
+        self.waiting.append((dest_uri, copy))
+        self.written += 1
+        if self.number < len(self.sizes) and self.written == self.sizes[self.number]:
+            self._end_slice()
+        self._advance()
+
+    def _end_slice(self) -> None:
+        self.waiting.append(None)
+        self.number, self.written = self.number + 1, 0
+
+    def _advance(self) -> None:
+        """End the service whose bundle is written, and send what is waiting while no bundle is being written.
+
+        SearchIndexError, with every service stopped, if Pagefind failed or a bundle is past its time.
+        """
         try:
-            if self.filling is None:
-                self.filling = _Run(self.number, self.command(self.site), self.site)
-            # The file's path in the site: Pagefind makes the page's address from it, as when it reads the site.
-            self.filling.send(
-                {"type": "AddFile", "index_id": 0, "file_path": dest_uri, "file_contents": copy}, page=dest_uri
-            )
-            self.written += 1
-            if self.number < len(self.sizes) and self.written == self.sizes[self.number]:
-                self._close_slice()
-            self._advance()
+            if self.writing is not None:
+                self._check(self.writing)
+            while self.waiting and self.writing is None:
+                item = self.waiting.popleft()
+                if self.filling is None:
+                    self.filling = _Run(self.started, self.command(self.site), self.site)
+                    self.started += 1
+                if item is None:
+                    self.filling.write(self.site / bundle_folder(self.filling.number), self.timeout)
+                    self.writing, self.filling = self.filling, None
+                    self._check(self.writing)
+                else:
+                    # The file's path in the site: Pagefind makes the page's address from it, as when it reads the site.
+                    uri, copy = item
+                    self.filling.send(
+                        {"type": "AddFile", "index_id": 0, "file_path": uri, "file_contents": copy}, page=uri
+                    )
         except SearchIndexError:
             self.stop()
             raise
 
-    def _close_slice(self) -> None:
-        """Ask for the bundle of the slice being filled, and begin the next slice."""
-        assert self.filling is not None
-        self.filling.write(self.site / bundle_folder(self.number), self.timeout)
-        self.writing.append(self.filling)
-        self.filling, self.number, self.written = None, self.number + 1, 0
-
-    def _advance(self) -> None:
-        """End each service whose bundle is written; SearchIndexError if one failed or is past its time."""
-        for run in list(self.writing):
-            run.collect()
-            if run.problems:
-                raise SearchIndexError(f"Pagefind failed to index {self.site}:\n  " + "\n  ".join(run.problems))
-            if run.done:
-                self.indexed += run.indexed
-                run.close()
-                self.writing.remove(run)
-            elif run.ended():
-                code = run.process.returncode
-                raise SearchIndexError(f"Pagefind stopped (exit {code}) while indexing {self.site}:\n  {run.said()}")
-            elif time.monotonic() > run.deadline:
-                raise SearchIndexError(
-                    f"Pagefind took more than {self.timeout:g} s to index slice {run.number + 1} of {self.site}"
-                )
+    def _check(self, run: _Run) -> None:
+        """Note what ``run`` has replied; once its bundle is written, end it."""
+        run.collect()
+        if run.problems:
+            raise SearchIndexError(f"Pagefind failed to index {self.site}:\n  " + "\n  ".join(run.problems))
+        if run.done:
+            self.indexed += run.indexed
+            run.close()
+            self.writing = None
+        elif run.ended():
+            code = run.process.returncode
+            raise SearchIndexError(f"Pagefind stopped (exit {code}) while indexing {self.site}:\n  {run.said()}")
+        elif time.monotonic() > run.deadline:
+            raise SearchIndexError(
+                f"Pagefind took more than {self.timeout:g} s to index slice {run.number + 1} of {self.site}"
+            )
 
     def finish(self) -> list[str]:
         """Index what is left, wait for every bundle to be written, and list them; or SearchIndexError."""
-        try:
-            if self.filling is not None:
-                # Pages the plan did not foresee.
-                self._close_slice()
-            if self.number == 0:
-                raise SearchIndexError(f"no page of {self.site} asks to be found by search; has the theme changed?")
+        if self.written:
+            self._end_slice()  # pages the plan did not foresee
+        if self.number == 0:
+            raise SearchIndexError(f"no page of {self.site} asks to be found by search; has the theme changed?")
+        self._advance()
+        while self.waiting or self.writing is not None:
+            time.sleep(POLL_EVERY)
             self._advance()
-            while self.writing:
-                time.sleep(POLL_EVERY)
-                self._advance()
-        except SearchIndexError:
-            self.stop()
-            raise
         (self.site / bundle_folder(0) / BUNDLES_FILE).write_text(bundles_file(self.number), encoding="utf-8")
         return [f"{self.indexed} pages indexed into {self.number} bundles"]
 
     def stop(self) -> None:
-        """End every service still running, and wait for each to go: the build has failed or been stopped."""
-        for run in [*self.writing, *([self.filling] if self.filling else [])]:
-            run.close()
-        self.writing, self.filling = [], None
+        """End the service still running, if any, and wait for it to go: the build has failed or been stopped."""
+        for run in (self.writing, self.filling):
+            if run is not None:
+                run.close()
+        self.writing, self.filling = None, None
+        self.waiting.clear()
 
 
 # How long a stopped process is given to go before a second attempt is abandoned.

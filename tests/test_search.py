@@ -144,12 +144,12 @@ def test_a_page_pagefind_cannot_index_fails_the_build_naming_the_page(tmp_path: 
     indexer = Indexer(tmp_path / "site", timeout=1, command=fake_service(REFUSES))
     indexer.plan([1])
     indexer.add("cases/a/index.html", page_copy("Alpha"))
-    run = indexer.writing[0]
-    assert run.process.stdin is not None
+    run = indexer.writing
+    assert run is not None and run.process.stdin is not None
     run.process.stdin.close()  # as the stand-in needs, to answer
     with pytest.raises(SearchIndexError, match=r"Pagefind could not index cases/a/index.html: no good"):
         indexer.finish()
-    assert run.process.returncode is not None and not run.folder.exists() and indexer.writing == []
+    assert run.process.returncode is not None and not run.folder.exists() and indexer.writing is None
 
 
 def test_pagefind_stopping_fails_the_build_with_what_it_said(tmp_path: Path) -> None:
@@ -163,7 +163,7 @@ def test_pagefind_stopping_fails_the_build_with_what_it_said(tmp_path: Path) -> 
         SearchIndexError, match=r"Pagefind stopped \(exit 3\) while indexing .*\n  Error: out of memory"
     ):
         indexer.finish()
-    assert indexer.writing == [] and indexer.filling is None
+    assert indexer.writing is None and indexer.filling is None
 
 
 def test_a_build_that_fails_leaves_no_indexing_behind(tmp_path: Path) -> None:
@@ -255,11 +255,12 @@ def test_a_bundle_that_takes_too_long_is_stopped_and_fails_the_build(tmp_path: P
     indexer = Indexer(site, timeout=2, command=sleeper)
     indexer.plan([1])
     indexer.add("a/index.html", "<p>a</p>")
-    [run] = indexer.writing
+    run = indexer.writing
+    assert run is not None
     with pytest.raises(SearchIndexError, match=r"Pagefind took more than 2 s to index slice 1 of .*site"):
         indexer.finish()
     assert run.process.returncode is not None  # killed and waited for: nothing left running
-    assert indexer.writing == [] and not run.folder.exists()
+    assert indexer.writing is None and not run.folder.exists()
 
 
 def test_a_bundle_past_its_time_fails_as_soon_as_the_next_page_comes(tmp_path: Path) -> None:
@@ -269,11 +270,13 @@ def test_a_bundle_past_its_time_fails_as_soon_as_the_next_page_comes(tmp_path: P
     indexer = Indexer(site, timeout=0.5, command=sleeper)
     indexer.plan([1, 1, 1])
     indexer.add("a/index.html", "<p>a</p>")
-    [run] = indexer.writing
+    run = indexer.writing
+    assert run is not None
     wait_for(lambda: time.monotonic() > run.deadline, 30, "the bundle's deadline")
     with pytest.raises(SearchIndexError, match="took more than"):
         indexer.add("b/index.html", "<p>b</p>")
-    assert run.process.returncode is not None and indexer.writing == [] and indexer.filling is None
+    assert run.process.returncode is not None and indexer.writing is None and indexer.filling is None
+    assert not indexer.waiting  # the page that came is let go with the rest
 
 
 def test_a_preview_indexes_each_rebuild_and_stops_the_last_run_first(tmp_path: Path) -> None:
@@ -521,24 +524,43 @@ def test_search_finds_pages_in_every_slice(browser: Browser, sliced: Path) -> No
         expect(page.locator(f'.atlas-search__results a[href^="/cases/{CASE}/"]')).to_be_visible(timeout=15_000)
 
 
-def test_each_slice_is_indexed_as_its_pages_come_and_its_bundle_asked_for_once_full(tmp_path: Path) -> None:
+def test_each_slice_is_indexed_as_its_pages_come_one_service_at_a_time(tmp_path: Path) -> None:
     from atlas.search import Indexer
 
     site = tmp_path / "site"
     indexer = Indexer(site)
     indexer.plan([2, 1])
     indexer.add("a/index.html", page_copy("Alpha"))
-    assert indexer.filling is not None and indexer.writing == []
     first = indexer.filling
+    assert first is not None and indexer.writing is None and not indexer.waiting  # sent at once
     indexer.add("b/index.html", page_copy("Beta"))
-    # Full: its bundle is asked for while the build goes on, and the next slice gets a service of its own.
-    assert indexer.filling is None and (indexer.writing == [first] or first.done)
+    # Full: its bundle is asked for while the build goes on.
+    assert indexer.filling is None and (indexer.writing is first or first.done)
     indexer.add("c/index.html", page_copy("Gamma"))
+    # The next slice's service starts only once the first has written its bundle and ended.
+    if indexer.writing is first:
+        assert indexer.filling is None and len(indexer.waiting) == 2  # the page, and its slice's end
+    else:
+        assert first.process.returncode == 0
     indexer.finish()
-    assert indexer.writing == [] and first.process.returncode == 0 and not first.folder.exists()
+    assert indexer.writing is None and first.process.returncode == 0 and not first.folder.exists()
     assert json.loads((site / "pagefind" / "atlas-bundles.json").read_text(encoding="utf-8")) == ["../pagefind-2/"]
     assert set(indexed(site, "pagefind")) == {"/a/", "/b/"} and set(indexed(site, "pagefind-2")) == {"/c/"}
-    assert indexer.indexed == 3
+    assert indexer.indexed == 3 and indexer.started == 2
+
+
+def test_pages_wait_while_a_bundle_is_written_and_go_once_it_is(tmp_path: Path) -> None:
+    from atlas.search import Indexer
+
+    # The first slice's service never answers, so the next slice's pages wait their turn.
+    indexer = Indexer(tmp_path / "site", timeout=60, command=sleeper)
+    indexer.plan([1, 2])
+    indexer.add("a/index.html", "<p>a</p>")
+    run = indexer.writing
+    indexer.add("b/index.html", "<p>b</p>")
+    assert run is not None and indexer.filling is None and list(indexer.waiting) == [("b/index.html", "<p>b</p>")]
+    indexer.stop()
+    assert run.process.returncode is not None and not indexer.waiting
 
 
 @needs_chromium
