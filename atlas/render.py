@@ -851,14 +851,16 @@ def sources_page(atlas: Atlas) -> str:
         about = sentence(term.definition[:1].upper() + term.definition[1:])
         out.append(f"## {plain(term.name)} {{#kind-{term.id}}}\n\n{plain(about)}\n\n")
         for p in group:
-            web = ", ".join(f"`{d}`" for d in p.domains) or "none listed"
-            if p.formerly:
-                web += f". Formerly {_either([plain(n) for n in p.formerly])}"
-            cases = "; ".join(f"[{plain(c.title)}]({site.CASE.link_from(here, c.id)})" for c in citing[p.id])
-            out.append(
-                f"### {plain(p.name)} {{#{p.id}}}\n\n{plain(term.name)}. Web: {web}. "
-                f"Cited by {_count(len(citing[p.id]), 'case')}: {cases}.\n\n"
+            cases = [{"href": site.CASE.href_from(here, c.id), "title": c.title} for c in citing[p.id]]
+            entry = templating.render(
+                "publisher_cases.html",
+                kind=term.name,
+                domains=p.domains,
+                formerly=_either(list(p.formerly)) if p.formerly else None,
+                count=_count(len(cases), "case"),
+                cases=cases,
             )
+            out.append(f"### {plain(p.name)} {{#{p.id}}}\n\n{entry}\n\n")
     return "".join(out).rstrip("\n") + "\n"
 
 
