@@ -158,17 +158,23 @@ class _Run:
                 shutil.rmtree(self.folder, ignore_errors=True)
                 raise SearchIndexError(f"Pagefind could not start: {error}") from None
         self._replies = (self.folder / "replies").open("rb")
-        self.send({"type": "NewIndex", "config": {"exclude_selectors": [EXCLUDE]}})
+        try:
+            self.send({"type": "NewIndex", "config": {"exclude_selectors": [EXCLUDE]}})
+        except SearchIndexError:
+            self.close()
+            raise
 
     def send(self, payload: dict[str, object], page: str | None = None) -> None:
         """Send one request; SearchIndexError, saying what Pagefind said, if it has stopped taking them."""
         if page is not None:
             self.pages[self.sent] = page
         assert self.process.stdin is not None
+        # Pagefind reads its input on a thread of its own into a queue without a bound, so a write
+        # waits only while the pipe is momentarily full; once Pagefind has gone, it fails at once.
         try:
             self.process.stdin.write(message(self.sent, payload))
         except OSError:
-            raise SearchIndexError(f"Pagefind stopped while indexing {self.site}:\n  {self.said()}") from None
+            raise self.gone() from None
         self.sent += 1
 
     def write(self, output: Path, timeout: float) -> None:
@@ -179,7 +185,7 @@ class _Run:
         try:
             self.process.stdin.flush()
         except OSError:
-            raise SearchIndexError(f"Pagefind stopped while indexing {self.site}:\n  {self.said()}") from None
+            raise self.gone() from None
 
     def collect(self) -> None:
         """Read the replies written since the last look: count pages indexed, note problems and the bundle written."""
@@ -205,6 +211,13 @@ class _Run:
     def ended(self) -> bool:
         """Whether Pagefind has stopped running, for whatever reason."""
         return self.process.poll() is not None
+
+    def gone(self) -> SearchIndexError:
+        """The error for a service that has stopped before its bundle was written: its exit code and what it said."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=STOP_TIMEOUT)  # its input is closed: it is ending, if not gone
+        code = "unknown" if self.process.returncode is None else self.process.returncode
+        return SearchIndexError(f"Pagefind stopped (exit {code}) while indexing {self.site}:\n  {self.said()}")
 
     def said(self) -> str:
         """What Pagefind wrote to its error output, each line once, or that it wrote nothing."""
@@ -311,8 +324,7 @@ class Indexer:
             run.close()
             self.writing = None
         elif run.ended():
-            code = run.process.returncode
-            raise SearchIndexError(f"Pagefind stopped (exit {code}) while indexing {self.site}:\n  {run.said()}")
+            raise run.gone()
         elif time.monotonic() > run.deadline:
             raise SearchIndexError(
                 f"Pagefind took more than {self.timeout:g} s to index slice {run.number + 1} of {self.site}"

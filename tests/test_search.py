@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -241,6 +242,20 @@ def test_ctrl_c_stops_a_build_and_its_indexing(tmp_path: Path) -> None:
     assert running_with(site) == []
     slices = -(-len(list((project / "cases").glob("*.md"))) // 5)
     assert len(list(site.glob("pagefind*"))) < slices // 2
+
+
+def test_pagefind_gone_while_pages_are_sent_fails_at_once(tmp_path: Path) -> None:
+    from atlas.search import Indexer, SearchIndexError
+
+    script = "import sys; sys.stderr.write('Error: cannot start\\n'); sys.exit(3)"
+    indexer = Indexer(tmp_path / "site", timeout=60, command=fake_service(script))
+    indexer.plan([5])
+    folders = set(Path(tempfile.gettempdir()).glob("atlas-search-*"))
+    # More than a pipe holds, so the write meets the closed pipe rather than waiting in a buffer.
+    with pytest.raises(SearchIndexError, match=r"Pagefind stopped \(exit 3\) while indexing .*\n  Error: cannot start"):
+        indexer.add("cases/a/index.html", page_copy("Alpha" * 40_000))
+    assert indexer.filling is None and not indexer.waiting
+    assert set(Path(tempfile.gettempdir()).glob("atlas-search-*")) == folders  # its replies and errors cleared
 
 
 def sleeper(folder: Path, output: Path | None = None) -> list[str]:
