@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import heapq
-import itertools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -43,61 +41,62 @@ def _newest_first(case: Case) -> tuple[int, str, str]:
     return (-case.published.toordinal(), case.title.casefold(), case.id)
 
 
-# How many best candidates to keep per distinct element set before looking at shared questions.
-_PREFIX = 64
+def _exactly(sets: list[int], everything: int) -> list[int]:
+    """Of the bits in ``everything``, those set in exactly k of ``sets``, for each k from 0 to ``len(sets)``.
+
+    The count of each bit is kept in binary, one integer a digit, adding one set at a time.
+    """
+    digits: list[int] = []
+    for bits in sets:
+        carry = bits
+        for j, digit in enumerate(digits):
+            digits[j], carry = digit ^ carry, digit & carry
+            if not carry:
+                break
+        if carry:
+            digits.append(carry)
+    out = []
+    for k in range(len(sets) + 1):
+        bits = everything
+        for j, digit in enumerate(digits):
+            bits &= digit if k >> j & 1 else ~digit
+        out.append(bits)
+    return out
 
 
-def _related(
-    cases: tuple[Case, ...], by_question: Mapping[str, tuple[Case, ...]], limit: int = RELATED_LIMIT
-) -> Mapping[str, tuple[Case, ...]]:
+def _related(cases: tuple[Case, ...], limit: int = RELATED_LIMIT) -> Mapping[str, tuple[Case, ...]]:
     """Related cases: most shared elements, then most shared questions, then newest, then title.
 
-    Comparing every pair is O(N^2). Cases with the same set of elements rank every other case
-    the same way until shared questions break ties, so the ranking by elements is worked out
-    once per distinct element set (a few hundred sets, however many cases), and only the cases
-    that share a question, found through the question index, are ranked case by case.
+    Comparing every pair is O(N^2). Instead each case is a bit, numbered newest first, and each
+    element and each question is the integer whose bits are its cases. For one case, counting in
+    binary over the integers of its own elements gives every case's number of shared elements at
+    once, as one integer for each number; its questions likewise. The best are then the lowest bits
+    of those integers taken in order: most elements, then most questions. Each case costs a few
+    dozen operations on integers of N bits, not N comparisons.
     """
-    bits = {e: 1 << i for i, e in enumerate(sorted({e for c in cases for e in c.elements}))}
-    mask = {c.id: sum(bits[e] for e in c.elements) for c in cases}
     newest = sorted(cases, key=_newest_first)
-    rank = {c.id: i for i, c in enumerate(newest)}
-    groups: defaultdict[int, list[int]] = defaultdict(list)
+    everything = (1 << len(newest)) - 1
+    of_element: defaultdict[str, int] = defaultdict(int)
+    of_question: defaultdict[str, int] = defaultdict(int)
     for i, case in enumerate(newest):
-        groups[mask[case.id]].append(i)  # each group's ranks come out already in order
-
-    def by_elements(element_set: int, cap: int | None) -> tuple[list[int], bool]:
-        """Ranks of cases sharing an element with the set, best first ignoring questions; and whether cut short."""
-        levels: defaultdict[int, list[list[int]]] = defaultdict(list)
-        for other_set, members in groups.items():
-            shared = (element_set & other_set).bit_count()
-            if shared:
-                levels[shared].append(members)
-        ranked: list[int] = []
-        for shared in sorted(levels, reverse=True):
-            for other in heapq.merge(*levels[shared]):
-                if cap is not None and len(ranked) == cap:
-                    return ranked, True
-                ranked.append(other)
-        return ranked, False
-
-    prefixes = {element_set: by_elements(element_set, _PREFIX) for element_set in groups}
+        for element_id in set(case.elements):
+            of_element[element_id] |= 1 << i
+        for question_id in set(case.questions):
+            of_question[question_id] |= 1 << i
     out: dict[str, tuple[Case, ...]] = {}
-    for case in cases:
-        element_set, own = mask[case.id], rank[case.id]
-        shared_questions = Counter(rank[o.id] for q in case.questions for o in by_question[q])
-        shared_questions.pop(own, None)
-        question_matches = heapq.nsmallest(
-            limit,
-            ((-(element_set & mask[newest[r].id]).bit_count(), -n, r) for r, n in shared_questions.items()),
-        )
-        ranked, cut_short = prefixes[element_set]
-        rest = [r for r in ranked if r != own and r not in shared_questions]
-        if cut_short and len(rest) < limit:
-            ranked, _ = by_elements(element_set, None)
-            rest = [r for r in ranked if r != own and r not in shared_questions]
-        element_matches = ((-(element_set & mask[newest[r].id]).bit_count(), 0, r) for r in rest)
-        best = heapq.merge(question_matches, element_matches)
-        out[case.id] = tuple(newest[r] for _, _, r in itertools.islice(best, limit))
+    for i, case in enumerate(newest):
+        by_elements = _exactly([of_element[e] for e in set(case.elements)], everything & ~(1 << i))
+        by_questions = _exactly([of_question[q] for q in set(case.questions)], everything)
+        found: list[int] = []
+        # A case that shares no element is never related, whatever questions it shares.
+        for shared in reversed(by_elements[1:]):
+            for alike in reversed(by_questions):
+                bits = shared & alike
+                while bits and len(found) < limit:
+                    lowest = bits & -bits
+                    found.append(lowest.bit_length() - 1)
+                    bits ^= lowest
+        out[case.id] = tuple(newest[r] for r in found)
     return MappingProxyType(out)
 
 
@@ -122,5 +121,5 @@ def build_index(atlas: Atlas) -> Index:
         by_question=frozen_questions,
         by_position=_freeze(by_position),
         by_approach=_freeze(by_approach),
-        related=_related(atlas.live, frozen_questions),
+        related=_related(atlas.live),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -27,10 +28,25 @@ def test_related_matches_the_pairwise_definition(synthetic: Atlas) -> None:
     assert dict(build_index(synthetic).related) == expected
 
 
-def test_related_is_right_when_the_shortlist_runs_out(synthetic: Atlas, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A shortlist of 2 per element set forces the slow path for most cases.
-    monkeypatch.setattr(index_module, "_PREFIX", 2)
-    assert dict(build_index(synthetic).related) == related_brute_force(synthetic.cases)
+@pytest.mark.parametrize("limit", [1, 12, 400])
+def test_related_matches_the_pairwise_definition_at_any_length(synthetic: Atlas, limit: int) -> None:
+    # At 400, every case sharing an element is listed: the whole order is the definition's.
+    found = dict(index_module._related(synthetic.live, limit))
+    assert found == related_brute_force(synthetic.cases, limit)
+
+
+def test_bits_are_counted_over_the_sets_exactly() -> None:
+    rng = random.Random(3)
+    everything = (1 << 300) - 1
+    for count in range(0, 9):
+        sets = [rng.getrandbits(300) for _ in range(count)]
+        got = index_module._exactly(sets, everything)
+        assert len(got) == count + 1
+        for bit in range(300):
+            times = sum(1 for bits in sets if bits >> bit & 1)
+            assert [k for k, bits in enumerate(got) if bits >> bit & 1] == [times]
+    # Bits outside ``everything`` are in none of the answers.
+    assert index_module._exactly([0b1111], 0b0101) == [0, 0b0101]
 
 
 def test_synthetic_corpora_are_valid_and_repeatable(tmp_path: Path, framework: Framework) -> None:
@@ -57,7 +73,3 @@ def related_brute_force(cases: tuple[Case, ...], limit: int = RELATED_LIMIT) -> 
         )
         out[case.id] = tuple(ranked[:limit])
     return out
-
-
-# How many best candidates to keep per distinct element set before looking at shared questions.
-_PREFIX = 64
