@@ -46,15 +46,14 @@ def _exactly(sets: list[int], everything: int) -> list[int]:
 
     The count of each bit is kept in binary, one integer a digit, adding one set at a time.
     """
-    digits: list[int] = []
+    # As many digits as the largest count needs, even where no bit reaches it.
+    digits = [0] * len(sets).bit_length()
     for bits in sets:
         carry = bits
         for j, digit in enumerate(digits):
             digits[j], carry = digit ^ carry, digit & carry
             if not carry:
                 break
-        if carry:
-            digits.append(carry)
     out = []
     for k in range(len(sets) + 1):
         bits = everything

@@ -32,11 +32,12 @@ def test_related_matches_the_pairwise_definition(synthetic: Atlas) -> None:
 def test_related_matches_the_pairwise_definition_at_any_length(synthetic: Atlas, limit: int) -> None:
     # At 400, every case sharing an element is listed: the whole order is the definition's.
     found = dict(index_module._related(synthetic.live, limit))
-    assert found == related_brute_force(synthetic.cases, limit)
+    assert found == related_brute_force(synthetic.live, limit)
 
 
-def test_bits_are_counted_over_the_sets_exactly() -> None:
-    rng = random.Random(3)
+@pytest.mark.parametrize("seed", range(20))
+def test_bits_are_counted_over_the_sets_exactly(seed: int) -> None:
+    rng = random.Random(seed)
     everything = (1 << 300) - 1
     for count in range(0, 9):
         sets = [rng.getrandbits(300) for _ in range(count)]
@@ -45,8 +46,10 @@ def test_bits_are_counted_over_the_sets_exactly() -> None:
         for bit in range(300):
             times = sum(1 for bits in sets if bits >> bit & 1)
             assert [k for k, bits in enumerate(got) if bits >> bit & 1] == [times]
-    # Bits outside ``everything`` are in none of the answers.
+    # Bits outside ``everything`` are in none of the answers, and a count no bit reaches has none.
     assert index_module._exactly([0b1111], 0b0101) == [0, 0b0101]
+    assert index_module._exactly([0b001, 0b010], 0b111) == [0b100, 0b011, 0]
+    assert index_module._exactly([0b001, 0b010, 0b100], 0b1111) == [0b1000, 0b0111, 0, 0]
 
 
 def test_synthetic_corpora_are_valid_and_repeatable(tmp_path: Path, framework: Framework) -> None:

@@ -368,7 +368,7 @@ def test_the_sources_page_lists_each_publisher_its_kind_and_the_cases_citing_it(
     page = render_site(mini)["sources.md"]
     assert "## Inspectorate {#kind-inspectorate}" in page
     assert "### The Inspectorate {#the-inspectorate}" in page
-    assert "Cited by 1 case: [Delta standard](cases/delta-standard.md)." in page
+    assert 'Cited by 1 case: <a href="../cases/delta-standard/">Delta standard</a>.</p>' in page
     # Only publishers some live case cites are listed.
     withdrawn = dataclasses.replace(mini, cases=tuple(c for c in mini.cases if c.id != "delta-standard"))
     assert "the-inspectorate" not in render_site(withdrawn)["sources.md"]
