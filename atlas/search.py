@@ -13,14 +13,16 @@ import base64
 import contextlib
 import json
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pagefind_bin
 from markupsafe import Markup
@@ -47,6 +49,9 @@ EXCLUDE = "[data-search-exclude], .atlas-cite, .headerlink"
 # A bundle not written this long after its slice's last page was sent fails the build, and its
 # service is stopped: a slice of ``SHARD_PAGES`` pages takes a few seconds.
 RUN_TIMEOUT = 600.0
+# Requests are handed to the thread that writes them when this many bytes have built up, and when
+# a bundle is asked for.
+HAND_OVER = 64 * 1024
 # How often the replies are read while the build waits for the last bundles.
 POLL_EVERY = 0.01
 
@@ -124,16 +129,20 @@ class _Run:
     """One slice's Pagefind service: a process of its own, fed its pages on its input, replying to a file.
 
     The service ends the moment its input closes, whatever it is doing, so the input is closed only
-    once the reply saying the bundle is written has come.
+    once the reply saying the bundle is written has come. Its input is written by a thread of this
+    run's own, as ``subprocess.communicate`` writes a child's input on Windows: a write to a pipe
+    waits while the pipe is full, and only a thread can be given up on, by stopping Pagefind, once it
+    has waited too long. Its replies and errors go to files in a folder of the site's, which the
+    next build clears if this one is killed before it can.
     """
 
-    def __init__(self, number: int, command: list[str], site: Path) -> None:
-        self.number, self.site = number, site
+    def __init__(self, number: int, command: list[str], site: Path, timeout: float) -> None:
+        self.number, self.site, self.timeout = number, site, timeout
         self.sent = 0
         """Requests sent so far; the next one's id."""
-        self.pages: dict[int, str] = {}
-        """The page each request to add one was for, by the request's id."""
-        self.written: int | None = None
+        self.about: dict[int, str] = {}
+        """What each request was for, by its id, to name in a problem."""
+        self.bundle: int | None = None
         """The id of the request to write the bundle, once sent."""
         self.deadline = float("inf")
         self.done = False
@@ -141,12 +150,21 @@ class _Run:
         self.indexed = 0
         self.problems: list[str] = []
         self._rest = b""
-        self.folder = Path(tempfile.mkdtemp(prefix="atlas-search-"))
+        self._replies: BinaryIO | None = None
+        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._held = bytearray()
+        """Requests sent and not yet handed to the thread."""
+        self._since: float | None = None
+        """When the write under way began; None while none is."""
+        self._broken = False
+        """Whether a write failed: Pagefind has closed its input."""
+        site.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix="atlas-search-", dir=site))
         # Pagefind's output is opened apart from the file its replies are read through, so that
         # reading moves no place Pagefind writes at. Pagefind works on every core unless told
         # otherwise (its thread pool is Rayon's); while the build goes on, it leaves MkDocs a core.
-        with (self.folder / "replies").open("wb") as out, (self.folder / "errors").open("wb") as errors:
-            try:
+        try:
+            with (self.folder / "replies").open("wb") as out, (self.folder / "errors").open("wb") as errors:
                 self.process = subprocess.Popen(
                     command,
                     stdin=subprocess.PIPE,
@@ -154,41 +172,63 @@ class _Run:
                     stderr=errors,
                     env={**os.environ, "RAYON_NUM_THREADS": "1"},
                 )
-            except OSError as error:
-                shutil.rmtree(self.folder, ignore_errors=True)
-                raise SearchIndexError(f"Pagefind could not start: {error}") from None
-        self._replies = (self.folder / "replies").open("rb")
+        except OSError as error:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise SearchIndexError(f"Pagefind could not start: {error}") from None
+        self._feeder = threading.Thread(target=self._feed, name=f"pagefind-input-{number}", daemon=True)
         try:
-            self.send({"type": "NewIndex", "config": {"exclude_selectors": [EXCLUDE]}})
-        except SearchIndexError:
+            self._replies = (self.folder / "replies").open("rb")
+            self._feeder.start()
+            self.send({"type": "NewIndex", "config": {"exclude_selectors": [EXCLUDE]}}, about="a new index")
+            self._hand_over()
+        except BaseException:
             self.close()
             raise
 
-    def send(self, payload: dict[str, object], page: str | None = None) -> None:
-        """Send one request; SearchIndexError, saying what Pagefind said, if it has stopped taking them."""
-        if page is not None:
-            self.pages[self.sent] = page
+    def _feed(self) -> None:
+        """Write each request sent, in order, to Pagefind's input, until told to stop or a write fails."""
         assert self.process.stdin is not None
-        # Pagefind reads its input on a thread of its own into a queue without a bound, so a write
-        # waits only while the pipe is momentarily full; once Pagefind has gone, it fails at once.
-        try:
-            self.process.stdin.write(message(self.sent, payload))
-        except OSError:
-            raise self.gone() from None
-        self.sent += 1
+        while (data := self._outbox.get()) is not None:
+            self._since = time.monotonic()
+            try:
+                self.process.stdin.write(data)
+                self.process.stdin.flush()
+            except (OSError, ValueError):  # Pagefind has gone, or its input has been closed
+                self._broken = True
+                return
+            finally:
+                self._since = None
 
-    def write(self, output: Path, timeout: float) -> None:
-        """Ask for the bundle, to be written within ``timeout`` s."""
-        self.written, self.deadline = self.sent, time.monotonic() + timeout
-        self.send({"type": "WriteFiles", "index_id": 0, "output_path": str(output)})
-        assert self.process.stdin is not None
-        try:
-            self.process.stdin.flush()
-        except OSError:
-            raise self.gone() from None
+    def send(self, payload: dict[str, object], about: str) -> None:
+        """Send one request, saying what it is for; SearchIndexError if Pagefind has stopped taking them."""
+        if self._broken:
+            raise self.gone()
+        self.about[self.sent] = about
+        # Handed to the thread some at a time: a hand-over for each page cost more than the writing.
+        self._held += message(self.sent, payload)
+        self.sent += 1
+        if len(self._held) >= HAND_OVER:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        if self._held:
+            self._outbox.put(bytes(self._held))
+            self._held.clear()
+
+    def write(self, output: Path) -> None:
+        """Ask for the bundle, to be written within the timeout."""
+        self.bundle, self.deadline = self.sent, time.monotonic() + self.timeout
+        self.send({"type": "WriteFiles", "index_id": 0, "output_path": str(output)}, about="the bundle")
+        self._hand_over()
+
+    def stuck(self) -> bool:
+        """Whether a write to Pagefind's input has waited longer than the timeout: Pagefind takes nothing."""
+        since = self._since
+        return since is not None and time.monotonic() - since > self.timeout
 
     def collect(self) -> None:
         """Read the replies written since the last look: count pages indexed, note problems and the bundle written."""
+        assert self._replies is not None
         data = self._replies.read()
         if not data:
             return
@@ -203,19 +243,19 @@ class _Run:
             if kind == "IndexedFile":
                 self.indexed += 1
             elif kind == "Error":
-                page = self.pages.get(number) if isinstance(number, int) else None
-                self.problems.append(f"Pagefind could not index {page or 'a page'}: {payload.get('message')}")
-            elif kind == "WriteFiles" and number == self.written:
+                about = self.about.get(number, "a request") if isinstance(number, int) else "a request"
+                self.problems.append(f"Pagefind could not index {about}: {payload.get('message')}")
+            elif kind == "WriteFiles" and number == self.bundle:
                 self.done = True
 
     def ended(self) -> bool:
-        """Whether Pagefind has stopped running, for whatever reason."""
-        return self.process.poll() is not None
+        """Whether Pagefind has stopped, for whatever reason, or stopped taking requests."""
+        return self._broken or self.process.poll() is not None
 
     def gone(self) -> SearchIndexError:
         """The error for a service that has stopped before its bundle was written: its exit code and what it said."""
         with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=STOP_TIMEOUT)  # its input is closed: it is ending, if not gone
+            self.process.wait(timeout=STOP_TIMEOUT)  # it has stopped, or is stopping, taking requests
         code = "unknown" if self.process.returncode is None else self.process.returncode
         return SearchIndexError(f"Pagefind stopped (exit {code}) while indexing {self.site}:\n  {self.said()}")
 
@@ -228,14 +268,28 @@ class _Run:
 
     def close(self) -> None:
         """End the service, waited for: its input closed once its bundle is written, else killed; its files cleared."""
-        if self.done and self.process.poll() is None:
-            assert self.process.stdin is not None
-            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-                self.process.stdin.close()
+        try:
+            self._outbox.put(None)  # the thread ends once what was sent before is written
+            if self.done and self.process.poll() is None:
+                self._feeder.join(timeout=STOP_TIMEOUT)
+                if not self._feeder.is_alive():
+                    assert self.process.stdin is not None
+                    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                        self.process.stdin.close()
+                        self.process.wait(timeout=STOP_TIMEOUT)
+            # Killed if still running: a write the thread is waiting on then fails at once.
+            self.process.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=STOP_TIMEOUT)
-        stop_process(self.process)
-        self._replies.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+            if self._feeder.is_alive():
+                self._feeder.join(timeout=STOP_TIMEOUT)
+            if self.process.stdin is not None and not self._feeder.is_alive():
+                with contextlib.suppress(OSError):
+                    self.process.stdin.close()
+        finally:
+            if self._replies is not None:
+                self._replies.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class Indexer:
@@ -298,24 +352,28 @@ class Indexer:
             while self.waiting and self.writing is None:
                 item = self.waiting.popleft()
                 if self.filling is None:
-                    self.filling = _Run(self.started, self.command(self.site), self.site)
+                    self.filling = _Run(self.started, self.command(self.site), self.site, self.timeout)
                     self.started += 1
                 if item is None:
-                    self.filling.write(self.site / bundle_folder(self.filling.number), self.timeout)
+                    self.filling.write(self.site / bundle_folder(self.filling.number))
                     self.writing, self.filling = self.filling, None
                     self._check(self.writing)
                 else:
                     # The file's path in the site: Pagefind makes the page's address from it, as when it reads the site.
                     uri, copy = item
                     self.filling.send(
-                        {"type": "AddFile", "index_id": 0, "file_path": uri, "file_contents": copy}, page=uri
+                        {"type": "AddFile", "index_id": 0, "file_path": uri, "file_contents": copy}, about=uri
                     )
+            if self.filling is not None and self.filling.stuck():
+                self._took_too_long(self.filling)
         except SearchIndexError:
             self.stop()
             raise
 
     def _check(self, run: _Run) -> None:
         """Note what ``run`` has replied; once its bundle is written, end it."""
+        ended = run.ended()
+        # Read after seeing whether it has ended, so that what it replied before it ended is read.
         run.collect()
         if run.problems:
             raise SearchIndexError(f"Pagefind failed to index {self.site}:\n  " + "\n  ".join(run.problems))
@@ -323,12 +381,15 @@ class Indexer:
             self.indexed += run.indexed
             run.close()
             self.writing = None
-        elif run.ended():
+        elif ended:
             raise run.gone()
-        elif time.monotonic() > run.deadline:
-            raise SearchIndexError(
-                f"Pagefind took more than {self.timeout:g} s to index slice {run.number + 1} of {self.site}"
-            )
+        elif time.monotonic() > run.deadline or run.stuck():
+            self._took_too_long(run)
+
+    def _took_too_long(self, run: _Run) -> None:
+        raise SearchIndexError(
+            f"Pagefind took more than {self.timeout:g} s to index slice {run.number + 1} of {self.site}"
+        )
 
     def finish(self) -> list[str]:
         """Index what is left, wait for every bundle to be written, and list them; or SearchIndexError."""

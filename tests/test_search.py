@@ -10,7 +10,6 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -118,15 +117,18 @@ def fake_service(script: str) -> Callable[[Path], list[str]]:
     return lambda site: [sys.executable, "-c", script, str(site)]
 
 
-# Reads each request and answers it as Pagefind's service does, but says each page cannot be indexed.
+# Answers each request as it comes, as Pagefind's service does, but says each page cannot be indexed.
 REFUSES = """
 import base64, json, sys
-for request in sys.stdin.buffer.read().split(b",")[:-1]:
-    message = json.loads(base64.b64decode(request))
-    kind = message["payload"]["type"]
-    reply = {"type": "Error", "message": "no good"} if kind == "AddFile" else {"type": kind}
-    sys.stdout.buffer.write(base64.b64encode(json.dumps({"message_id": message["message_id"], "payload": reply}).encode()) + b",")
-    sys.stdout.flush()
+held = b""
+while chunk := sys.stdin.buffer.read1(65536):
+    *requests, held = (held + chunk).split(b",")
+    for request in requests:
+        message = json.loads(base64.b64decode(request))
+        kind = message["payload"]["type"]
+        reply = {"type": "Error", "message": "no good"} if kind == "AddFile" else {"type": kind}
+        sys.stdout.buffer.write(base64.b64encode(json.dumps({"message_id": message["message_id"], "payload": reply}).encode()) + b",")
+        sys.stdout.flush()
 """
 
 
@@ -141,16 +143,16 @@ def page_copy(name: str) -> str:
 def test_a_page_pagefind_cannot_index_fails_the_build_naming_the_page(tmp_path: Path) -> None:
     from atlas.search import Indexer, SearchIndexError
 
-    # The stand-in answers only once its input is closed, so it holds the page until it is stopped.
-    indexer = Indexer(tmp_path / "site", timeout=1, command=fake_service(REFUSES))
+    site = tmp_path / "site"
+    indexer = Indexer(site, timeout=60, command=fake_service(REFUSES))
     indexer.plan([1])
     indexer.add("cases/a/index.html", page_copy("Alpha"))
     run = indexer.writing
-    assert run is not None and run.process.stdin is not None
-    run.process.stdin.close()  # as the stand-in needs, to answer
+    assert run is not None
     with pytest.raises(SearchIndexError, match=r"Pagefind could not index cases/a/index.html: no good"):
         indexer.finish()
     assert run.process.returncode is not None and not run.folder.exists() and indexer.writing is None
+    assert not run._feeder.is_alive() and list(site.iterdir()) == []
 
 
 def test_pagefind_stopping_fails_the_build_with_what_it_said(tmp_path: Path) -> None:
@@ -244,18 +246,36 @@ def test_ctrl_c_stops_a_build_and_its_indexing(tmp_path: Path) -> None:
     assert len(list(site.glob("pagefind*"))) < slices // 2
 
 
-def test_pagefind_gone_while_pages_are_sent_fails_at_once(tmp_path: Path) -> None:
+def test_pagefind_gone_while_pages_are_sent_fails_with_what_it_said(tmp_path: Path) -> None:
     from atlas.search import Indexer, SearchIndexError
 
     script = "import sys; sys.stderr.write('Error: cannot start\\n'); sys.exit(3)"
-    indexer = Indexer(tmp_path / "site", timeout=60, command=fake_service(script))
+    site = tmp_path / "site"
+    indexer = Indexer(site, timeout=60, command=fake_service(script))
     indexer.plan([5])
-    folders = set(Path(tempfile.gettempdir()).glob("atlas-search-*"))
     # More than a pipe holds, so the write meets the closed pipe rather than waiting in a buffer.
     with pytest.raises(SearchIndexError, match=r"Pagefind stopped \(exit 3\) while indexing .*\n  Error: cannot start"):
         indexer.add("cases/a/index.html", page_copy("Alpha" * 40_000))
-    assert indexer.filling is None and not indexer.waiting
-    assert set(Path(tempfile.gettempdir()).glob("atlas-search-*")) == folders  # its replies and errors cleared
+        indexer.finish()
+    assert indexer.filling is None and indexer.writing is None and not indexer.waiting
+    assert list(site.iterdir()) == []  # its replies and errors cleared
+
+
+def test_pagefind_that_takes_no_input_is_stopped_once_a_write_has_waited_too_long(tmp_path: Path) -> None:
+    from atlas.search import Indexer, SearchIndexError
+
+    site = tmp_path / "site"
+    indexer = Indexer(site, timeout=1, command=sleeper)
+    indexer.plan([3])
+    # Bigger than a pipe holds: the write waits for a reader that never reads.
+    indexer.add("a/index.html", page_copy("Alpha" * 40_000))
+    run = indexer.filling
+    assert run is not None
+    wait_for(run.stuck, 30, "the write to wait past its time")
+    with pytest.raises(SearchIndexError, match=r"Pagefind took more than 1 s to index slice 1 of"):
+        indexer.add("b/index.html", page_copy("Beta"))
+    assert run.process.returncode is not None and not run._feeder.is_alive()
+    assert indexer.filling is None and list(site.iterdir()) == []
 
 
 def sleeper(folder: Path, output: Path | None = None) -> list[str]:
