@@ -88,13 +88,15 @@ def _related(cases: tuple[Case, ...], limit: int = RELATED_LIMIT) -> Mapping[str
         by_questions = _exactly([of_question[q] for q in set(case.questions)], everything)
         found: list[int] = []
         # A case that shares no element is never related, whatever questions it shares.
-        for shared in reversed(by_elements[1:]):
-            for alike in reversed(by_questions):
-                bits = shared & alike
-                while bits and len(found) < limit:
-                    lowest = bits & -bits
-                    found.append(lowest.bit_length() - 1)
-                    bits ^= lowest
+        pairs = ((shared, alike) for shared in reversed(by_elements[1:]) for alike in reversed(by_questions))
+        for shared, alike in pairs:
+            bits = shared & alike
+            while bits and len(found) < limit:
+                lowest = bits & -bits
+                found.append(lowest.bit_length() - 1)
+                bits ^= lowest
+            if len(found) == limit:
+                break
         out[case.id] = tuple(newest[r] for r in found)
     return MappingProxyType(out)
 

@@ -169,6 +169,7 @@ def test_pagefind_stopping_fails_the_build_with_what_it_said(tmp_path: Path) -> 
     assert indexer.writing is None and indexer.filling is None
 
 
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find processes")
 def test_a_build_that_fails_leaves_no_indexing_behind(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     # Slices of five pages: indexing the case pages takes some seconds, one slice after another.
