@@ -60,12 +60,11 @@ class SearchIndexError(Exception):
     """Indexing failed: Pagefind could not start, failed, or took too long; the message says which and why."""
 
 
-def pagefind_command(site_dir: str | Path, output: str | Path | None = None) -> list[str]:
-    """The Pagefind run over ``site_dir``: the pinned pagefind-bin binary, reading and writing only where told."""
+def pagefind_command(site_dir: str | Path) -> list[str]:
+    """The Pagefind run over ``site_dir``, writing its bundle into it: the pinned pagefind-bin binary."""
     # The binary itself, not `python -m pagefind_bin`, whose wrapper runs it as a child on Windows:
     # stopping the wrapper there would leave the binary running. It downloads nothing.
-    command = [str(pagefind_bin.get_executable()), "--site", str(site_dir), "--exclude-selectors", EXCLUDE, "--quiet"]
-    return command + (["--output-path", str(output)] if output is not None else [])
+    return [str(pagefind_bin.get_executable()), "--site", str(site_dir), "--exclude-selectors", EXCLUDE, "--quiet"]
 
 
 def service_command(site_dir: str | Path) -> list[str]:
@@ -278,9 +277,8 @@ class _Run:
                         self.process.stdin.close()
                         self.process.wait(timeout=STOP_TIMEOUT)
             # Killed if still running: a write the thread is waiting on then fails at once.
-            self.process.kill()
             with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=STOP_TIMEOUT)
+                stop_process(self.process)
             if self._feeder.is_alive():
                 self._feeder.join(timeout=STOP_TIMEOUT)
             if self.process.stdin is not None and not self._feeder.is_alive():
@@ -421,10 +419,6 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
     """Kill ``process``, if it is still running, and wait, with a timeout, for it to go."""
     process.kill()  # nothing, if it has ended and been waited for
     process.wait(timeout=STOP_TIMEOUT)
-    if process.stdin is not None:
-        # What was left unsent is not wanted.
-        with contextlib.suppress(OSError):
-            process.stdin.close()
 
 
 class Preview:

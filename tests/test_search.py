@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
@@ -185,29 +185,23 @@ def test_a_build_that_fails_leaves_no_indexing_behind(tmp_path: Path) -> None:
     assert running_with(project / "site") == []
 
 
-def running_with(path: Path) -> list[str]:
-    """The processes whose command line names ``path``."""
-    found = []
+def command_lines() -> Iterator[tuple[str, bytes]]:
+    """Each running process's id and command line (its words joined by NUL bytes)."""
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
-            if str(path).encode() in cmdline.read_bytes():
-                found.append(cmdline.parent.name)
+            yield cmdline.parent.name, cmdline.read_bytes()
         except OSError:
             continue  # ended while being read
-    return found
+
+
+def running_with(path: Path) -> list[str]:
+    """The processes whose command line names ``path``."""
+    return [pid for pid, line in command_lines() if str(path).encode() in line]
 
 
 def pagefind_with(site: Path) -> list[str]:
     """The Pagefind services indexing ``site`` (their command lines name it)."""
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            words = cmdline.read_bytes().split(b"\0")
-        except OSError:
-            continue  # ended while being read
-        if b"--service" in words and str(site).encode() in words:
-            found.append(cmdline.parent.name)
-    return found
+    return [pid for pid, line in command_lines() if {b"--service", str(site).encode()} <= set(line.split(b"\0"))]
 
 
 def start_build(project: Path, site: Path) -> subprocess.Popen[bytes]:
@@ -279,7 +273,7 @@ def test_pagefind_that_takes_no_input_is_stopped_once_a_write_has_waited_too_lon
     assert indexer.filling is None and list(site.iterdir()) == []
 
 
-def sleeper(folder: Path, output: Path | None = None) -> list[str]:
+def sleeper(folder: Path) -> list[str]:
     """A stand-in for Pagefind that never finishes and reads nothing; its command line names ``folder``."""
     return [sys.executable, "-c", "import time; time.sleep(600)", str(folder)]
 
